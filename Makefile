@@ -1,0 +1,31 @@
+# The two commands of the README: `make run` and `make test`. Both install what is missing first.
+PYTHON ?= /usr/bin/python3
+PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
+
+.PHONY: deps build-dev build-release build-asan run test test-unit test-api test-asan bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build-%: deps
+	cmake --preset $* >/dev/null
+	cmake --build --preset $*
+
+run: build-release
+	mkdir -p data
+	./build/release/planetude serve
+
+test: build-dev
+	ctest --preset dev
+	PLANETUDE_BIN=build/dev/planetude $(PYTEST) tests/api
+
+test-asan: build-asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ctest --preset asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  PLANETUDE_BIN=build/asan/planetude $(PYTEST) tests/api
+
+bench: build-release
+	bench/users_me.sh
+
+clean:
+	rm -rf build

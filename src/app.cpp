@@ -1,0 +1,84 @@
+#include "app.hpp"
+
+#include <filesystem>
+#include <thread>
+
+#include "core/clock.hpp"
+#include "http/server.hpp"
+#include "observability/log.hpp"
+#include "store/sqlite/sqlite_database.hpp"
+
+namespace planetude {
+
+namespace {
+
+std::size_t cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+AuthSettings auth_settings(const Config& c) {
+  return AuthSettings{c.jwt_ttl_seconds, c.login_max_failures_per_email, c.login_max_failures_per_ip,
+                      c.register_max_per_ip};
+}
+
+}  // namespace
+
+std::unique_ptr<store::Database> open_database(const Config& config) {
+  std::filesystem::create_directories(config.data_dir);
+  auto db = std::make_unique<store::sqlite::SqliteDatabase>(config.sqlite_path, config.db_threads);
+  db->migrate();
+  return db;
+}
+
+App::App(Config config)
+    : config_(std::move(config)),
+      db_(open_database(config_)),
+      db_pool_(config_.db_threads),
+      cpu_pool_(cores()),
+      auth_(auth_settings(config_), config_.jwt_secret, *db_, db_pool_, cpu_pool_),
+      users_(*db_, db_pool_, auth_),
+      auth_routes_(auth_, config_.jwt_ttl_seconds, config_.production),
+      users_routes_(auth_, users_, config_.production),
+      ops_routes_(*db_, db_pool_, metrics_) {
+  auth_routes_.add_to(router_);
+  users_routes_.add_to(router_);
+  ops_routes_.add_to(router_);
+}
+
+App::~App() {
+  db_pool_.stop();
+  cpu_pool_.stop();
+  if (db_) db_->close();
+}
+
+int App::serve() {
+  std::size_t purged = db_->write_value([](store::Repos& r) { return r.tokens().purge_expired(clock::now_ms() / 1000); });
+
+  http::ServerSettings s;
+  s.host = config_.host;
+  s.port = config_.port;
+  s.max_body_bytes = config_.max_body_bytes;
+  s.max_connections = config_.max_connections;
+  s.request_timeout_ms = config_.request_timeout_ms;
+  s.idle_timeout_ms = config_.idle_timeout_ms;
+  s.shutdown_timeout_ms = config_.shutdown_timeout_ms;
+  s.io_threads = config_.io_threads ? config_.io_threads : cores();
+  s.production = config_.production;
+  s.cors_origins = config_.cors_origins;
+
+  http::Server server(s, router_, metrics_);
+  std::uint16_t port = server.listen();
+  log::info("listening", {{"host", config_.host},
+                          {"port", port},
+                          {"environment", config_.production ? "production" : "development"},
+                          {"database", "sqlite"},
+                          {"io_threads", static_cast<std::uint64_t>(s.io_threads)},
+                          {"expired_tokens_purged", static_cast<std::uint64_t>(purged)}});
+  server.run();
+  // In-flight database work finishes before the database is closed.
+  db_pool_.stop();
+  cpu_pool_.stop();
+  db_->close();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace planetude

@@ -1,0 +1,44 @@
+// The composition root: configuration → store → services → routes → server.
+#pragma once
+#include <memory>
+
+#include "config/config.hpp"
+#include "core/worker_pool.hpp"
+#include "http/router.hpp"
+#include "observability/metrics.hpp"
+#include "routes/auth_routes.hpp"
+#include "routes/ops_routes.hpp"
+#include "routes/users_routes.hpp"
+#include "services/auth_service.hpp"
+#include "services/user_service.hpp"
+#include "store/store.hpp"
+
+namespace planetude {
+
+// Opens the database the configuration names (creating its folder) and applies migrations.
+std::unique_ptr<store::Database> open_database(const Config& config);
+
+class App {
+ public:
+  explicit App(Config config);
+  ~App();
+
+  const http::Router& router() const { return router_; }
+  // Serves until SIGTERM/SIGINT; returns the process exit code.
+  int serve();
+
+ private:
+  Config config_;
+  metrics::Registry metrics_;
+  std::unique_ptr<store::Database> db_;
+  WorkerPool db_pool_;
+  WorkerPool cpu_pool_;
+  AuthService auth_;
+  UserService users_;
+  routes::AuthRoutes auth_routes_;
+  routes::UsersRoutes users_routes_;
+  routes::OpsRoutes ops_routes_;
+  http::Router router_;
+};
+
+}  // namespace planetude

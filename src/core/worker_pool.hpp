@@ -1,0 +1,60 @@
+// A bounded pool of threads for blocking work (database calls, password hashing) that coroutines
+// on the I/O threads `co_await`, so no I/O thread ever blocks.
+#pragma once
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace planetude {
+
+class WorkerPool {
+ public:
+  explicit WorkerPool(std::size_t threads) : pool_(threads) {}
+  ~WorkerPool() { stop(); }
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // Runs `fn` on a pool thread and resumes the caller on its own executor with the result
+  // (or the exception `fn` threw). `fn` must return a value; wrap void work in a lambda returning bool.
+  template <class Fn>
+  boost::asio::awaitable<std::invoke_result_t<Fn&>> run(Fn fn) {
+    using Result = std::invoke_result_t<Fn&>;
+    static_assert(!std::is_void_v<Result>, "WorkerPool::run needs a function that returns a value");
+    auto outcome = co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
+                                                        void(std::exception_ptr, std::optional<Result>)>(
+        [this](auto handler, Fn work) {
+          boost::asio::post(pool_, [handler = std::move(handler), work = std::move(work)]() mutable {
+            std::exception_ptr error;
+            std::optional<Result> result;
+            try {
+              result.emplace(work());
+            } catch (...) {
+              error = std::current_exception();
+            }
+            auto executor = boost::asio::get_associated_executor(handler);
+            boost::asio::post(executor, [handler = std::move(handler), error, result = std::move(result)]() mutable {
+              std::move(handler)(error, std::move(result));
+            });
+          });
+        },
+        boost::asio::use_awaitable, std::move(fn));
+    co_return std::move(*outcome);
+  }
+
+  void stop() {
+    pool_.join();
+  }
+
+ private:
+  boost::asio::thread_pool pool_;
+};
+
+}  // namespace planetude

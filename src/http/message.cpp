@@ -1,0 +1,58 @@
+#include "http/message.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "core/json_input.hpp"
+
+namespace planetude::http {
+
+std::string_view Request::header(std::string_view name) const {
+  auto it = raw.find(boost::beast::string_view(name.data(), name.size()));
+  if (it == raw.end()) return {};
+  auto v = it->value();
+  return {v.data(), v.size()};
+}
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+  for (const auto& [k, v] : query)
+    if (k == name) return v;
+  return std::nullopt;
+}
+
+std::string_view Request::param(std::string_view name) const {
+  auto it = params.find(name);
+  return it == params.end() ? std::string_view() : std::string_view(it->second);
+}
+
+std::optional<std::string> Request::cookie(std::string_view name) const {
+  std::string_view all = header("Cookie");
+  while (!all.empty()) {
+    auto semi = all.find(';');
+    std::string_view pair = all.substr(0, semi);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+      std::string_view value = pair.substr(eq + 1);
+      while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      return std::string(value);
+    }
+    if (semi == std::string_view::npos) break;
+    all.remove_prefix(semi + 1);
+  }
+  return std::nullopt;
+}
+
+boost::json::value Request::json() const { return json_input::parse_body(raw.body()); }
+
+Response Response::json(unsigned status, const boost::json::value& value) {
+  return Response{status, "application/json; charset=utf-8", boost::json::serialize(value), {}};
+}
+
+Response Response::no_content() { return Response{204, "", "", {}}; }
+
+Response Response::text(unsigned status, std::string content_type, std::string body) {
+  return Response{status, std::move(content_type), std::move(body), {}};
+}
+
+}  // namespace planetude::http

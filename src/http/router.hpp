@@ -1,0 +1,41 @@
+// A constant table of routes (method, pattern, handler). Patterns are literal segments and
+// `:name` parameters, e.g. "/api/planning/:id/sessions/:sessionId".
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace planetude::http {
+
+struct RouteOptions {
+  bool takes_body = false;  // the handler reads a JSON body (content type and size are checked)
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  RouteOptions options;
+  Handler handler;
+  std::vector<std::string> segments;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;         // set when path and method match
+  std::vector<std::string> allowed;     // methods of the path when only the path matches (405)
+  std::string pattern;                  // the matched path's template, for logs and metrics
+  std::map<std::string, std::string, std::less<>> params;
+};
+
+class Router {
+ public:
+  void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  RouteMatch match(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace planetude::http

@@ -1,0 +1,52 @@
+#include "services/user_service.hpp"
+
+#include "core/clock.hpp"
+#include "core/errors.hpp"
+#include "observability/log.hpp"
+
+namespace planetude {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+asio::awaitable<store::UserRecord> UserService::update_profile(store::UserRecord user, models::ProfileUpdate update) {
+  if (!update.name && !update.themes && !update.matieres && !update.timezone) co_return user;
+  co_return co_await db_pool_.run([this, &user, &update] {
+    return db_.write_value([&](store::Repos& r) {
+      // Re-read inside the write transaction so two concurrent PATCHes of different keys both land.
+      auto current = r.users().find_by_id(user.id);
+      if (!current) throw errors::unauthenticated("Ce compte n'existe plus.");
+      if (update.name) current->name = *update.name;
+      if (update.themes) current->themes = *update.themes;
+      if (update.matieres) current->matieres = *update.matieres;
+      if (update.timezone) current->timezone = *update.timezone;
+      current->updated_at = clock::now_ms();
+      r.users().update_profile(*current);
+      return *current;
+    });
+  });
+}
+
+asio::awaitable<json::object> UserService::export_all(store::UserRecord user) {
+  auto fresh = co_await db_pool_.run(
+      [this, &user] { return db_.read_value([&](store::Repos& r) { return r.users().find_by_id(user.id); }); });
+  if (!fresh) throw errors::unauthenticated("Ce compte n'existe plus.");
+  co_return json::object{
+      {"user", models::to_json(*fresh)},
+      {"plannings", json::array{}},
+      {"progress", json::array{}},
+      {"chat", json::object{{"messages", json::array{}}, {"proposals", json::array{}}}},
+      {"exportedAt", clock::format_rfc3339(clock::now_ms())},
+  };
+}
+
+asio::awaitable<void> UserService::delete_account(store::UserRecord user, std::string password) {
+  co_await auth_.check_password(user, std::move(password));
+  co_await db_pool_.run([this, &user] {
+    db_.write([&](store::Repos& r) { r.users().remove(user.id); });
+    return true;
+  });
+  log::info("user_deleted", {{"user_id", user.id}});
+}
+
+}  // namespace planetude

@@ -1,0 +1,191 @@
+"""Fixtures that start the real `planetude` binary on a loopback port with a fresh SQLite file.
+
+The binary is taken from $PLANETUDE_BIN (default: build/dev/planetude). The server is started with
+PORT=0; it prints a JSON log line {"msg":"listening","port":N,...} on stdout, which tells us the port.
+"""
+import json
+import os
+import pathlib
+import queue
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+
+import pytest
+import requests
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = os.environ.get("PLANETUDE_BIN", str(ROOT / "build" / "dev" / "planetude"))
+TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef"
+
+
+class Server:
+    """A running planetude process; `logs` collects every stdout/stderr line it printed."""
+
+    def __init__(self, env=None, data_dir=None, args=("serve",)):
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="planetude-test-")
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOST": "127.0.0.1",
+            "PORT": "0",
+            "DATABASE_URL": f"sqlite:{self.data_dir}/planetude.db",
+            "JWT_SECRET": TEST_SECRET,
+            "APP_ENV": "development",
+            "LOG_LEVEL": "info",
+            # The suite registers many users from 127.0.0.1; tests of that limit start their own server.
+            "REGISTER_MAX_PER_IP": "100000",
+        }
+        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+            if k in os.environ:
+                self.env[k] = os.environ[k]
+        self.env.update(env or {})
+        self.args = list(args)
+        self.logs = []
+        self._lines = queue.Queue()
+        self.proc = None
+        self.port = None
+        self.start()
+
+    def start(self, timeout=20):
+        self.proc = subprocess.Popen(
+            [BIN, *self.args], env=self.env, cwd=self.data_dir,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        threading.Thread(target=self._pump, args=(self.proc,), daemon=True).start()
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                line = self._lines.get(timeout=0.2)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    raise RuntimeError("server exited early:\n" + "\n".join(self.logs))
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if entry.get("msg") == "listening":
+                self.port = entry["port"]
+                return
+        raise RuntimeError("server did not start:\n" + "\n".join(self.logs))
+
+    def _pump(self, proc):
+        for line in proc.stdout:
+            line = line.rstrip("\n")
+            self.logs.append(line)
+            self._lines.put(line)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_entries(self):
+        out = []
+        for line in list(self.logs):
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                pass
+        return out
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server():
+    s = Server()
+    yield s
+    s.cleanup()
+
+
+@pytest.fixture
+def make_server():
+    """Factory for tests that need their own server (custom env, restarts, signals)."""
+    made = []
+
+    def factory(**kwargs):
+        s = Server(**kwargs)
+        made.append(s)
+        return s
+
+    yield factory
+    for s in made:
+        s.cleanup()
+
+
+class Client:
+    """A thin requests wrapper bound to one server, with an optional bearer token."""
+
+    def __init__(self, base, token=None):
+        self.base = base
+        self.token = token
+        self.http = requests.Session()
+
+    def request(self, method, path, token=None, headers=None, **kw):
+        h = dict(headers or {})
+        tok = token if token is not None else self.token
+        if tok:
+            h.setdefault("Authorization", f"Bearer {tok}")
+        return self.http.request(method, self.base + path, headers=h, timeout=30, **kw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+
+def unique_email():
+    return f"eleve-{uuid.uuid4().hex[:12]}@example.com"
+
+
+def register(base, email=None, password="motdepasse-solide", name="Élève Test", **extra):
+    """Registers a fresh user; returns (Client with its token, response json, password)."""
+    body = {"email": email or unique_email(), "password": password, "name": name, **extra}
+    r = requests.post(base + "/api/auth/register", json=body, timeout=30)
+    assert r.status_code == 201, r.text
+    data = r.json()
+    return Client(base, data["token"]), data, password
+
+
+@pytest.fixture
+def user(server):
+    """A freshly registered user on the shared server: (client, register response, password)."""
+    return register(server.url)
+
+
+def assert_error(resp, status, code):
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert set(body) == {"error"}, body
+    assert body["error"]["code"] == code, body
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"], body
+    return body["error"]

@@ -1,0 +1,145 @@
+"""Black-box tests of login and registration throttling (API.md "Details that clients rely on":
+10 failed logins per email and 100 per client address in 15 minutes, only 401s count;
+20 successful registrations per client address an hour). Each test starts its own server so
+counts never leak between tests. Sliding windows are not waited out (15 minutes / 1 hour)."""
+import re
+
+import requests
+
+from conftest import assert_error, register, unique_email
+
+ENGLISH = re.compile(
+    r"\b(the|must|is|are|required|invalid|not|found|too|unknown|field|wrong|expired|should|"
+    r"missing|credentials|characters|least|most|already|taken|unauthorized|forbidden)\b", re.I)
+PASSWORD = "motdepasse-solide"
+
+
+def err(resp, status, code):
+    e = assert_error(resp, status, code)
+    assert not ENGLISH.search(e["message"]), f"message does not look French: {e['message']!r}"
+    return e
+
+
+def login(s, email, password):
+    return requests.post(s.url + "/api/auth/login", json={"email": email, "password": password},
+                         timeout=30)
+
+
+def reg(s, email=None, **over):
+    b = {"email": email or unique_email(), "password": PASSWORD, "name": "Élève Test"}
+    b.update(over)
+    return requests.post(s.url + "/api/auth/register", json=b, timeout=30)
+
+
+def int_header(r, name):
+    v = r.headers.get(name)
+    assert v is not None, f"missing {name}: {dict(r.headers)}"
+    assert re.fullmatch(r"\d+", v.strip()), f"{name} is not an integer of seconds: {v!r}"
+    return int(v)
+
+
+def assert_limited(r, limit, window):
+    """429 rate_limited with Retry-After and RateLimit-* headers of the limit that was hit."""
+    err(r, 429, "rate_limited")
+    retry = int_header(r, "Retry-After")
+    assert 0 < retry <= window, retry
+    assert int_header(r, "RateLimit-Limit") == limit
+    assert int_header(r, "RateLimit-Remaining") == 0
+    reset = int_header(r, "RateLimit-Reset")
+    assert 0 < reset <= window, reset
+    assert "token" not in {c.split("=")[0].strip().lower()
+                           for c in r.raw.headers.getlist("Set-Cookie")}
+
+
+def test_login_per_email_limit(make_server):
+    s = make_server()
+    _, data, pw = register(s.url)
+    victim = data["user"]["email"]
+    _, other, other_pw = register(s.url)
+    for i in range(10):
+        err(login(s, victim, f"mauvais-{i}-secret"), 401, "invalid_credentials")
+    # the 11th attempt is refused before the password is checked: even the right one
+    r = login(s, victim, pw)
+    assert_limited(r, 10, 900)
+    assert_limited(login(s, victim, "encore-mauvais"), 10, 900)
+    # the same email in another case / with spaces is the same email
+    assert_limited(login(s, "  " + victim.upper() + " ", pw), 10, 900)
+    # another email from the same address still works
+    r = login(s, other["user"]["email"], other_pw)
+    assert r.status_code == 200, r.text
+    # the throttled user's existing token is untouched
+    r = requests.get(s.url + "/api/users/me",
+                     headers={"Authorization": f"Bearer {data['token']}"}, timeout=30)
+    assert r.status_code == 200, r.text
+
+
+def test_login_per_email_limit_for_unknown_email(make_server):
+    """Failures for an email with no account are throttled the same way (no account probing)."""
+    s = make_server()
+    ghost = unique_email()
+    for i in range(10):
+        err(login(s, ghost, f"mauvais-{i}-secret"), 401, "invalid_credentials")
+    assert_limited(login(s, ghost, PASSWORD), 10, 900)
+
+
+def test_login_successes_and_bad_requests_do_not_count(make_server):
+    s = make_server()
+    _, data, pw = register(s.url)
+    e = data["user"]["email"]
+    # 400s do not count
+    for _ in range(12):
+        r = requests.post(s.url + "/api/auth/login", json={"email": e}, timeout=30)
+        err(r, 400, "validation_failed")
+    # successes do not count
+    for _ in range(12):
+        r = login(s, e, pw)
+        assert r.status_code == 200, r.text
+    for i in range(10):
+        err(login(s, e, f"mauvais-{i}-secret"), 401, "invalid_credentials")
+    assert_limited(login(s, e, pw), 10, 900)
+
+
+def test_login_per_address_limit(make_server):
+    s = make_server(env={"LOGIN_MAX_FAILURES_PER_IP": "5"})
+    _, data, pw = register(s.url)
+    # successful logins before do not count
+    assert login(s, data["user"]["email"], pw).status_code == 200
+    for i in range(5):
+        err(login(s, unique_email(), f"mauvais-{i}-secret"), 401, "invalid_credentials")
+    # 6th attempt from this address: refused, whatever the email and even with the right password
+    assert_limited(login(s, data["user"]["email"], pw), 5, 900)
+    assert_limited(login(s, unique_email(), "quelconque"), 5, 900)
+
+
+def test_login_per_address_default_is_100(make_server):
+    """With the default per-address limit (100), 11 failures over several emails are not throttled
+    by address: only the email with 10 failures is."""
+    s = make_server()
+    _, data, pw = register(s.url)
+    for i in range(11):
+        err(login(s, unique_email(), "mauvais-secret"), 401, "invalid_credentials")
+    assert login(s, data["user"]["email"], pw).status_code == 200
+
+
+def test_register_per_address_limit(make_server):
+    s = make_server(env={"REGISTER_MAX_PER_IP": "20"})
+    taken = unique_email()
+    ok = 0
+    for i in range(20):
+        e = taken if i == 0 else unique_email()
+        r = reg(s, e)
+        assert r.status_code == 201, (i, r.text)
+        ok += 1
+        if i < 19:
+            # failed registrations do not count (done while still under the limit, since once it
+            # is reached any registration attempt may be answered 429 first)
+            err(reg(s, taken), 409, "email_taken")
+            err(reg(s, unique_email(), password="court"), 400, "validation_failed")
+    assert ok == 20
+    refused = unique_email()
+    r = reg(s, refused)
+    assert_limited(r, 20, 3600)
+    # the refused registration created nothing
+    err(login(s, refused, PASSWORD), 401, "invalid_credentials")
+    # logging in is not affected by the registration limit
+    assert login(s, taken, PASSWORD).status_code == 200

@@ -1,0 +1,463 @@
+"""Black-box tests of the account routes (API.md "Users (ext)"):
+GET/PATCH/DELETE /api/users/me, PUT /api/users/me/password, GET /api/users/me/export."""
+import datetime as dt
+import json
+import re
+
+import pytest
+import requests
+
+from conftest import assert_error, register, unique_email
+
+ID_RE = re.compile(r"^[0-9a-f]{24}$")
+TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+USER_KEYS = {"_id", "email", "name", "preferences", "timezone", "createdAt"}
+ENGLISH = re.compile(
+    r"\b(the|must|is|are|required|invalid|not|found|too|unknown|field|wrong|expired|should|"
+    r"missing|credentials|characters|least|most|already|taken|unauthorized|forbidden)\b", re.I)
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+def err(resp, status, code):
+    e = assert_error(resp, status, code)
+    assert not ENGLISH.search(e["message"]), f"message does not look French: {e['message']!r}"
+    assert set(e) <= {"code", "message", "details"}, e
+    if "details" in e:
+        assert isinstance(e["details"], list), e
+        for d in e["details"]:
+            assert isinstance(d, dict) and isinstance(d.get("path"), str), e
+            assert isinstance(d.get("message"), str) and d["message"], e
+    return e
+
+
+def invalid(resp, path):
+    e = err(resp, 400, "validation_failed")
+    assert path in [d["path"] for d in e.get("details", [])], f"expected a detail for {path!r}: {e}"
+    return e
+
+
+def call(server, method, path, token=None, headers=None, **kw):
+    h = dict(headers or {})
+    if token:
+        h["Authorization"] = f"Bearer {token}"
+    return requests.request(method, server.url + path, headers=h, timeout=30, **kw)
+
+
+def me(server, token):
+    return call(server, "GET", "/api/users/me", token)
+
+
+def patch_me(server, token, payload):
+    return call(server, "PATCH", "/api/users/me", token, json=payload)
+
+
+def change_pw(server, token, payload):
+    return call(server, "PUT", "/api/users/me/password", token, json=payload)
+
+
+def delete_me(server, token, payload):
+    return call(server, "DELETE", "/api/users/me", token, json=payload)
+
+
+def login(server, email, password):
+    return requests.post(server.url + "/api/auth/login",
+                         json={"email": email, "password": password}, timeout=30)
+
+
+def new_user(server, **extra):
+    c, data, pw = register(server.url, **extra)
+    return data["token"], data["user"], pw
+
+
+def check_user(u):
+    assert set(u) == USER_KEYS, u
+    assert ID_RE.match(u["_id"])
+    assert set(u["preferences"]) == {"themes", "matieres"}
+    assert TS_RE.match(u["createdAt"])
+
+
+def walk_keys(obj):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield k
+            yield from walk_keys(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from walk_keys(v)
+
+
+# ---------------------------------------------------------------------------------- GET /me
+
+def test_me_returns_the_user(server, user):
+    c, data, _ = user
+    r = c.get("/api/users/me")
+    assert r.status_code == 200, r.text
+    assert r.json() == data["user"]
+    check_user(r.json())
+    assert "$argon2" not in r.text
+
+
+def test_me_requires_auth(server):
+    err(call(server, "GET", "/api/users/me"), 401, "unauthenticated")
+
+
+def test_me_with_cookie_only(server):
+    tok, u, _ = new_user(server)
+    r = requests.get(server.url + "/api/users/me", headers={"Cookie": f"token={tok}"}, timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.json() == u
+    r = requests.get(server.url + "/api/users/me",
+                     headers={"Cookie": f"theme=sombre; token={tok}; lang=fr"}, timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.json()["_id"] == u["_id"]
+
+
+def test_me_bad_cookie(server):
+    r = requests.get(server.url + "/api/users/me", headers={"Cookie": "token=pas-un-jeton"},
+                     timeout=30)
+    err(r, 401, "unauthenticated")
+
+
+def test_me_405_before_auth(server):
+    r = call(server, "POST", "/api/users/me", json={})
+    err(r, 405, "method_not_allowed")
+    allow = {m.strip().upper() for m in r.headers.get("Allow", "").split(",")}
+    assert {"GET", "PATCH", "DELETE"} <= allow, r.headers
+    r = call(server, "GET", "/api/users/me/password")
+    err(r, 405, "method_not_allowed")
+    assert "PUT" in r.headers.get("Allow", "")
+    r = call(server, "POST", "/api/users/me/export", json={})
+    err(r, 405, "method_not_allowed")
+    assert "GET" in r.headers.get("Allow", "")
+
+
+# ---------------------------------------------------------------------------------- PATCH /me
+
+def test_patch_name_and_timezone(server):
+    tok, u, _ = new_user(server)
+    r = patch_me(server, tok, {"name": "  Nouveau Nom  ", "timezone": "America/New_York"})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    check_user(got)
+    assert got["name"] == "Nouveau Nom"
+    assert got["timezone"] == "America/New_York"
+    assert {k: got[k] for k in ("_id", "email", "createdAt", "preferences")} == \
+        {k: u[k] for k in ("_id", "email", "createdAt", "preferences")}
+    assert me(server, tok).json() == got
+
+
+def test_patch_timezone_link_stored_as_sent(server):
+    tok, _, _ = new_user(server)
+    r = patch_me(server, tok, {"timezone": "Asia/Calcutta"})
+    assert r.status_code == 200, r.text
+    assert r.json()["timezone"] == "Asia/Calcutta"
+    assert me(server, tok).json()["timezone"] == "Asia/Calcutta"
+
+
+def test_patch_preferences_merged_per_key(server):
+    tok, u, _ = new_user(server, preferences={"themes": ["Bac"], "matieres": ["Maths", "SVT"]})
+    assert u["preferences"] == {"themes": ["Bac"], "matieres": ["Maths", "SVT"]}
+    r = patch_me(server, tok, {"preferences": {"themes": ["Concours", "Partiels"]}})
+    assert r.status_code == 200, r.text
+    assert r.json()["preferences"] == {"themes": ["Concours", "Partiels"], "matieres": ["Maths", "SVT"]}
+    r = patch_me(server, tok, {"preferences": {"matieres": []}})
+    assert r.status_code == 200, r.text
+    assert r.json()["preferences"] == {"themes": ["Concours", "Partiels"], "matieres": []}
+    r = patch_me(server, tok, {"preferences": {}})
+    assert r.status_code == 200, r.text
+    assert r.json()["preferences"] == {"themes": ["Concours", "Partiels"], "matieres": []}
+    assert me(server, tok).json()["preferences"] == {"themes": ["Concours", "Partiels"], "matieres": []}
+
+
+def test_patch_preferences_duplicates_dropped_case_sensitive(server):
+    tok, _, _ = new_user(server)
+    r = patch_me(server, tok, {"preferences": {"matieres": ["Maths", "maths", "Maths", "Histoire"]}})
+    assert r.status_code == 200, r.text
+    assert r.json()["preferences"]["matieres"] == ["Maths", "maths", "Histoire"]
+
+
+def test_patch_empty_body_is_noop(server):
+    tok, u, _ = new_user(server, timezone="Europe/Paris", preferences={"themes": ["A"]})
+    r = patch_me(server, tok, {})
+    assert r.status_code == 200, r.text
+    assert r.json() == u
+    assert me(server, tok).json() == u
+
+
+def test_patch_null_is_like_absent(server):
+    tok, u, _ = new_user(server)
+    r = patch_me(server, tok, {"name": None, "timezone": None, "preferences": None})
+    assert r.status_code == 200, r.text
+    assert r.json() == u
+
+
+@pytest.mark.parametrize("payload, path", [
+    ({"email": "autre@example.com"}, "email"),
+    ({"password": "nouveau-mot-de-passe"}, "password"),
+    ({"_id": "0123456789abcdef01234567"}, "_id"),
+    ({"createdAt": "2020-01-01T00:00:00.000Z"}, "createdAt"),
+    ({"couleur": "bleu"}, "couleur"),
+    ({"preferences": {"couleurs": ["bleu"]}}, "preferences.couleurs"),
+])
+def test_patch_unknown_field_rejected(server, payload, path):
+    tok, u, _ = new_user(server)
+    invalid(patch_me(server, tok, payload), path)
+    assert me(server, tok).json() == u
+
+
+@pytest.mark.parametrize("payload, path", [
+    ({"name": 5}, "name"),
+    ({"name": ["x"]}, "name"),
+    ({"timezone": 1}, "timezone"),
+    ({"preferences": "Maths"}, "preferences"),
+    ({"preferences": {"themes": "Maths"}}, "preferences.themes"),
+    ({"preferences": {"themes": ["a", "b", "c", 4]}}, "preferences.themes[3]"),
+])
+def test_patch_wrong_types_rejected(server, payload, path):
+    tok, u, _ = new_user(server)
+    invalid(patch_me(server, tok, payload), path)
+    assert me(server, tok).json() == u
+
+
+@pytest.mark.parametrize("payload, path", [
+    ({"name": ""}, "name"),
+    ({"name": "   "}, "name"),
+    ({"name": "a" * 101}, "name"),
+    ({"name": "é" * 101}, "name"),
+    ({"timezone": "+01:00"}, "timezone"),
+    ({"timezone": "Mars/Olympus"}, "timezone"),
+    ({"timezone": ""}, "timezone"),
+    ({"preferences": {"themes": [f"t{i}" for i in range(51)]}}, "preferences.themes"),
+    ({"preferences": {"matieres": [f"m{i}" for i in range(51)]}}, "preferences.matieres"),
+    ({"preferences": {"themes": ["a", "b", "c", "x" * 101]}}, "preferences.themes[3]"),
+    ({"preferences": {"matieres": ["a", "b", "c", ""]}}, "preferences.matieres[3]"),
+])
+def test_patch_bounds_rejected(server, payload, path):
+    tok, u, _ = new_user(server)
+    invalid(patch_me(server, tok, payload), path)
+    assert me(server, tok).json() == u
+
+
+def test_patch_bounds_ok(server):
+    tok, _, _ = new_user(server)
+    for payload, check in [
+        ({"name": "Z"}, lambda u: u["name"] == "Z"),
+        ({"name": "é" * 100}, lambda u: u["name"] == "é" * 100),
+        ({"preferences": {"themes": [f"t{i}" for i in range(50)]}},
+         lambda u: u["preferences"]["themes"] == [f"t{i}" for i in range(50)]),
+        ({"preferences": {"matieres": ["x" * 100]}},
+         lambda u: u["preferences"]["matieres"] == ["x" * 100]),
+    ]:
+        r = patch_me(server, tok, payload)
+        assert r.status_code == 200, (payload, r.text)
+        assert check(r.json()), (payload, r.json())
+
+
+def test_patch_body_errors(server):
+    tok, _, _ = new_user(server)
+    err(patch_me(server, tok, ["name"]), 400, "validation_failed")
+    err(call(server, "PATCH", "/api/users/me", tok, data="{",
+             headers={"Content-Type": "application/json"}), 400, "invalid_json")
+    err(call(server, "PATCH", "/api/users/me", tok, data='{"name":"x"}',
+             headers={"Content-Type": "text/plain"}), 415, "unsupported_media_type")
+    r = call(server, "PATCH", "/api/users/me", tok, data=b'{"name":"\xff\xfe"}',
+             headers={"Content-Type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["code"] in ("invalid_json", "validation_failed")
+
+
+def test_patch_requires_auth(server):
+    err(patch_me(server, None, {"name": "x"}), 401, "unauthenticated")
+
+
+# ---------------------------------------------------------------------------------- password
+
+def test_password_change_full_flow(server):
+    tok, u, pw = new_user(server)
+    other = login(server, u["email"], pw).json()["token"]
+    assert me(server, other).status_code == 200
+    r = change_pw(server, tok, {"currentPassword": pw, "newPassword": "un-tout-nouveau-secret"})
+    assert r.status_code == 204, r.text
+    assert r.content == b""
+    # the request's own token keeps working
+    r = me(server, tok)
+    assert r.status_code == 200 and r.json()["_id"] == u["_id"], r.text
+    # every other token is revoked
+    err(me(server, other), 401, "unauthenticated")
+    # old password refused, new one accepted
+    err(login(server, u["email"], pw), 401, "invalid_credentials")
+    r = login(server, u["email"], "un-tout-nouveau-secret")
+    assert r.status_code == 200, r.text
+    assert me(server, r.json()["token"]).status_code == 200
+    # the token that made the change still works after the new login
+    assert me(server, tok).status_code == 200
+
+
+def test_password_change_wrong_current(server):
+    tok, u, pw = new_user(server)
+    r = change_pw(server, tok, {"currentPassword": pw + "!", "newPassword": "un-tout-nouveau-secret"})
+    err(r, 401, "invalid_credentials")
+    # nothing changed and the token still works
+    assert me(server, tok).status_code == 200
+    assert login(server, u["email"], pw).status_code == 200
+
+
+def test_password_change_current_not_trimmed(server):
+    tok, _, pw = new_user(server, password="  espaces-autour  ")
+    err(change_pw(server, tok, {"currentPassword": "espaces-autour", "newPassword": "abcdefgh"}),
+        401, "invalid_credentials")
+    assert change_pw(server, tok, {"currentPassword": "  espaces-autour  ",
+                                   "newPassword": "abcdefgh"}).status_code == 204
+
+
+@pytest.mark.parametrize("newpw", ["a" * 7, "é" * 7, "b" * 129, "ü" * 129, ""],
+                         ids=["7", "7-accented", "129", "129-accented", "empty"])
+def test_password_change_new_bounds_rejected(server, newpw):
+    tok, u, pw = new_user(server)
+    invalid(change_pw(server, tok, {"currentPassword": pw, "newPassword": newpw}), "newPassword")
+    assert login(server, u["email"], pw).status_code == 200
+
+
+@pytest.mark.parametrize("newpw", ["a" * 8, "é" * 8, "b" * 128, "ü" * 128, " spaces "],
+                         ids=["8", "8-accented", "128", "128-accented", "spaces-kept"])
+def test_password_change_new_bounds_ok(server, newpw):
+    tok, u, pw = new_user(server)
+    assert change_pw(server, tok, {"currentPassword": pw, "newPassword": newpw}).status_code == 204
+    assert login(server, u["email"], newpw).status_code == 200
+
+
+@pytest.mark.parametrize("payload, path", [
+    ({"newPassword": "abcdefgh"}, "currentPassword"),
+    ({"currentPassword": "x"}, "newPassword"),
+    ({"currentPassword": 12345678, "newPassword": "abcdefgh"}, "currentPassword"),
+    ({"currentPassword": "PW", "newPassword": 12345678}, "newPassword"),
+    ({"currentPassword": "PW", "newPassword": "abcdefgh", "confirm": "abcdefgh"}, "confirm"),
+])
+def test_password_change_validation(server, payload, path):
+    tok, u, pw = new_user(server)
+    payload = {k: (pw if v == "PW" else v) for k, v in payload.items()}
+    invalid(change_pw(server, tok, payload), path)
+    assert login(server, u["email"], pw).status_code == 200
+
+
+def test_password_change_body_errors_and_auth(server):
+    tok, _, pw = new_user(server)
+    err(call(server, "PUT", "/api/users/me/password", tok,
+             headers={"Content-Type": "application/json"}), 400, "invalid_json")
+    err(call(server, "PUT", "/api/users/me/password", tok, data="{",
+             headers={"Content-Type": "application/json"}), 400, "invalid_json")
+    err(change_pw(server, None, {"currentPassword": pw, "newPassword": "abcdefgh"}),
+        401, "unauthenticated")
+
+
+# ---------------------------------------------------------------------------------- export
+
+def test_export_shape(server):
+    tok, u, _ = new_user(server)
+    r = call(server, "GET", "/api/users/me/export", tok)
+    assert r.status_code == 200, r.text
+    assert r.headers.get("Content-Type", "").startswith("application/json")
+    data = r.json()
+    assert set(data) == {"user", "plannings", "progress", "chat", "exportedAt"}, data.keys()
+    assert set(data["chat"]) == {"messages", "proposals"}, data["chat"]
+    assert data["user"] == u
+    assert data["plannings"] == [] and data["progress"] == []
+    assert data["chat"]["messages"] == [] and data["chat"]["proposals"] == []
+    assert TS_RE.match(data["exportedAt"]), data["exportedAt"]
+    exported = dt.datetime.strptime(data["exportedAt"], "%Y-%m-%dT%H:%M:%S.%fZ") \
+        .replace(tzinfo=dt.timezone.utc)
+    assert abs((exported - dt.datetime.now(dt.timezone.utc)).total_seconds()) < 300
+    assert "$argon2" not in r.text
+    for k in walk_keys(data):
+        assert "password" not in k.lower() and "hash" not in k.lower(), k
+
+
+def test_export_requires_auth(server):
+    err(call(server, "GET", "/api/users/me/export"), 401, "unauthenticated")
+
+
+# ---------------------------------------------------------------------------------- isolation
+
+def test_each_token_only_sees_its_own_user(server):
+    tok_a, a, _ = new_user(server, name="Alice")
+    tok_b, b, _ = new_user(server, name="Bob")
+    assert me(server, tok_a).json() == a
+    assert me(server, tok_b).json() == b
+    # a progress entry of A's must not show in B's export
+    r = call(server, "POST", "/api/progress", tok_a, json={"tempsEtudie": 45, "notes": "révision A"})
+    assert r.status_code == 201, r.text
+    ex_a = call(server, "GET", "/api/users/me/export", tok_a).json()
+    ex_b = call(server, "GET", "/api/users/me/export", tok_b).json()
+    assert ex_a["user"]["_id"] == a["_id"] and ex_b["user"]["_id"] == b["_id"]
+    assert len(ex_a["progress"]) == 1 and ex_b["progress"] == []
+    text_b = json.dumps(ex_b)
+    assert a["_id"] not in text_b and a["email"] not in text_b and "révision A" not in text_b
+    # a PATCH through B's token changes only B
+    assert patch_me(server, tok_b, {"name": "Bob 2"}).status_code == 200
+    assert me(server, tok_a).json()["name"] == "Alice"
+
+
+# ---------------------------------------------------------------------------------- delete
+
+def test_delete_account_flow(server):
+    tok, u, pw = new_user(server)
+    other = login(server, u["email"], pw).json()["token"]
+    err(delete_me(server, tok, {"password": pw + "x"}), 401, "invalid_credentials")
+    assert me(server, tok).status_code == 200
+    r = delete_me(server, tok, {"password": pw})
+    assert r.status_code == 204, r.text
+    assert r.content == b""
+    err(me(server, tok), 401, "unauthenticated")
+    err(me(server, other), 401, "unauthenticated")
+    err(call(server, "GET", "/api/users/me/export", other), 401, "unauthenticated")
+    err(login(server, u["email"], pw), 401, "invalid_credentials")
+    # the email is free again, for a brand new account
+    r = requests.post(server.url + "/api/auth/register",
+                      json={"email": u["email"], "password": pw, "name": "Revenu"}, timeout=30)
+    assert r.status_code == 201, r.text
+    new = r.json()
+    assert new["user"]["_id"] != u["_id"]
+    assert new["user"]["email"] == u["email"]
+    # the old tokens do not open the new account
+    err(me(server, tok), 401, "unauthenticated")
+    assert me(server, new["token"]).json()["name"] == "Revenu"
+
+
+def test_delete_account_removes_data(server):
+    tok, u, pw = new_user(server)
+    r = call(server, "POST", "/api/progress", tok, json={"tempsEtudie": 30})
+    assert r.status_code == 201, r.text
+    assert delete_me(server, tok, {"password": pw}).status_code == 204
+    r = requests.post(server.url + "/api/auth/register",
+                      json={"email": u["email"], "password": pw, "name": "Revenu"}, timeout=30)
+    assert r.status_code == 201, r.text
+    ex = call(server, "GET", "/api/users/me/export", r.json()["token"]).json()
+    assert ex["progress"] == [] and ex["plannings"] == []
+
+
+def test_delete_password_not_trimmed(server):
+    tok, _, pw = new_user(server, password=" avec-espaces ")
+    err(delete_me(server, tok, {"password": "avec-espaces"}), 401, "invalid_credentials")
+    assert me(server, tok).status_code == 200
+
+
+@pytest.mark.parametrize("payload, path", [
+    ({}, "password"),
+    ({"password": 12345678}, "password"),
+    ({"password": "PW", "raison": "départ"}, "raison"),
+])
+def test_delete_validation(server, payload, path):
+    tok, _, pw = new_user(server)
+    payload = {k: (pw if v == "PW" else v) for k, v in payload.items()}
+    invalid(delete_me(server, tok, payload), path)
+    assert me(server, tok).status_code == 200
+
+
+def test_delete_requires_body_and_auth(server):
+    tok, _, pw = new_user(server)
+    err(call(server, "DELETE", "/api/users/me", tok), 400, "invalid_json")
+    err(call(server, "DELETE", "/api/users/me", tok, data='{"password":"x"}',
+             headers={"Content-Type": "text/plain"}), 415, "unsupported_media_type")
+    err(delete_me(server, None, {"password": pw}), 401, "unauthenticated")
+    assert me(server, tok).status_code == 200
