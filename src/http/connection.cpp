@@ -110,7 +110,33 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     bhttp::request_parser<bhttp::empty_body> header_parser;
     header_parser.header_limit(static_cast<std::uint32_t>(settings_.max_header_bytes));
     header_parser.body_limit(boost::none);
-    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, header_parser, kTuple);
+    // Beast 1.81 applies header_limit to each parse step, and a step consumes whole fields, so a
+    // client could send headers without end. Feed the parser here and bound the total instead.
+    boost::system::error_code hec;
+    std::size_t header_bytes = 0;
+    for (;;) {
+      if (buffer.size() > 0) {
+        std::size_t used = header_parser.put(buffer.data(), hec);
+        buffer.consume(used);
+        header_bytes += used;
+        if (header_parser.is_header_done()) {
+          hec = header_bytes > settings_.max_header_bytes ? bhttp::error::header_limit : boost::system::error_code{};
+          break;
+        }
+        if (hec && hec != bhttp::error::need_more) break;
+        hec = {};
+      }
+      if (header_bytes + buffer.size() > settings_.max_header_bytes) {
+        hec = bhttp::error::header_limit;
+        break;
+      }
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+      if (ec) {
+        hec = ec;
+        break;
+      }
+      buffer.commit(n);
+    }
     auto start = std::chrono::steady_clock::now();
     if (hec == bhttp::error::header_limit) {
       Request req;

@@ -25,6 +25,15 @@ struct Server::Connection : std::enable_shared_from_this<Server::Connection> {
       }
     });
   }
+
+  void close_now() {
+    boost::asio::post(stream.get_executor(), [self = shared_from_this()] {
+      if (!self->closed) {
+        boost::system::error_code ignored;
+        self->stream.socket().close(ignored);
+      }
+    });
+  }
 };
 
 }  // namespace planetude::http

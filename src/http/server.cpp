@@ -87,8 +87,19 @@ asio::awaitable<void> Server::drain() {
     timer.expires_after(std::chrono::milliseconds(20));
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
   }
-  if (open_connections_.load() > 0)
+  if (open_connections_.load() > 0) {
     log::warn("shutdown_timeout", {{"open_connections", static_cast<std::uint64_t>(open_connections_.load())}});
+    // Past the deadline: close what is left, and give the coroutines a moment to unwind.
+    {
+      std::lock_guard lock(connections_mu_);
+      for (const auto& c : connections_) c->close_now();
+    }
+    auto grace = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+    while (open_connections_.load() > 0 && std::chrono::steady_clock::now() < grace) {
+      timer.expires_after(std::chrono::milliseconds(10));
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+  }
   ioc_.stop();
 }
 

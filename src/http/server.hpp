@@ -59,12 +59,14 @@ class Server {
   const Router& router_;
   metrics::Registry& metrics_;
   middleware::Cors cors_;
-  boost::asio::io_context ioc_;
-  boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<bool> draining_{false};
   std::atomic<std::size_t> open_connections_{0};
   std::mutex connections_mu_;
   std::set<std::shared_ptr<Connection>> connections_;
+  // Declared after what connection coroutines touch: when the io_context is destroyed, the
+  // coroutine frames it still holds are destroyed too, and their guards need the registry.
+  boost::asio::io_context ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_;
 };
 
 }  // namespace planetude::http

@@ -31,6 +31,8 @@ http::Response Cors::preflight(const http::Request& request, const std::vector<s
 void Cors::apply(const http::Request& request, http::Response& response) const {
   std::string_view origin = request.header("Origin");
   if (origins_.empty()) return;
+  for (const auto& [name, value] : response.headers)
+    if (name == "Access-Control-Allow-Origin" || name == "Vary") return;  // a preflight answer has its own
   response.with_header("Vary", "Origin");
   if (!allowed(origin)) return;
   response.with_header("Access-Control-Allow-Origin", std::string(origin))

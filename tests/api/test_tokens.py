@@ -71,7 +71,8 @@ def test_missing_token(server):
 @pytest.mark.parametrize("header", [
     "Bearer", "Bearer ", "Bearer garbage", "Bearer a.b.c", "Bearer ...", "Basic dXNlcjpwYXNz",
     "Token abc", "Bearer " + "A" * 2000,
-])
+], ids=["bearer-alone", "bearer-empty", "garbage", "three-parts", "dots", "basic", "other-scheme",
+        "long-garbage"])
 def test_garbage_authorization(server, header):
     err(me(server, auth_header=header), 401, "unauthenticated")
 

@@ -380,22 +380,35 @@ def test_export_requires_auth(server):
 # ---------------------------------------------------------------------------------- isolation
 
 def test_each_token_only_sees_its_own_user(server):
-    tok_a, a, _ = new_user(server, name="Alice")
+    tok_a, a, _ = new_user(server, name="Alice", preferences={"themes": ["Secret A"]})
     tok_b, b, _ = new_user(server, name="Bob")
     assert me(server, tok_a).json() == a
     assert me(server, tok_b).json() == b
-    # a progress entry of A's must not show in B's export
+    ex_a = call(server, "GET", "/api/users/me/export", tok_a).json()
+    ex_b = call(server, "GET", "/api/users/me/export", tok_b).json()
+    assert ex_a["user"] == a and ex_b["user"] == b
+    text_b = json.dumps(ex_b, ensure_ascii=False)
+    assert a["_id"] not in text_b and a["email"] not in text_b and "Secret A" not in text_b
+    # a PATCH through B's token changes only B
+    assert patch_me(server, tok_b, {"name": "Bob 2"}).status_code == 200
+    assert me(server, tok_a).json() == a
+    # deleting B leaves A untouched
+    assert delete_me(server, tok_b, {"password": "motdepasse-solide"}).status_code == 204
+    assert me(server, tok_a).json() == a
+
+
+@pytest.mark.skip(reason="needs POST /api/progress, which arrives with the plannings/progress issue")
+def test_export_holds_only_own_progress(server):
+    """Needs POST /api/progress (free entry)."""
+    tok_a, a, _ = new_user(server)
+    tok_b, b, _ = new_user(server)
     r = call(server, "POST", "/api/progress", tok_a, json={"tempsEtudie": 45, "notes": "révision A"})
     assert r.status_code == 201, r.text
     ex_a = call(server, "GET", "/api/users/me/export", tok_a).json()
     ex_b = call(server, "GET", "/api/users/me/export", tok_b).json()
-    assert ex_a["user"]["_id"] == a["_id"] and ex_b["user"]["_id"] == b["_id"]
-    assert len(ex_a["progress"]) == 1 and ex_b["progress"] == []
-    text_b = json.dumps(ex_b)
-    assert a["_id"] not in text_b and a["email"] not in text_b and "révision A" not in text_b
-    # a PATCH through B's token changes only B
-    assert patch_me(server, tok_b, {"name": "Bob 2"}).status_code == 200
-    assert me(server, tok_a).json()["name"] == "Alice"
+    assert len(ex_a["progress"]) == 1 and ex_a["progress"][0]["notes"] == "révision A"
+    assert ex_b["progress"] == []
+    assert "révision A" not in json.dumps(ex_b, ensure_ascii=False)
 
 
 # ---------------------------------------------------------------------------------- delete
@@ -424,7 +437,9 @@ def test_delete_account_flow(server):
     assert me(server, new["token"]).json()["name"] == "Revenu"
 
 
+@pytest.mark.skip(reason="needs POST /api/progress, which arrives with the plannings/progress issue")
 def test_delete_account_removes_data(server):
+    """Needs POST /api/progress (free entry)."""
     tok, u, pw = new_user(server)
     r = call(server, "POST", "/api/progress", tok, json={"tempsEtudie": 30})
     assert r.status_code == 201, r.text
