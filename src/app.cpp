@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <thread>
 
+#include <date/tz.h>
+
 #include "core/clock.hpp"
 #include "http/server.hpp"
 #include "observability/log.hpp"
@@ -35,11 +37,22 @@ App::App(Config config)
       cpu_pool_(cores()),
       auth_(auth_settings(config_), config_.jwt_secret, *db_, db_pool_, cpu_pool_),
       users_(*db_, db_pool_, auth_),
+      plannings_(*db_, db_pool_),
+      progress_(*db_, db_pool_),
+      calendars_(*db_, db_pool_),
       auth_routes_(auth_, config_.jwt_ttl_seconds, config_.production),
       users_routes_(auth_, users_, config_.production),
+      planning_routes_(auth_, plannings_, calendars_),
+      progress_routes_(auth_, progress_),
+      calendar_routes_(auth_, calendars_, config_.public_url),
       ops_routes_(*db_, db_pool_, metrics_) {
+  // Load the time zone database now rather than on the first request that needs it.
+  (void)date::get_tzdb();
   auth_routes_.add_to(router_);
   users_routes_.add_to(router_);
+  planning_routes_.add_to(router_);
+  progress_routes_.add_to(router_);
+  calendar_routes_.add_to(router_);
   ops_routes_.add_to(router_);
 }
 

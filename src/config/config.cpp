@@ -76,8 +76,10 @@ EnvMap parse_dotenv(const std::string& content) {
     if (eq == std::string::npos) continue;
     std::string key = text::trim(t.substr(0, eq));
     std::string value = text::trim(t.substr(eq + 1));
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
-      value = value.substr(1, value.size() - 2);
+    if (!value.empty() && (value.front() == '"' || value.front() == '\'')) {
+      // A quoted value ends at its closing quote; what follows (a comment) is not part of it.
+      auto close = value.find(value.front(), 1);
+      if (close != std::string::npos) value = value.substr(1, close - 1);
     } else if (auto hash = value.find(" #"); hash != std::string::npos) {
       value = text::trim(value.substr(0, hash));  // an inline comment after an unquoted value
     }

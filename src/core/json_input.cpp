@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/text.hpp"
 
@@ -93,9 +94,14 @@ std::optional<std::int64_t> ObjectReader::integer(std::string_view key, std::int
   std::optional<std::int64_t> n;
   if (v->is_int64()) n = v->get_int64();
   else if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(max)) n = static_cast<std::int64_t>(v->get_uint64());
-  else if (v->is_double() && v->get_double() == static_cast<double>(static_cast<std::int64_t>(v->get_double())))
-    n = static_cast<std::int64_t>(v->get_double());
-  if (!n && !v->is_uint64()) {
+  bool whole = v->is_int64() || v->is_uint64();
+  if (v->is_double()) {
+    double d = v->get_double();
+    whole = std::isfinite(d) && d == std::floor(d);
+    // Convert only what fits: a cast of 1e20 to int64 is undefined behaviour.
+    if (whole && d >= -9.2e18 && d <= 9.2e18) n = static_cast<std::int64_t>(d);
+  }
+  if (!whole) {
     problems_.add(path(key), "doit être un nombre entier");
     return std::nullopt;
   }

@@ -1,6 +1,6 @@
 #include "observability/metrics.hpp"
 
-#include <cstdio>
+#include <charconv>
 
 namespace planetude::metrics {
 
@@ -29,10 +29,12 @@ std::string label_set(const std::vector<std::string>& names, const Labels& value
   return out + "}";
 }
 
+// The shortest text that reads back as the same double ("0.1", not "0.10000000000000001"), as
+// other Prometheus clients write bucket bounds.
 std::string number(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : std::string("NaN");
 }
 
 }  // namespace

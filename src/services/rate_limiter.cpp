@@ -53,7 +53,9 @@ RateLimitState SlidingWindowLimiter::acquire(const std::string& key, std::int64_
   RateLimitState s = state_locked(events, now_ms);
   if (!s.allowed) return s;
   events.push_back(now_ms);
-  return state_locked(events, now_ms);
+  RateLimitState after = state_locked(events, now_ms);
+  after.allowed = true;  // this event was let through; `remaining` says what is left
+  return after;
 }
 
 }  // namespace planetude

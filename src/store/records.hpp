@@ -32,3 +32,42 @@ struct TokenRecord {
 };
 
 }  // namespace planetude::store
+
+namespace planetude::store {
+
+struct SessionRecord {
+  std::string id;
+  std::string matiere;
+  std::int64_t debut = 0;  // ms
+  std::int64_t fin = 0;    // ms
+  std::string statut = "planifie";
+  std::optional<std::string> notes;
+};
+
+struct PlanningRecord {
+  std::string id;
+  std::string user_id;
+  std::optional<std::string> titre;
+  std::string periode;
+  std::int64_t date_debut = 0;  // ms
+  std::int64_t date_fin = 0;    // ms, exclusive: fixed when the planning is written
+  std::string source = "manual";
+  std::vector<SessionRecord> sessions;  // sorted by debut
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+struct ProgressRecord {
+  std::string id;
+  std::string user_id;
+  std::string date;  // YYYY-MM-DD in the user's time zone
+  int sessions_completees = 0;
+  int temps_etudie = 0;  // minutes
+  std::string notes;
+  std::optional<std::string> matiere;
+  std::optional<std::string> planning_id;
+  std::optional<std::string> session_id;
+  std::int64_t created_at = 0;
+};
+
+}  // namespace planetude::store

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "store/records.hpp"
 
@@ -39,12 +40,69 @@ class TokenStore {
   virtual std::size_t purge_expired(std::int64_t now_seconds) = 0;
 };
 
+// Which plannings a list shows, and from where (keyset pagination on dateDebut desc, id desc).
+struct PlanningQuery {
+  std::optional<std::string> periode;
+  std::optional<std::int64_t> from_ms;     // keep plannings whose period ends after this
+  std::optional<std::int64_t> to_excl_ms;  // keep plannings that start before this
+  struct Cursor {
+    std::int64_t date_debut;
+    std::string id;
+  };
+  std::optional<Cursor> after;
+  std::size_t limit = 20;
+};
+
+class PlanningStore {
+ public:
+  virtual ~PlanningStore() = default;
+  // The user's planning with its sessions; nullopt when absent or someone else's.
+  virtual std::optional<PlanningRecord> find(const std::string& user_id, const std::string& id) = 0;
+  virtual void insert(const PlanningRecord& planning) = 0;
+  // Rewrites the planning and its sessions: sessions absent from `planning` are deleted, the
+  // others are updated in place (their ids, and what refers to them, stay).
+  virtual void replace(const PlanningRecord& planning) = 0;
+  virtual bool remove(const std::string& user_id, const std::string& id) = 0;
+  // Up to `limit` + 1 plannings, so the caller knows whether another page exists.
+  virtual std::vector<PlanningRecord> list(const std::string& user_id, const PlanningQuery& query) = 0;
+  virtual std::vector<PlanningRecord> list_all(const std::string& user_id) = 0;
+  // Every session of the user that ends at or after `min_fin_ms`, each with its planning
+  // (whose `sessions` holds just that one), ordered by start.
+  virtual std::vector<PlanningRecord> sessions_ending_after(const std::string& user_id, std::int64_t min_fin_ms) = 0;
+  virtual void set_session_status(const std::string& session_id, const std::string& statut, std::int64_t now_ms) = 0;
+};
+
+class ProgressStore {
+ public:
+  virtual ~ProgressStore() = default;
+  virtual void insert(const ProgressRecord& entry) = 0;  // throws Conflict when the session has an entry
+  virtual std::optional<ProgressRecord> find(const std::string& user_id, const std::string& id) = 0;
+  virtual std::optional<ProgressRecord> find_by_session(const std::string& session_id) = 0;
+  virtual bool remove(const std::string& user_id, const std::string& id) = 0;
+  // Entries with from <= date <= to (YYYY-MM-DD), ordered by date then creation.
+  virtual std::vector<ProgressRecord> list(const std::string& user_id, const std::string& from, const std::string& to) = 0;
+  virtual std::vector<ProgressRecord> list_all(const std::string& user_id) = 0;
+  // Every distinct day with at least one entry, ascending.
+  virtual std::vector<std::string> active_days(const std::string& user_id) = 0;
+};
+
+class CalendarFeedStore {
+ public:
+  virtual ~CalendarFeedStore() = default;
+  virtual void put(const std::string& user_id, const std::string& secret_hash, std::int64_t now_ms) = 0;
+  virtual void remove(const std::string& user_id) = 0;
+  virtual std::optional<std::string> user_for(const std::string& secret_hash) = 0;
+};
+
 // The stores of one transaction.
 class Repos {
  public:
   virtual ~Repos() = default;
   virtual UserStore& users() = 0;
   virtual TokenStore& tokens() = 0;
+  virtual PlanningStore& plannings() = 0;
+  virtual ProgressStore& progress() = 0;
+  virtual CalendarFeedStore& calendar_feeds() = 0;
 };
 
 class Database {

@@ -397,7 +397,6 @@ def test_each_token_only_sees_its_own_user(server):
     assert me(server, tok_a).json() == a
 
 
-@pytest.mark.skip(reason="needs POST /api/progress, which arrives with the plannings/progress issue")
 def test_export_holds_only_own_progress(server):
     """Needs POST /api/progress (free entry)."""
     tok_a, a, _ = new_user(server)
@@ -437,7 +436,6 @@ def test_delete_account_flow(server):
     assert me(server, new["token"]).json()["name"] == "Revenu"
 
 
-@pytest.mark.skip(reason="needs POST /api/progress, which arrives with the plannings/progress issue")
 def test_delete_account_removes_data(server):
     """Needs POST /api/progress (free entry)."""
     tok, u, pw = new_user(server)

@@ -43,6 +43,8 @@ class Statement {
   bool step();
   // Runs to completion; returns the number of rows changed.
   int run();
+  // Makes the statement ready to run again with new bindings.
+  void reset();
 
   std::string text(int column) const;
   std::int64_t integer(int column) const;

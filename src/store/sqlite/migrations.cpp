@@ -29,8 +29,60 @@ CREATE INDEX auth_tokens_by_user ON auth_tokens(user_id);
 CREATE INDEX auth_tokens_by_expiry ON auth_tokens(expires_at);
 )sql";
 
+constexpr std::string_view kPlanningsAndProgress = R"sql(
+CREATE TABLE plannings (
+  id         TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  titre      TEXT,
+  periode    TEXT NOT NULL CHECK (periode IN ('jour', 'semaine', 'mois', 'semestre')),
+  date_debut INTEGER NOT NULL,
+  date_fin   INTEGER NOT NULL,
+  source     TEXT NOT NULL CHECK (source IN ('manual', 'ai', 'fallback')),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+-- The list's order and its keyset cursor.
+CREATE INDEX plannings_by_user_start ON plannings(user_id, date_debut DESC, id DESC);
+
+CREATE TABLE sessions (
+  id          TEXT PRIMARY KEY,
+  planning_id TEXT NOT NULL REFERENCES plannings(id) ON DELETE CASCADE,
+  user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  matiere     TEXT NOT NULL,
+  debut       INTEGER NOT NULL,
+  fin         INTEGER NOT NULL,
+  statut      TEXT NOT NULL CHECK (statut IN ('planifie', 'en_cours', 'termine', 'rate')),
+  notes       TEXT
+) STRICT;
+CREATE INDEX sessions_by_planning ON sessions(planning_id, debut);
+CREATE INDEX sessions_by_user_end ON sessions(user_id, fin);
+
+CREATE TABLE progress (
+  id                  TEXT PRIMARY KEY,
+  user_id             TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  date                TEXT NOT NULL,
+  sessions_completees INTEGER NOT NULL,
+  temps_etudie        INTEGER NOT NULL,
+  notes               TEXT NOT NULL DEFAULT '',
+  matiere             TEXT,
+  planning_id         TEXT REFERENCES plannings(id) ON DELETE SET NULL,
+  -- One entry per session at most: the database itself refuses a second completion.
+  session_id          TEXT UNIQUE REFERENCES sessions(id) ON DELETE SET NULL,
+  created_at          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX progress_by_user_date ON progress(user_id, date, created_at);
+CREATE INDEX progress_by_planning ON progress(planning_id);
+
+CREATE TABLE calendar_feeds (
+  user_id     TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  secret_hash TEXT NOT NULL UNIQUE,
+  created_at  INTEGER NOT NULL
+) STRICT;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "accounts", kAccounts},
+    {2, "plannings_and_progress", kPlanningsAndProgress},
 };
 
 }  // namespace

@@ -13,13 +13,19 @@ namespace {
 
 class SqliteRepos : public Repos {
  public:
-  explicit SqliteRepos(Connection& c) : users_(c), tokens_(c) {}
+  explicit SqliteRepos(Connection& c) : users_(c), tokens_(c), plannings_(c), progress_(c), feeds_(c) {}
   UserStore& users() override { return users_; }
   TokenStore& tokens() override { return tokens_; }
+  PlanningStore& plannings() override { return plannings_; }
+  ProgressStore& progress() override { return progress_; }
+  CalendarFeedStore& calendar_feeds() override { return feeds_; }
 
  private:
   SqliteUserStore users_;
   SqliteTokenStore tokens_;
+  SqlitePlanningStore plannings_;
+  SqliteProgressStore progress_;
+  SqliteCalendarFeedStore feeds_;
 };
 
 // Runs `work` between `begin` and COMMIT; rolls back if it throws.

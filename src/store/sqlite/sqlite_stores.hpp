@@ -34,4 +34,48 @@ class SqliteTokenStore : public TokenStore {
   Connection& c_;
 };
 
+class SqlitePlanningStore : public PlanningStore {
+ public:
+  explicit SqlitePlanningStore(Connection& c) : c_(c) {}
+  std::optional<PlanningRecord> find(const std::string& user_id, const std::string& id) override;
+  void insert(const PlanningRecord& planning) override;
+  void replace(const PlanningRecord& planning) override;
+  bool remove(const std::string& user_id, const std::string& id) override;
+  std::vector<PlanningRecord> list(const std::string& user_id, const PlanningQuery& query) override;
+  std::vector<PlanningRecord> list_all(const std::string& user_id) override;
+  std::vector<PlanningRecord> sessions_ending_after(const std::string& user_id, std::int64_t min_fin_ms) override;
+  void set_session_status(const std::string& session_id, const std::string& statut, std::int64_t now_ms) override;
+
+ private:
+  void load_sessions(std::vector<PlanningRecord>& plannings);
+  void insert_sessions(const PlanningRecord& planning);
+  Connection& c_;
+};
+
+class SqliteProgressStore : public ProgressStore {
+ public:
+  explicit SqliteProgressStore(Connection& c) : c_(c) {}
+  void insert(const ProgressRecord& entry) override;
+  std::optional<ProgressRecord> find(const std::string& user_id, const std::string& id) override;
+  std::optional<ProgressRecord> find_by_session(const std::string& session_id) override;
+  bool remove(const std::string& user_id, const std::string& id) override;
+  std::vector<ProgressRecord> list(const std::string& user_id, const std::string& from, const std::string& to) override;
+  std::vector<ProgressRecord> list_all(const std::string& user_id) override;
+  std::vector<std::string> active_days(const std::string& user_id) override;
+
+ private:
+  Connection& c_;
+};
+
+class SqliteCalendarFeedStore : public CalendarFeedStore {
+ public:
+  explicit SqliteCalendarFeedStore(Connection& c) : c_(c) {}
+  void put(const std::string& user_id, const std::string& secret_hash, std::int64_t now_ms) override;
+  void remove(const std::string& user_id) override;
+  std::optional<std::string> user_for(const std::string& secret_hash) override;
+
+ private:
+  Connection& c_;
+};
+
 }  // namespace planetude::store::sqlite

@@ -1,0 +1,131 @@
+# Shared helpers for the bench/*.sh scripts. Source it; it defines functions and a few variables
+# (BENCH_ROOT, BENCH_TMP, SERVER_PID, SERVER_PORT, SERVER_LOG, BASE_URL) and installs an EXIT trap
+# that stops the server and removes the temporary folder, whatever way the script ends.
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BENCH_ROOT=$(dirname "$BENCH_DIR")
+BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/planetude-bench.XXXXXX")
+SERVER_PID=
+SERVER_PORT=
+SERVER_LOG=$BENCH_TMP/server.log
+BASE_URL=
+
+# A throwaway secret: every run starts from an empty database, so no token outlives it.
+BENCH_JWT_SECRET=bench-secret-0123456789abcdef0123456789abcdef
+
+bench_cleanup() {
+  local rc=$?
+  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    # Give the graceful shutdown a moment, then make sure nothing is left behind.
+    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$BENCH_TMP"
+  exit "$rc"
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+# The binary: $PLANETUDE_BIN, absolute or relative to the repo root, so the scripts work from any folder.
+bench_binary() {
+  local bin=${PLANETUDE_BIN:-build/release/planetude}
+  [[ $bin == /* ]] || bin=$BENCH_ROOT/$bin
+  [[ -x $bin ]] || die "no server binary at $bin (build it: make build-release, or set PLANETUDE_BIN)"
+  echo "$bin"
+}
+
+# Port of a TCP socket in LISTEN state owned by process $1, read from the kernel's tables.
+# Needed because the `listening` log line is written at info level, and benchmarks run at warn.
+listening_port_of() {
+  local pid=$1 fd link inodes=() hex
+  for fd in /proc/"$pid"/fd/*; do
+    link=$(readlink "$fd" 2>/dev/null) || continue
+    if [[ $link == socket:\[*\] ]]; then inodes+=("${link//[^0-9]/}"); fi
+  done
+  ((${#inodes[@]})) || return 1
+  # Columns: sl local_address rem_address st ... inode (10th); state 0A is LISTEN.
+  hex=$(awk -v want=" ${inodes[*]} " \
+    'FNR > 1 && $4 == "0A" && index(want, " " $10 " ") { n = split($2, a, ":"); print a[n]; exit }' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null)
+  [[ -n $hex ]] || return 1
+  echo $((16#$hex))
+}
+
+# Starts the server on a fresh SQLite file with PORT=0 and waits until /healthz answers.
+# Extra VAR=value arguments are added to its environment; variables already exported by the caller
+# (IO_THREADS, DB_THREADS, ...) are passed through, so they can be varied from the command line.
+start_server() {
+  local bin
+  bin=$(bench_binary)
+  # cwd is the temporary folder so that a developer's .env in the repo root is not read.
+  (cd "$BENCH_TMP" && exec env \
+    HOST=127.0.0.1 PORT=0 \
+    DATABASE_URL="sqlite:$BENCH_TMP/planetude.db" \
+    JWT_SECRET="$BENCH_JWT_SECRET" \
+    APP_ENV=development \
+    LOG_LEVEL="${LOG_LEVEL:-warn}" \
+    "$@" "$bin" serve) >"$SERVER_LOG" 2>&1 &
+  SERVER_PID=$!
+
+  local deadline=$((SECONDS + 30))
+  while [[ -z $SERVER_PORT ]]; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SERVER_LOG" >&2; die "the server exited during start-up"; }
+    ((SECONDS < deadline)) || { cat "$SERVER_LOG" >&2; die "the server did not start listening within 30 s"; }
+    # The log line when it is there (LOG_LEVEL=info or debug), otherwise the kernel's socket table.
+    SERVER_PORT=$(sed -n 's/.*"msg":"listening".*"port":\([0-9]*\).*/\1/p' "$SERVER_LOG" | head -n1)
+    [[ -n $SERVER_PORT ]] || SERVER_PORT=$(listening_port_of "$SERVER_PID" || true)
+    [[ -n $SERVER_PORT ]] || sleep 0.05
+  done
+  BASE_URL=http://127.0.0.1:$SERVER_PORT
+
+  until curl -fsS -o /dev/null "$BASE_URL/healthz" 2>/dev/null; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SERVER_LOG" >&2; die "the server exited before /healthz answered"; }
+    ((SECONDS < deadline)) || die "/healthz did not answer within 30 s"
+    sleep 0.05
+  done
+}
+
+# Sends SIGTERM, waits for the graceful shutdown and returns the server's exit status.
+stop_server() {
+  local rc=0
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID" || rc=$?
+  SERVER_PID=
+  return "$rc"
+}
+
+# Registers a user and prints its bearer token.
+register_user() {
+  local email=$1 body token
+  body=$(curl -fsS -X POST "$BASE_URL/api/auth/register" \
+    -H 'Content-Type: application/json' \
+    --data "{\"email\":\"$email\",\"password\":\"bench-password-123\",\"name\":\"Bench User\"}") ||
+    die "registering $email failed"
+  # A JWT is base64url text with dots: it cannot contain a quote, so sed is enough here.
+  token=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' <<<"$body")
+  [[ -n $token ]] || die "no token in the register response: $body"
+  echo "$token"
+}
+
+# Prints one field of /proc/<server>/status (VmRSS, VmHWM, Threads...), numbers only.
+proc_status() {
+  awk -v key="$1:" '$1 == key { print $2; exit }' "/proc/$SERVER_PID/status"
+}
+
+kib_to_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+# Reads the "bench <key> <value>" lines printed by report.lua from file $1 into the associative
+# array named $2.
+read_report() {
+  local -n into=$2
+  local tag key value
+  while read -r tag key value; do
+    if [[ $tag == bench ]]; then into[$key]=$value; fi
+  done <"$1"
+  [[ -n ${into[requests]:-} ]] || { cat "$1" >&2; die "wrk printed no report"; }
+}

@@ -1,0 +1,139 @@
+#include "models/progress.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <map>
+
+#include "core/clock.hpp"
+#include "core/datetime.hpp"
+#include "core/errors.hpp"
+#include "core/ids.hpp"
+#include "core/json_input.hpp"
+
+namespace planetude::models {
+
+namespace json = boost::json;
+using json_input::ObjectReader;
+using json_input::Problems;
+using json_input::StringRule;
+
+namespace {
+const StringRule kNotes{0, 2000, true, true};
+}
+
+ProgressInput parse_progress_input(const json::value& body) {
+  Problems problems;
+  ObjectReader r(body, "", problems);
+  ProgressInput in;
+  // Either id, present and not null, makes this the linked form (null is the same as absent).
+  auto given = [&](const char* key) { return body.is_object() && body.get_object().contains(key) && !body.at(key).is_null(); };
+  if (given("planningId") || given("sessionId")) {
+    LinkedProgressInput linked;
+    const json::value* planning = r.field("planningId");
+    const json::value* session = r.field("sessionId");
+    if (!planning) problems.add("planningId", "est obligatoire avec sessionId");
+    if (!session) problems.add("sessionId", "est obligatoire avec planningId");
+    auto minutes = r.integer("tempsEtudie", 1, 1440, false);
+    auto notes = r.string("notes", kNotes, false);
+    r.reject_unknown();
+    problems.throw_if_any();
+    // An id that cannot name anything is "not found", as API.md asks.
+    if (!planning->is_string() || !ids::is_valid(planning->get_string()) || !session->is_string() ||
+        !ids::is_valid(session->get_string()))
+      throw errors::not_found();
+    linked.planning_id = std::string(planning->get_string());
+    linked.session_id = std::string(session->get_string());
+    if (minutes) linked.temps_etudie = static_cast<int>(*minutes);
+    if (notes) linked.notes = *notes;
+    in.linked = std::move(linked);
+    return in;
+  }
+  FreeProgressInput free;
+  (void)r.field("planningId");  // present only as null here: the same as absent
+  (void)r.field("sessionId");
+  if (auto date = r.string("date", StringRule{1, 10, true, false}, false)) {
+    if (datetime::parse_date(*date)) free.date = *date;
+    else problems.add("date", "doit être une date réelle au format AAAA-MM-JJ");
+  }
+  if (auto n = r.integer("sessionsCompletees", 0, 100, false)) free.sessions_completees = static_cast<int>(*n);
+  if (auto m = r.integer("tempsEtudie", 1, 1440, true)) free.temps_etudie = static_cast<int>(*m);
+  if (auto notes = r.string("notes", kNotes, false)) free.notes = *notes;
+  free.matiere = r.string("matiere", StringRule{1, 100, true, false}, false);
+  r.reject_unknown();
+  problems.throw_if_any();
+  in.free = std::move(free);
+  return in;
+}
+
+json::object to_json(const store::ProgressRecord& e) {
+  json::object o{{"_id", e.id},
+                 {"userId", e.user_id},
+                 {"date", e.date},
+                 {"sessionsCompletees", e.sessions_completees},
+                 {"tempsEtudie", e.temps_etudie},
+                 {"notes", e.notes}};
+  if (e.matiere) o["matiere"] = *e.matiere;
+  if (e.planning_id) o["planningId"] = *e.planning_id;
+  if (e.session_id) o["sessionId"] = *e.session_id;
+  o["createdAt"] = clock::format_rfc3339(e.created_at);
+  return o;
+}
+
+json::object progress_summary(const std::vector<store::ProgressRecord>& entries,
+                              const std::vector<std::string>& active_days, const std::string& today) {
+  struct Totals {
+    std::int64_t minutes = 0;
+    std::int64_t sessions = 0;
+  };
+  Totals all;
+  std::map<std::string, Totals> by_day;
+  std::map<std::string, Totals> by_subject;
+  for (const auto& e : entries) {
+    all.minutes += e.temps_etudie;
+    all.sessions += e.sessions_completees;
+    by_day[e.date].minutes += e.temps_etudie;
+    by_day[e.date].sessions += e.sessions_completees;
+    if (e.matiere) {
+      by_subject[*e.matiere].minutes += e.temps_etudie;
+      by_subject[*e.matiere].sessions += e.sessions_completees;
+    }
+  }
+  json::array per_day;
+  for (const auto& [day, t] : by_day)
+    per_day.push_back(json::object{{"date", day}, {"tempsEtudie", t.minutes}, {"sessionsCompletees", t.sessions}});
+  std::vector<std::pair<std::string, Totals>> subjects(by_subject.begin(), by_subject.end());
+  std::stable_sort(subjects.begin(), subjects.end(),
+                   [](const auto& a, const auto& b) { return a.second.minutes > b.second.minutes; });
+  json::array per_subject;
+  for (const auto& [subject, t] : subjects)
+    per_subject.push_back(json::object{{"matiere", subject}, {"tempsEtudie", t.minutes}, {"sessionsCompletees", t.sessions}});
+
+  // Streaks: runs of consecutive calendar days. Days are local dates already, so DST cannot
+  // shorten or lengthen them.
+  // The current streak is the run that ends today or yesterday (days after today, which a free
+  // entry may name, do not count for it).
+  int best = 0, run = 0, run_to_today = 0;
+  std::optional<date::year_month_day> previous, last_until_today;
+  auto today_day = datetime::parse_date(today);
+  for (const auto& text : active_days) {
+    auto day = datetime::parse_date(text);
+    if (!day) continue;
+    run = (previous && datetime::add_days(*previous, 1) == *day) ? run + 1 : 1;
+    best = std::max(best, run);
+    previous = day;
+    if (today_day && *day <= *today_day) {
+      run_to_today = run;
+      last_until_today = day;
+    }
+  }
+  int current = 0;
+  if (last_until_today && today_day &&
+      (*last_until_today == *today_day || datetime::add_days(*last_until_today, 1) == *today_day))
+    current = run_to_today;
+
+  return json::object{{"tempsEtudie", all.minutes},   {"sessionsCompletees", all.sessions}, {"serieActuelle", current},
+                      {"meilleureSerie", best},        {"parJour", std::move(per_day)},     {"parMatiere", std::move(per_subject)}};
+}
+
+}  // namespace planetude::models

@@ -1,0 +1,123 @@
+#include "routes/planning_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/datetime.hpp"
+#include "core/errors.hpp"
+#include "middleware/auth.hpp"
+#include "models/planning.hpp"
+
+namespace planetude::routes {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::Request;
+using http::Response;
+
+void PlanningRoutes::add_to(http::Router& router) {
+  router.add("GET", "/api/planning", [this](Request& r) { return list(r); });
+  router.add("POST", "/api/planning", [this](Request& r) { return create(r); }, {.takes_body = true});
+  router.add("GET", "/api/planning/:id", [this](Request& r) { return get(r); });
+  router.add("PUT", "/api/planning/:id", [this](Request& r) { return replace(r); }, {.takes_body = true});
+  router.add("DELETE", "/api/planning/:id", [this](Request& r) { return remove(r); });
+  router.add("PATCH", "/api/planning/:id/sessions/:sessionId", [this](Request& r) { return patch_session(r); },
+             {.takes_body = true});
+  router.add("GET", "/api/planning/:id/ics", [this](Request& r) { return ics(r); });
+}
+
+store::PlanningQuery parse_planning_query(const Request& req, const date::time_zone* tz) {
+  store::PlanningQuery q;
+  std::vector<FieldError> problems;
+  if (auto periode = req.query_param("periode")) {
+    if (datetime::parse_period(*periode)) q.periode = *periode;
+    else problems.push_back({"periode", "doit valoir jour, semaine, mois ou semestre"});
+  }
+  if (auto from = req.query_param("from")) {
+    if (auto day = datetime::parse_date(*from)) q.from_ms = datetime::start_of_day(*day, tz);
+    else if (auto ms = datetime::parse_datetime(*from)) q.from_ms = *ms;
+    else problems.push_back({"from", "doit être une date (AAAA-MM-JJ) ou une date-heure avec fuseau"});
+  }
+  if (auto to = req.query_param("to")) {
+    // A date `to` is the end of that day: the next day's start, exclusive.
+    if (auto day = datetime::parse_date(*to)) q.to_excl_ms = datetime::start_of_day(datetime::add_days(*day, 1), tz);
+    else if (auto ms = datetime::parse_datetime(*to)) q.to_excl_ms = *ms + 1;
+    else problems.push_back({"to", "doit être une date (AAAA-MM-JJ) ou une date-heure avec fuseau"});
+  }
+  if (q.from_ms && q.to_excl_ms && *q.from_ms >= *q.to_excl_ms)
+    problems.push_back({"from", "doit être antérieure à « to »"});
+  if (auto limit = req.query_param("limit")) {
+    int n = 0;
+    bool digits = !limit->empty() && limit->size() <= 3 &&
+                  std::all_of(limit->begin(), limit->end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (digits) n = std::stoi(*limit);
+    if (!digits || n < 1 || n > 100) problems.push_back({"limit", "doit être un entier entre 1 et 100"});
+    else q.limit = static_cast<std::size_t>(n);
+  }
+  if (auto cursor = req.query_param("cursor")) {
+    if (auto c = decode_planning_cursor(*cursor)) q.after = *c;
+    else problems.push_back({"cursor", "n'est pas un curseur valide (utilisez nextCursor tel quel)"});
+  }
+  if (!problems.empty()) throw errors::validation(std::move(problems));
+  return q;
+}
+
+asio::awaitable<Response> PlanningRoutes::list(Request& req) {
+  AuthContext who = co_await middleware::require_user(auth_, req);
+  auto query = parse_planning_query(req, datetime::zone(who.user.timezone));
+  PlanningPage page = co_await plannings_.list(who.user.id, std::move(query));
+  json::array items;
+  for (const auto& p : page.items) items.push_back(models::to_json(p));
+  json::value next = page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr);
+  co_return Response::json(200, json::object{{"items", std::move(items)}, {"nextCursor", std::move(next)}});
+}
+
+asio::awaitable<Response> PlanningRoutes::create(Request& req) {
+  AuthContext who = co_await middleware::require_user(auth_, req);
+  json::value body = req.json();
+  if (body.is_object()) {
+    const json::value* mode = body.get_object().if_contains("mode");
+    if (mode && mode->is_string() && mode->get_string() == "ai")
+      throw errors::validation({{"mode", "le mode « ai » n'est pas encore disponible : envoyez les sessions (mode « manual »)"}});
+  }
+  auto input = models::parse_planning_input(body, datetime::zone(who.user.timezone), false);
+  auto planning = co_await plannings_.create(who.user, std::move(input), "manual");
+  co_return Response::json(201, models::to_json(planning));
+}
+
+asio::awaitable<Response> PlanningRoutes::get(Request& req) {
+  AuthContext who = co_await middleware::require_user(auth_, req);
+  auto planning = co_await plannings_.get(who.user.id, std::string(req.param("id")));
+  co_return Response::json(200, models::to_json(planning));
+}
+
+asio::awaitable<Response> PlanningRoutes::replace(Request& req) {
+  AuthContext who = co_await middleware::require_user(auth_, req);
+  auto input = models::parse_planning_input(req.json(), datetime::zone(who.user.timezone), true);
+  auto planning = co_await plannings_.replace(who.user, std::string(req.param("id")), std::move(input));
+  co_return Response::json(200, models::to_json(planning));
+}
+
+asio::awaitable<Response> PlanningRoutes::remove(Request& req) {
+  AuthContext who = co_await middleware::require_user(auth_, req);
+  co_await plannings_.remove(who.user.id, std::string(req.param("id")));
+  co_return Response::no_content();
+}
+
+asio::awaitable<Response> PlanningRoutes::patch_session(Request& req) {
+  AuthContext who = co_await middleware::require_user(auth_, req);
+  auto patch = models::parse_session_patch(req.json());
+  auto planning = co_await plannings_.patch_session(who.user.id, std::string(req.param("id")),
+                                                    std::string(req.param("sessionId")), std::move(patch));
+  co_return Response::json(200, models::to_json(planning));
+}
+
+asio::awaitable<Response> PlanningRoutes::ics(Request& req) {
+  AuthContext who = co_await middleware::require_user(auth_, req);
+  std::string id(req.param("id"));
+  std::string body = co_await calendars_.planning_calendar(who.user.id, id);
+  auto r = Response::text(200, "text/calendar; charset=utf-8", std::move(body));
+  r.with_header("Content-Disposition", "attachment; filename=\"planning-" + id + ".ics\"");
+  co_return r;
+}
+
+}  // namespace planetude::routes

@@ -1,0 +1,33 @@
+// /api/planning: list, create, read, replace, delete, patch one session, and the .ics export.
+#pragma once
+#include "http/router.hpp"
+#include "services/auth_service.hpp"
+#include "services/calendar_service.hpp"
+#include "services/planning_service.hpp"
+
+namespace planetude::routes {
+
+class PlanningRoutes {
+ public:
+  PlanningRoutes(AuthService& auth, PlanningService& plannings, CalendarService& calendars)
+      : auth_(auth), plannings_(plannings), calendars_(calendars) {}
+  void add_to(http::Router& router);
+
+ private:
+  boost::asio::awaitable<http::Response> list(http::Request& req);
+  boost::asio::awaitable<http::Response> create(http::Request& req);
+  boost::asio::awaitable<http::Response> get(http::Request& req);
+  boost::asio::awaitable<http::Response> replace(http::Request& req);
+  boost::asio::awaitable<http::Response> remove(http::Request& req);
+  boost::asio::awaitable<http::Response> patch_session(http::Request& req);
+  boost::asio::awaitable<http::Response> ics(http::Request& req);
+
+  AuthService& auth_;
+  PlanningService& plannings_;
+  CalendarService& calendars_;
+};
+
+// Reads periode, from, to, limit and cursor of GET /api/planning; throws 400 naming the parameter.
+store::PlanningQuery parse_planning_query(const http::Request& req, const date::time_zone* tz);
+
+}  // namespace planetude::routes

@@ -1,0 +1,172 @@
+#include "services/planning_service.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+
+#include "core/clock.hpp"
+#include "core/errors.hpp"
+#include "core/ids.hpp"
+#include "services/jwt.hpp"
+
+namespace planetude {
+
+namespace asio = boost::asio;
+using store::PlanningRecord;
+using store::SessionRecord;
+
+namespace {
+
+std::vector<std::string> input_paths(std::size_t n) {
+  std::vector<std::string> paths;
+  for (std::size_t i = 0; i < n; ++i) paths.push_back("sessions[" + std::to_string(i) + "]");
+  return paths;
+}
+
+void sort_sessions(PlanningRecord& p) {
+  std::stable_sort(p.sessions.begin(), p.sessions.end(),
+                   [](const SessionRecord& a, const SessionRecord& b) { return a.debut < b.debut; });
+}
+
+SessionRecord from_input(const models::SessionInput& in, std::string id, std::string statut) {
+  return SessionRecord{std::move(id), in.matiere, in.debut, in.fin, in.statut.value_or(std::move(statut)), in.notes};
+}
+
+}  // namespace
+
+std::string encode_planning_cursor(const store::PlanningQuery::Cursor& c) {
+  return base64url::encode("v1:" + std::to_string(c.date_debut) + ":" + c.id);
+}
+
+std::optional<store::PlanningQuery::Cursor> decode_planning_cursor(std::string_view text) {
+  std::string raw;
+  if (text.size() > 200 || !base64url::decode(text, raw) || raw.rfind("v1:", 0) != 0) return std::nullopt;
+  auto colon = raw.find(':', 3);
+  if (colon == std::string::npos) return std::nullopt;
+  store::PlanningQuery::Cursor c{};
+  auto [p, ec] = std::from_chars(raw.data() + 3, raw.data() + colon, c.date_debut);
+  if (ec != std::errc() || p != raw.data() + colon) return std::nullopt;
+  c.id = raw.substr(colon + 1);
+  if (!ids::is_valid(c.id)) return std::nullopt;
+  return c;
+}
+
+asio::awaitable<PlanningRecord> PlanningService::create(store::UserRecord user, models::PlanningInput input,
+                                                       std::string source) {
+  std::int64_t now = clock::now_ms();
+  PlanningRecord p;
+  p.id = ids::generate();
+  p.user_id = user.id;
+  p.titre = input.titre;
+  p.periode = datetime::period_name(input.periode);
+  p.date_debut = input.date_debut;
+  p.date_fin = datetime::add_period(input.date_debut, input.periode, datetime::zone(user.timezone));
+  p.source = std::move(source);
+  p.created_at = p.updated_at = now;
+  for (const auto& s : input.sessions) p.sessions.push_back(from_input(s, ids::generate(), "planifie"));
+  models::check_planning_rules(p, input_paths(p.sessions.size()));
+  sort_sessions(p);
+  co_await db_pool_.run([this, &p] {
+    db_.write([&](store::Repos& r) { r.plannings().insert(p); });
+    return true;
+  });
+  co_return p;
+}
+
+asio::awaitable<PlanningRecord> PlanningService::get(std::string user_id, std::string id) {
+  if (!ids::is_valid(id)) throw errors::not_found();
+  auto found = co_await db_pool_.run(
+      [this, &user_id, &id] { return db_.read_value([&](store::Repos& r) { return r.plannings().find(user_id, id); }); });
+  if (!found) throw errors::not_found();
+  co_return std::move(*found);
+}
+
+asio::awaitable<PlanningPage> PlanningService::list(std::string user_id, store::PlanningQuery query) {
+  auto rows = co_await db_pool_.run([this, &user_id, &query] {
+    return db_.read_value([&](store::Repos& r) { return r.plannings().list(user_id, query); });
+  });
+  PlanningPage page;
+  if (rows.size() > query.limit) {
+    rows.resize(query.limit);
+    page.next_cursor = encode_planning_cursor({rows.back().date_debut, rows.back().id});
+  }
+  page.items = std::move(rows);
+  co_return page;
+}
+
+asio::awaitable<PlanningRecord> PlanningService::replace(store::UserRecord user, std::string id,
+                                                        models::PlanningInput input) {
+  if (!ids::is_valid(id)) throw errors::not_found();
+  const date::time_zone* tz = datetime::zone(user.timezone);
+  co_return co_await db_pool_.run([this, &user, &id, &input, tz] {
+    return db_.write_value([&](store::Repos& r) {
+      auto existing = r.plannings().find(user.id, id);
+      if (!existing) throw errors::not_found();
+      std::map<std::string, const SessionRecord*> current;
+      for (const auto& s : existing->sessions) current[s.id] = &s;
+
+      PlanningRecord p = *existing;
+      p.titre = input.titre;
+      p.periode = datetime::period_name(input.periode);
+      p.date_debut = input.date_debut;
+      p.date_fin = datetime::add_period(input.date_debut, input.periode, tz);
+      p.updated_at = clock::now_ms();
+      p.sessions.clear();
+      std::vector<FieldError> problems;
+      std::set<std::string> seen;
+      for (std::size_t i = 0; i < input.sessions.size(); ++i) {
+        const auto& s = input.sessions[i];
+        if (!s.id) {
+          p.sessions.push_back(from_input(s, ids::generate(), "planifie"));
+          continue;
+        }
+        auto it = current.find(*s.id);
+        std::string path = "sessions[" + std::to_string(i) + "]._id";
+        if (it == current.end()) problems.push_back({path, "ne correspond à aucune session de ce planning"});
+        else if (!seen.insert(*s.id).second) problems.push_back({path, "apparaît plusieurs fois"});
+        else p.sessions.push_back(from_input(s, *s.id, it->second->statut));
+      }
+      if (!problems.empty()) throw errors::validation(std::move(problems));
+      models::check_planning_rules(p, input_paths(p.sessions.size()));
+      sort_sessions(p);
+      r.plannings().replace(p);
+      return p;
+    });
+  });
+}
+
+asio::awaitable<PlanningRecord> PlanningService::patch_session(std::string user_id, std::string id,
+                                                              std::string session_id, models::SessionPatch patch) {
+  if (!ids::is_valid(id) || !ids::is_valid(session_id)) throw errors::not_found();
+  co_return co_await db_pool_.run([this, &user_id, &id, &session_id, &patch] {
+    return db_.write_value([&](store::Repos& r) {
+      auto p = r.plannings().find(user_id, id);
+      if (!p) throw errors::not_found();
+      auto it = std::find_if(p->sessions.begin(), p->sessions.end(), [&](const SessionRecord& s) { return s.id == session_id; });
+      if (it == p->sessions.end()) throw errors::not_found();
+      if (patch.statut) it->statut = *patch.statut;
+      if (patch.clear_notes) it->notes.reset();
+      if (patch.notes) it->notes = *patch.notes;
+      if (patch.matiere) it->matiere = *patch.matiere;
+      if (patch.debut) it->debut = *patch.debut;
+      if (patch.fin) it->fin = *patch.fin;
+      // The period stays as it was fixed when the planning was written.
+      models::check_planning_rules(*p, input_paths(p->sessions.size()));
+      sort_sessions(*p);
+      p->updated_at = clock::now_ms();
+      r.plannings().replace(*p);
+      return std::move(*p);
+    });
+  });
+}
+
+asio::awaitable<void> PlanningService::remove(std::string user_id, std::string id) {
+  if (!ids::is_valid(id)) throw errors::not_found();
+  bool removed = co_await db_pool_.run([this, &user_id, &id] {
+    return db_.write_value([&](store::Repos& r) { return r.plannings().remove(user_id, id); });
+  });
+  if (!removed) throw errors::not_found();
+}
+
+}  // namespace planetude
