@@ -13,12 +13,9 @@ import requests
 
 from conftest import assert_error, register
 
-try:
-    from icalendar import Calendar
-except ImportError:  # pragma: no cover - the Debian package python3-icalendar is expected
-    Calendar = None
-
-pytestmark = pytest.mark.skipif(Calendar is None, reason="python3-icalendar is not installed")
+# Debian package python3-icalendar (apt-get install python3-icalendar); deliberately not skipped
+# when missing, so that a machine without it fails loudly instead of silently testing nothing.
+from icalendar import Calendar
 
 UTC = dt.timezone.utc
 ID_RE = re.compile(r"^[0-9a-f]{24}$")

@@ -442,6 +442,11 @@ def test_body_errors(server):
     err(c.post("/api/planning", data='{"periode":"jour"}', headers={"Content-Type": "text/plain"}),
         415, "unsupported_media_type")
     err(c.post("/api/planning", headers={"Content-Type": "application/json"}), 400, "invalid_json")
+    r = c.post("/api/planning", data=b'{"periode":"jour","dateDebut":"2025-12-01","sessions":[{"matiere":"M\xff",'
+               b'"debut":"2025-12-01T09:00:00Z","fin":"2025-12-01T10:00:00Z"}]}',
+               headers={"Content-Type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["code"] in ("invalid_json", "validation_failed")
 
 
 # ---------------------------------------------------------------------------------- periods
