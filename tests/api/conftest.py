@@ -5,6 +5,7 @@ PORT=0; it prints a JSON log line {"msg":"listening","port":N,...} on stdout, wh
 """
 import json
 import os
+import re
 import pathlib
 import queue
 import shutil
@@ -189,3 +190,34 @@ def assert_error(resp, status, code):
     assert body["error"]["code"] == code, body
     assert isinstance(body["error"]["message"], str) and body["error"]["message"], body
     return body["error"]
+
+
+# Words that betray an English message: the API speaks French to people.
+ENGLISH = re.compile(
+    r"\b(the|must|is|are|required|invalid|not|found|too|unknown|field|wrong|expired|should|"
+    r"missing|credentials|characters|least|most|already|taken|unauthorized|forbidden|"
+    r"overlap|overlaps|outside)\b", re.I)
+
+
+def assert_french_error(resp, status, code):
+    """assert_error, plus: a French message and well-formed optional details."""
+    e = assert_error(resp, status, code)
+    assert not ENGLISH.search(e["message"]), f"message does not look French: {e['message']!r}"
+    assert set(e) <= {"code", "message", "details"}, e
+    if "details" in e:
+        assert isinstance(e["details"], list), e
+        for d in e["details"]:
+            assert isinstance(d, dict) and isinstance(d.get("path"), str), e
+            assert isinstance(d.get("message"), str) and d["message"], e
+    return e
+
+
+def detail_paths(e):
+    return [d["path"] for d in e.get("details", [])]
+
+
+def assert_invalid(resp, path):
+    """400 validation_failed whose details name `path`."""
+    e = assert_french_error(resp, 400, "validation_failed")
+    assert path in detail_paths(e), f"expected a detail for {path!r}: {e}"
+    return e

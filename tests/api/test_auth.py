@@ -13,43 +13,16 @@ import uuid
 import pytest
 import requests
 
-from conftest import assert_error, register, unique_email
+from conftest import register, unique_email, assert_french_error as err, detail_paths as paths, assert_invalid as invalid
 
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 USER_KEYS = {"_id", "email", "name", "preferences", "timezone", "createdAt"}
 # A French message must not read like English (word boundaries: "invalide" does not match "invalid").
-ENGLISH = re.compile(
-    r"\b(the|must|is|are|required|invalid|not|found|too|unknown|field|wrong|expired|should|"
-    r"missing|credentials|characters|least|most|already|taken|unauthorized|forbidden)\b", re.I)
 PASSWORD = "motdepasse-solide"
 
 
 # ---------------------------------------------------------------------------------- helpers
-
-def err(resp, status, code):
-    """assert_error plus: French message, well-formed optional details."""
-    e = assert_error(resp, status, code)
-    assert not ENGLISH.search(e["message"]), f"message does not look French: {e['message']!r}"
-    assert set(e) <= {"code", "message", "details"}, e
-    if "details" in e:
-        assert isinstance(e["details"], list), e
-        for d in e["details"]:
-            assert isinstance(d, dict) and isinstance(d.get("path"), str), e
-            assert isinstance(d.get("message"), str) and d["message"], e
-    return e
-
-
-def paths(e):
-    return [d["path"] for d in e.get("details", [])]
-
-
-def invalid(resp, path):
-    """400 validation_failed whose details name `path`."""
-    e = err(resp, 400, "validation_failed")
-    assert path in paths(e), f"expected a detail for {path!r}: {e}"
-    return e
-
 
 def body(**over):
     b = {"email": unique_email(), "password": PASSWORD, "name": "Élève Test"}

@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from conftest import assert_error, register
+from conftest import register, assert_french_error as err, detail_paths as paths, assert_invalid as invalid
 
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -19,35 +19,10 @@ PLANNING_REQUIRED = PLANNING_KEYS - {"titre"}
 SESSION_KEYS = {"_id", "matiere", "debut", "fin", "statut", "notes"}
 SESSION_REQUIRED = SESSION_KEYS - {"notes"}
 STATUTS = ("planifie", "en_cours", "termine", "rate")
-ENGLISH = re.compile(
-    r"\b(the|must|is|are|required|invalid|not|found|too|unknown|field|wrong|expired|should|"
-    r"missing|characters|least|most|already|overlap|overlaps|outside|session must)\b", re.I)
 UTC = dt.timezone.utc
 
 
 # ---------------------------------------------------------------------------------- helpers
-
-def err(resp, status, code):
-    e = assert_error(resp, status, code)
-    assert not ENGLISH.search(e["message"]), f"message does not look French: {e['message']!r}"
-    assert set(e) <= {"code", "message", "details"}, e
-    if "details" in e:
-        assert isinstance(e["details"], list), e
-        for d in e["details"]:
-            assert isinstance(d, dict) and isinstance(d.get("path"), str), e
-            assert isinstance(d.get("message"), str) and d["message"], e
-    return e
-
-
-def paths(e):
-    return [d["path"] for d in e.get("details", [])]
-
-
-def invalid(resp, path):
-    e = err(resp, 400, "validation_failed")
-    assert path in paths(e), f"expected a detail for {path!r}: {e}"
-    return e
-
 
 def invalid_under(resp, prefix):
     """400 validation_failed with a detail whose path is `prefix` or lies under it."""

@@ -6,18 +6,9 @@ import re
 
 import requests
 
-from conftest import assert_error, register, unique_email
+from conftest import register, unique_email, assert_french_error as err
 
-ENGLISH = re.compile(
-    r"\b(the|must|is|are|required|invalid|not|found|too|unknown|field|wrong|expired|should|"
-    r"missing|credentials|characters|least|most|already|taken|unauthorized|forbidden)\b", re.I)
 PASSWORD = "motdepasse-solide"
-
-
-def err(resp, status, code):
-    e = assert_error(resp, status, code)
-    assert not ENGLISH.search(e["message"]), f"message does not look French: {e['message']!r}"
-    return e
 
 
 def login(s, email, password):

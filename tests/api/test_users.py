@@ -7,35 +7,12 @@ import re
 import pytest
 import requests
 
-from conftest import assert_error, register, unique_email
+from conftest import register, assert_french_error as err, assert_invalid as invalid
 
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 USER_KEYS = {"_id", "email", "name", "preferences", "timezone", "createdAt"}
-ENGLISH = re.compile(
-    r"\b(the|must|is|are|required|invalid|not|found|too|unknown|field|wrong|expired|should|"
-    r"missing|credentials|characters|least|most|already|taken|unauthorized|forbidden)\b", re.I)
-
-
 # ---------------------------------------------------------------------------------- helpers
-
-def err(resp, status, code):
-    e = assert_error(resp, status, code)
-    assert not ENGLISH.search(e["message"]), f"message does not look French: {e['message']!r}"
-    assert set(e) <= {"code", "message", "details"}, e
-    if "details" in e:
-        assert isinstance(e["details"], list), e
-        for d in e["details"]:
-            assert isinstance(d, dict) and isinstance(d.get("path"), str), e
-            assert isinstance(d.get("message"), str) and d["message"], e
-    return e
-
-
-def invalid(resp, path):
-    e = err(resp, 400, "validation_failed")
-    assert path in [d["path"] for d in e.get("details", [])], f"expected a detail for {path!r}: {e}"
-    return e
-
 
 def call(server, method, path, token=None, headers=None, **kw):
     h = dict(headers or {})
