@@ -117,6 +117,18 @@ proc_status() {
   awk -v key="$1:" '$1 == key { print $2; exit }' "/proc/$SERVER_PID/status"
 }
 
+# CPU accounting, in clock ticks (getconf CLK_TCK), to tell who used the machine during a run.
+# Busy time of the whole machine: user + nice + system + irq + softirq + steal from /proc/stat.
+machine_busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+# Field $2 of /proc/<pid>/stat after the "(comm)" part: 12 = utime, 13 = stime, 14 = cutime, 15 = cstime
+# (fields 14-17 of proc(5)). cutime/cstime count the children already waited for, e.g. a finished wrk.
+stat_ticks() {
+  local stat
+  stat=$(<"/proc/$1/stat")
+  stat=${stat##*) }
+  awk -v kind="$2" '{ print kind == "self" ? $12 + $13 : $14 + $15 }' <<<"$stat"
+}
+
 kib_to_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 # Reads the "bench <key> <value>" lines printed by report.lua from file $1 into the associative

@@ -17,9 +17,6 @@ warmup=${WARMUP:-3}
 threads=${THREADS:-2}
 connections=${CONNECTIONS:-64}
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk, or make deps)"
-# The 1-minute load average before we start: a build running alongside shows up here, and
-# explains a low figure better than anything in the figures themselves.
-load_before=$(cut -d' ' -f1 /proc/loadavg)
 
 start_server
 token=$(register_user "bench-$$@example.com")
@@ -42,8 +39,12 @@ declare -A w=()
 read_report "$BENCH_TMP/warmup.txt" w
 ((w[errors] == 0)) || { cat "$BENCH_TMP/warmup.txt" >&2; die "the warm-up had ${w[errors]} failed requests"; }
 
+# CPU used during the run by the server, by wrk and by everything else: wrk and the server share
+# the cores, and "other" shows whether a build or a test suite was running alongside.
+t0=${EPOCHREALTIME/[.,]/} busy0=$(machine_busy_ticks) srv0=$(stat_ticks "$SERVER_PID" self) kids0=$(stat_ticks $$ children)
 wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -H "$auth" -s "$BENCH_DIR/report.lua" "$url" \
   >"$BENCH_TMP/wrk.txt"
+t1=${EPOCHREALTIME/[.,]/} busy1=$(machine_busy_ticks) srv1=$(stat_ticks "$SERVER_PID" self) kids1=$(stat_ticks $$ children)
 declare -A r=()
 read_report "$BENCH_TMP/wrk.txt" r
 
@@ -67,24 +68,32 @@ commit=$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown
 dirty=false
 git -C "$BENCH_ROOT" diff --quiet HEAD -- 2>/dev/null || dirty=true
 cores=$(nproc)
+# In cores (CPU seconds per second of the run); server_us is the server's CPU time per request,
+# the figure that depends least on what else shares the machine.
+read -r cpu_server cpu_wrk cpu_other server_us < <(awk -v hz="$(getconf CLK_TCK)" -v s="$(((t1 - t0) / 1000))e-3" \
+  -v busy=$((busy1 - busy0)) -v srv=$((srv1 - srv0)) -v wrk=$((kids1 - kids0)) -v n="${r[requests]}" \
+  'BEGIN { o = busy - srv - wrk; if (o < 0) o = 0
+           printf "%.2f %.2f %.2f %.1f\n", srv / hz / s, wrk / hz / s, o / hz / s, srv / hz / n * 1e6 }')
 # Failed runs are recorded too (with ok=false), so a regression that breaks requests leaves a trace.
 ok=true
 ((server_rc == 0 && r[errors] == 0)) || ok=false
 
-printf 'users_me  %s  %s%s  nproc=%s  load=%s  wrk -t%s -c%s -d%ss\n' \
-  "$date" "$commit" "$([[ $dirty == true ]] && echo ' (dirty)')" "$cores" "$load_before" "$threads" "$connections" "$duration"
+printf 'users_me  %s  %s%s  nproc=%s  wrk -t%s -c%s -d%ss\n' \
+  "$date" "$commit" "$([[ $dirty == true ]] && echo ' (dirty)')" "$cores" "$threads" "$connections" "$duration"
 printf '  requests/s   %s  (%s requests)\n' "${r[rps]}" "${r[requests]}"
 printf '  latency ms   p50 %s  p90 %s  p99 %s  max %s\n' "${r[p50_ms]}" "${r[p90_ms]}" "${r[p99_ms]}" "${r[max_ms]}"
 printf '  errors       %s  (non-2xx %s, socket %s)\n' "${r[errors]}" "${r[non2xx]}" "${r[socket_errors]}"
+printf '  cpu (cores)  server %s  wrk %s  other %s  (server %s us/request)\n' \
+  "$cpu_server" "$cpu_wrk" "$cpu_other" "$server_us"
 printf '  server       RSS %s MiB  peak RSS %s MiB  threads %s\n' "$rss_mib" "$hwm_mib" "$server_threads"
 printf '  idle         RSS %s MiB  peak RSS %s MiB  (before wrk, after registering)\n' "$rss_start_mib" "$hwm_start_mib"
 
 mkdir -p "$BENCH_DIR/results"
-printf '{"bench":"users_me","ok":%s,"date":"%s","commit":"%s","dirty":%s,"nproc":%s,"loadavg_before":%s,"wrk_threads":%s,"connections":%s,"duration_s":%s,"requests":%s,"rps":%s,"p50_ms":%s,"p90_ms":%s,"p99_ms":%s,"max_ms":%s,"errors":%s,"non2xx":%s,"socket_errors":%s,"rss_mib":%s,"peak_rss_mib":%s,"idle_rss_mib":%s,"idle_peak_rss_mib":%s,"server_threads":%s,"server_exit":%s}\n' \
-  "$ok" "$date" "$commit" "$dirty" "$cores" "$load_before" "$threads" "$connections" "${r[duration_s]}" "${r[requests]}" \
+printf '{"bench":"users_me","ok":%s,"date":"%s","commit":"%s","dirty":%s,"nproc":%s,"wrk_threads":%s,"connections":%s,"duration_s":%s,"requests":%s,"rps":%s,"p50_ms":%s,"p90_ms":%s,"p99_ms":%s,"max_ms":%s,"errors":%s,"non2xx":%s,"socket_errors":%s,"rss_mib":%s,"peak_rss_mib":%s,"idle_rss_mib":%s,"idle_peak_rss_mib":%s,"server_threads":%s,"cpu_server":%s,"cpu_wrk":%s,"cpu_other":%s,"server_cpu_us_per_request":%s,"server_exit":%s}\n' \
+  "$ok" "$date" "$commit" "$dirty" "$cores" "$threads" "$connections" "${r[duration_s]}" "${r[requests]}" \
   "${r[rps]}" "${r[p50_ms]}" "${r[p90_ms]}" "${r[p99_ms]}" "${r[max_ms]}" \
   "${r[errors]}" "${r[non2xx]}" "${r[socket_errors]}" "$rss_mib" "$hwm_mib" "$rss_start_mib" "$hwm_start_mib" \
-  "$server_threads" "$server_rc" >>"$BENCH_DIR/results/users_me.jsonl"
+  "$server_threads" "$cpu_server" "$cpu_wrk" "$cpu_other" "$server_us" "$server_rc" >>"$BENCH_DIR/results/users_me.jsonl"
 
 if ((server_rc != 0)); then
   tail -n 20 "$SERVER_LOG" >&2

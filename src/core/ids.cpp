@@ -40,6 +40,7 @@ bool is_valid(std::string_view id) {
 }
 
 std::string random_hex(std::size_t bytes) {
+  if (bytes == 0) return {};
   std::vector<unsigned char> buf(bytes);
   randombytes_buf(buf.data(), buf.size());
   return to_hex(buf.data(), buf.size());

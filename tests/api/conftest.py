@@ -20,7 +20,8 @@ import pytest
 import requests
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BIN = os.environ.get("PLANETUDE_BIN", str(ROOT / "build" / "dev" / "planetude"))
+# Absolute: servers run with their data folder as working directory.
+BIN = os.path.abspath(os.environ.get("PLANETUDE_BIN", str(ROOT / "build" / "dev" / "planetude")))
 TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef"
 
 
