@@ -7,7 +7,8 @@ PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 deps:
 	@scripts/install-deps.sh
 
-build-%: deps
+# Explicit rules: make skips pattern rules for .PHONY targets.
+build-dev build-release build-asan: build-%: deps
 	cmake --preset $* >/dev/null
 	cmake --build --preset $*
 
