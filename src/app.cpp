@@ -40,11 +40,13 @@ App::App(Config config)
       plannings_(*db_, db_pool_),
       progress_(*db_, db_pool_),
       calendars_(*db_, db_pool_),
+      coach_(*db_, db_pool_, config_.chat_rate_limit),
       auth_routes_(auth_, config_.jwt_ttl_seconds, config_.production),
       users_routes_(auth_, users_, config_.production),
       planning_routes_(auth_, plannings_, calendars_),
       progress_routes_(auth_, progress_),
       calendar_routes_(auth_, calendars_, config_.public_url),
+      chat_routes_(auth_, coach_),
       ops_routes_(*db_, db_pool_, metrics_) {
   // Load the time zone database now rather than on the first request that needs it.
   (void)date::get_tzdb();
@@ -53,6 +55,7 @@ App::App(Config config)
   planning_routes_.add_to(router_);
   progress_routes_.add_to(router_);
   calendar_routes_.add_to(router_);
+  chat_routes_.add_to(router_);
   ops_routes_.add_to(router_);
 }
 

@@ -8,12 +8,14 @@
 #include "observability/metrics.hpp"
 #include "routes/auth_routes.hpp"
 #include "routes/calendar_routes.hpp"
+#include "routes/chat_routes.hpp"
 #include "routes/ops_routes.hpp"
 #include "routes/planning_routes.hpp"
 #include "routes/progress_routes.hpp"
 #include "routes/users_routes.hpp"
 #include "services/auth_service.hpp"
 #include "services/calendar_service.hpp"
+#include "services/coach_service.hpp"
 #include "services/planning_service.hpp"
 #include "services/progress_service.hpp"
 #include "services/user_service.hpp"
@@ -44,11 +46,13 @@ class App {
   PlanningService plannings_;
   ProgressService progress_;
   CalendarService calendars_;
+  CoachService coach_;
   routes::AuthRoutes auth_routes_;
   routes::UsersRoutes users_routes_;
   routes::PlanningRoutes planning_routes_;
   routes::ProgressRoutes progress_routes_;
   routes::CalendarRoutes calendar_routes_;
+  routes::ChatRoutes chat_routes_;
   routes::OpsRoutes ops_routes_;
   http::Router router_;
 };

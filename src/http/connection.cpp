@@ -237,6 +237,11 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     Response res = co_await dispatch(req, match);
     keep_alive = req.raw.keep_alive() && !draining_;
     finish(req, res, start);
+    if (res.stream) {
+      bool ok = co_await write_event_stream(stream, req, res);
+      if (!ok || !keep_alive || draining_) break;
+      continue;
+    }
     auto wire = to_wire(res, req.raw.version(), keep_alive);
     stream.expires_after(milliseconds(settings_.request_timeout_ms));
     auto [wec, wn] = co_await bhttp::async_write(stream, wire, kTuple);

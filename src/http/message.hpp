@@ -35,11 +35,21 @@ struct Request {
   boost::json::value json() const;
 };
 
+// Where a streamed response writes its server-sent events. `send` returns false once the client
+// has gone away; the producer should then stop (and cancel what it waits on).
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual boost::asio::awaitable<bool> send(std::string event, std::string data) = 0;
+};
+
 struct Response {
   unsigned status = 200;
   std::string content_type;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set for a text/event-stream answer: the server sends the headers, then runs this.
+  std::function<boost::asio::awaitable<void>(EventSink&)> stream;
 
   static Response json(unsigned status, const boost::json::value& value);
   static Response no_content();

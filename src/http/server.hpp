@@ -4,6 +4,7 @@
 #pragma once
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -54,6 +55,8 @@ class Server {
   boost::asio::awaitable<void> drain();
   boost::asio::awaitable<Response> dispatch(Request& request, const RouteMatch& match);
   void finish(Request& request, Response& response, std::chrono::steady_clock::time_point start);
+  // Sends `response` as server-sent events (chunked); false when the connection is no longer usable.
+  boost::asio::awaitable<bool> write_event_stream(boost::beast::tcp_stream& stream, Request& request, Response& response);
 
   ServerSettings settings_;
   const Router& router_;

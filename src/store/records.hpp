@@ -71,3 +71,17 @@ struct ProgressRecord {
 };
 
 }  // namespace planetude::store
+
+namespace planetude::store {
+
+struct ChatMessageRecord {
+  std::string id;
+  std::string user_id;
+  std::string role;  // "user" | "coach"
+  std::string content;
+  std::optional<std::string> source;  // coach messages: "gemini" | "openai" | "fallback"
+  std::int64_t created_at = 0;
+  std::int64_t seq = 0;  // set by the store
+};
+
+}  // namespace planetude::store

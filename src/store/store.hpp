@@ -94,6 +94,18 @@ class CalendarFeedStore {
   virtual std::optional<std::string> user_for(const std::string& secret_hash) = 0;
 };
 
+class ChatStore {
+ public:
+  virtual ~ChatStore() = default;
+  virtual void append(const ChatMessageRecord& message) = 0;
+  virtual std::optional<ChatMessageRecord> find(const std::string& user_id, const std::string& id) = 0;
+  // Up to `limit` messages before `before_seq` (all when nullopt), newest first.
+  virtual std::vector<ChatMessageRecord> newest(const std::string& user_id, std::optional<std::int64_t> before_seq,
+                                                std::size_t limit) = 0;
+  virtual std::vector<ChatMessageRecord> list_all(const std::string& user_id) = 0;
+  virtual void clear(const std::string& user_id) = 0;
+};
+
 // The stores of one transaction.
 class Repos {
  public:
@@ -103,6 +115,7 @@ class Repos {
   virtual PlanningStore& plannings() = 0;
   virtual ProgressStore& progress() = 0;
   virtual CalendarFeedStore& calendar_feeds() = 0;
+  virtual ChatStore& chat() = 0;
 };
 
 class Database {

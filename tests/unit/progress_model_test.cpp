@@ -334,6 +334,32 @@ TEST(ProgressSummary, PerSubjectOrderedByMinutesThenName) {
   EXPECT_EQ(num(s, "tempsEtudie"), 715);
 }
 
+TEST(ProgressSummary, PerSubjectTiesAreOrderedByNameAtScale) {
+  // Many equal totals: the order must still be by matiere (a sort that is not stable on the
+  // name-ordered input would scramble them).
+  std::vector<store::ProgressRecord> entries;
+  for (int i = 39; i >= 0; --i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "Matiere %02d", i);
+    entries.push_back(entry("2025-12-20", (i % 3 == 0) ? 60 : 30, 1, std::string(name)));
+  }
+  auto s = models::progress_summary(entries, {}, "2025-12-25");
+  const auto& per_subject = s.at("parMatiere").as_array();
+  ASSERT_EQ(per_subject.size(), 40u);
+  std::vector<std::string> expected;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int i = 0; i < 40; ++i) {
+      if ((i % 3 == 0) != (pass == 0)) continue;
+      char name[16];
+      std::snprintf(name, sizeof name, "Matiere %02d", i);
+      expected.push_back(name);
+    }
+  }
+  std::vector<std::string> actual;
+  for (const auto& row : per_subject) actual.emplace_back(row.as_object().at("matiere").as_string());
+  EXPECT_EQ(actual, expected);
+}
+
 TEST(ProgressSummary, BestStreakOverAllActiveDays) {
   // Streaks use `active_days`, not the entries of the requested range.
   auto s = models::progress_summary({entry("2025-12-25", 10, 1)},

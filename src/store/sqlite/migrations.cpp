@@ -80,9 +80,23 @@ CREATE TABLE calendar_feeds (
 ) STRICT;
 )sql";
 
+constexpr std::string_view kChat = R"sql(
+CREATE TABLE chat_messages (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,  -- the conversation's order, strictly increasing
+  id         TEXT NOT NULL UNIQUE,
+  user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role       TEXT NOT NULL CHECK (role IN ('user', 'coach')),
+  content    TEXT NOT NULL,
+  source     TEXT,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX chat_messages_by_user ON chat_messages(user_id, seq);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "accounts", kAccounts},
     {2, "plannings_and_progress", kPlanningsAndProgress},
+    {3, "chat", kChat},
 };
 
 }  // namespace

@@ -13,12 +13,13 @@ namespace {
 
 class SqliteRepos : public Repos {
  public:
-  explicit SqliteRepos(Connection& c) : users_(c), tokens_(c), plannings_(c), progress_(c), feeds_(c) {}
+  explicit SqliteRepos(Connection& c) : users_(c), tokens_(c), plannings_(c), progress_(c), feeds_(c), chat_(c) {}
   UserStore& users() override { return users_; }
   TokenStore& tokens() override { return tokens_; }
   PlanningStore& plannings() override { return plannings_; }
   ProgressStore& progress() override { return progress_; }
   CalendarFeedStore& calendar_feeds() override { return feeds_; }
+  ChatStore& chat() override { return chat_; }
 
  private:
   SqliteUserStore users_;
@@ -26,6 +27,7 @@ class SqliteRepos : public Repos {
   SqlitePlanningStore plannings_;
   SqliteProgressStore progress_;
   SqliteCalendarFeedStore feeds_;
+  SqliteChatStore chat_;
 };
 
 // Runs `work` between `begin` and COMMIT; rolls back if it throws.

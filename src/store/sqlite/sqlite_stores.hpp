@@ -78,4 +78,18 @@ class SqliteCalendarFeedStore : public CalendarFeedStore {
   Connection& c_;
 };
 
+class SqliteChatStore : public ChatStore {
+ public:
+  explicit SqliteChatStore(Connection& c) : c_(c) {}
+  void append(const ChatMessageRecord& message) override;
+  std::optional<ChatMessageRecord> find(const std::string& user_id, const std::string& id) override;
+  std::vector<ChatMessageRecord> newest(const std::string& user_id, std::optional<std::int64_t> before_seq,
+                                        std::size_t limit) override;
+  std::vector<ChatMessageRecord> list_all(const std::string& user_id) override;
+  void clear(const std::string& user_id) override;
+
+ private:
+  Connection& c_;
+};
+
 }  // namespace planetude::store::sqlite

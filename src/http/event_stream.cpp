@@ -1,0 +1,85 @@
+// Server-sent events over HTTP/1.1 chunked encoding: the headers first, then one chunk per event.
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/errors.hpp"
+#include "http/server.hpp"
+#include "middleware/errors.hpp"
+#include "observability/log.hpp"
+
+namespace planetude::http {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+class ChunkedEventSink : public EventSink {
+ public:
+  ChunkedEventSink(boost::beast::tcp_stream& stream, std::chrono::milliseconds write_timeout)
+      : stream_(stream), write_timeout_(write_timeout) {}
+
+  asio::awaitable<bool> send(std::string event, std::string data) override {
+    if (broken_) co_return false;
+    // One event: "event: NAME\ndata: JSON\n\n" (JSON holds no raw newline, so one data line).
+    std::string text = "event: " + event + "\ndata: " + data + "\n\n";
+    stream_.expires_after(write_timeout_);
+    auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(text)), kTuple);
+    if (ec) broken_ = true;
+    co_return !broken_;
+  }
+
+  asio::awaitable<bool> finish() {
+    if (broken_) co_return false;
+    stream_.expires_after(write_timeout_);
+    auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), kTuple);
+    co_return !ec;
+  }
+
+  bool broken() const { return broken_; }
+
+ private:
+  boost::beast::tcp_stream& stream_;
+  std::chrono::milliseconds write_timeout_;
+  bool broken_ = false;
+};
+
+}  // namespace
+
+asio::awaitable<bool> Server::write_event_stream(boost::beast::tcp_stream& stream, Request& req, Response& res) {
+  bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(res.status), req.raw.version()};
+  head.set(bhttp::field::content_type, "text/event-stream; charset=utf-8");
+  head.set(bhttp::field::cache_control, "no-cache");
+  head.set("X-Accel-Buffering", "no");  // proxies must not hold events back
+  for (const auto& [name, value] : res.headers) head.insert(name, value);
+  head.chunked(true);
+  head.keep_alive(req.raw.keep_alive());
+  bhttp::response_serializer<bhttp::empty_body> serializer(head);
+  auto timeout = std::chrono::milliseconds(settings_.request_timeout_ms);
+  stream.expires_after(timeout);
+  auto [hec, hn] = co_await bhttp::async_write_header(stream, serializer, kTuple);
+  if (hec) co_return false;
+
+  ChunkedEventSink sink(stream, timeout);
+  bool failed = false;
+  try {
+    co_await res.stream(sink);
+  } catch (const ApiError& e) {
+    log::warn("stream_failed", {{"request_id", req.request_id}, {"code", e.code()}});
+    failed = true;
+  } catch (const std::exception& e) {
+    log::error("stream_failed", {{"request_id", req.request_id}, {"error", e.what()}});
+    failed = true;
+  }
+  if (failed) {
+    // The status line is gone already: report the server's own failure as an `error` event.
+    Response error = middleware::error_response(errors::internal());
+    co_await sink.send("error", std::move(error.body));
+  }
+  co_return co_await sink.finish();
+}
+
+}  // namespace planetude::http

@@ -1,0 +1,112 @@
+#include "routes/chat_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/clock.hpp"
+#include "core/errors.hpp"
+#include "middleware/auth.hpp"
+#include "models/chat.hpp"
+
+namespace planetude::routes {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::Request;
+using http::Response;
+
+namespace {
+
+json::object reply_json(const ChatReply& r) {
+  return json::object{{"reply", r.message.content},
+                      {"source", r.message.source.value_or("fallback")},
+                      {"messageId", r.message.id},
+                      {"proposals", json::array{}},
+                      {"createdAt", clock::format_rfc3339(r.message.created_at)}};
+}
+
+void add_rate_headers(Response& r, const RateLimitState& s) {
+  r.with_header("RateLimit-Limit", std::to_string(s.limit))
+      .with_header("RateLimit-Remaining", std::to_string(s.remaining))
+      .with_header("RateLimit-Reset", std::to_string(std::max<std::int64_t>(s.reset_seconds, 0)));
+}
+
+bool wants_event_stream(const Request& req) {
+  return req.header("Accept").find("text/event-stream") != std::string_view::npos;
+}
+
+// Sends each piece of the reply as an SSE `delta` event.
+class DeltaEvents : public ReplySink {
+ public:
+  explicit DeltaEvents(http::EventSink& events) : events_(events) {}
+  asio::awaitable<bool> delta(std::string text) override {
+    std::string data = json::serialize(json::object{{"text", text}});
+    bool listening = co_await events_.send("delta", std::move(data));
+    co_return listening;
+  }
+
+ private:
+  http::EventSink& events_;
+};
+
+}  // namespace
+
+void ChatRoutes::add_to(http::Router& router) {
+  router.add("POST", "/api/chat", [this](Request& r) { return chat(r); }, {.takes_body = true});
+  router.add("GET", "/api/chat/history", [this](Request& r) { return history(r); });
+  router.add("DELETE", "/api/chat/history", [this](Request& r) { return clear(r); });
+}
+
+asio::awaitable<Response> ChatRoutes::chat(Request& req) {
+  AuthContext who = co_await middleware::require_user(auth_, req);
+  auto input = models::parse_chat_input(req.json());
+  RateLimitState limit = coach_.acquire_rate(who.user.id);
+  if (!limit.allowed) {
+    std::string wait = std::to_string(std::max<std::int64_t>(1, limit.reset_seconds));
+    ApiError e(429, "rate_limited", "Tu as envoyé beaucoup de messages : réessaie dans " + wait + " secondes.");
+    e.with_header("Retry-After", wait)
+        .with_header("RateLimit-Limit", std::to_string(limit.limit))
+        .with_header("RateLimit-Remaining", "0")
+        .with_header("RateLimit-Reset", wait);
+    throw e;
+  }
+  Response r;
+  if (wants_event_stream(req)) {
+    r.stream = [this, user = who.user, input = std::move(input)](http::EventSink& events) mutable {
+      return stream_reply(std::move(user), std::move(input), events);
+    };
+  } else {
+    ChatReply reply = co_await coach_.chat(who.user, std::move(input), nullptr);
+    r = Response::json(200, reply_json(reply));
+  }
+  add_rate_headers(r, limit);
+  co_return r;
+}
+
+asio::awaitable<void> ChatRoutes::stream_reply(store::UserRecord user, models::ChatInput input, http::EventSink& events) {
+  DeltaEvents deltas(events);
+  ChatReply reply = co_await coach_.chat(std::move(user), std::move(input), &deltas);
+  std::string done = json::serialize(reply_json(reply));
+  co_await events.send("done", std::move(done));
+}
+
+asio::awaitable<Response> ChatRoutes::history(Request& req) {
+  AuthContext who = co_await middleware::require_user(auth_, req);
+  std::size_t limit = 50;
+  if (auto text = req.query_param("limit")) {
+    bool digits = !text->empty() && text->size() <= 3 &&
+                  std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
+    int n = digits ? std::stoi(*text) : 0;
+    if (n < 1 || n > 100) throw errors::validation({{"limit", "doit être un entier entre 1 et 100"}});
+    limit = static_cast<std::size_t>(n);
+  }
+  auto page = co_await coach_.history(who.user.id, limit, req.query_param("before"));
+  co_return Response::json(200, page);
+}
+
+asio::awaitable<Response> ChatRoutes::clear(Request& req) {
+  AuthContext who = co_await middleware::require_user(auth_, req);
+  co_await coach_.clear(who.user.id);
+  co_return Response::no_content();
+}
+
+}  // namespace planetude::routes
