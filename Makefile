@@ -18,7 +18,7 @@ run: build-release
 
 test: build-dev
 	ctest --preset dev
-	PLANETUDE_BIN=build/dev/planetude $(PYTEST) tests/api
+	PLANETUDE_BIN=build/dev/planetude $(PYTEST) tests/api tests/fakes
 
 test-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ctest --preset asan

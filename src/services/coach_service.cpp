@@ -54,10 +54,15 @@ asio::awaitable<ChatReply> CoachService::chat(store::UserRecord user, models::Ch
     }
   }
 
-  store::ChatMessageRecord question{ids::generate(), user.id, "user", input.message, std::nullopt, now, 0};
-  store::ChatMessageRecord answer{ids::generate(), user.id, "coach", reply, source, std::max(now + 1, clock::now_ms()), 0};
+  store::ChatMessageRecord question{ids::generate(), user.id, "user", input.message, std::nullopt, 0, 0};
+  store::ChatMessageRecord answer{ids::generate(), user.id, "coach", reply, source, 0, 0};
   co_await db_pool_.run([this, &question, &answer] {
     db_.write([&](store::Repos& r) {
+      // Stamped under the write lock, so the history's order and its times agree even when one
+      // student's exchanges overlap.
+      auto last = r.chat().newest(question.user_id, std::nullopt, 1);
+      question.created_at = std::max(clock::now_ms(), last.empty() ? 0 : last.front().created_at + 1);
+      answer.created_at = question.created_at + 1;
       r.chat().append(question);
       r.chat().append(answer);
     });
