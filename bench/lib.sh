@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the bench/*.sh scripts. Source it; it defines functions and a few variables
 # (BENCH_ROOT, BENCH_TMP, SERVER_PID, SERVER_PORT, SERVER_LOG, BASE_URL) and installs an EXIT trap
 # that stops the server and removes the temporary folder, whatever way the script ends.
@@ -137,6 +138,7 @@ read_report() {
   local -n into=$2
   local tag key value
   while read -r tag key value; do
+    # shellcheck disable=SC2004 # an associative array: the $ is needed
     if [[ $tag == bench ]]; then into[$key]=$value; fi
   done <"$1"
   [[ -n ${into[requests]:-} ]] || { cat "$1" >&2; die "wrk printed no report"; }

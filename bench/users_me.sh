@@ -18,6 +18,13 @@ threads=${THREADS:-2}
 connections=${CONNECTIONS:-64}
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk, or make deps)"
 
+# The commit recorded below is the tree's, not the binary's: say so when the binary is older
+# than the sources (when run directly rather than through `make bench`, which rebuilds first).
+bin=$(bench_binary)
+stale=false
+[[ -z $(find "$BENCH_ROOT/src" "$BENCH_ROOT/CMakeLists.txt" -newer "$bin" -print -quit) ]] || stale=true
+
+# shellcheck disable=SC2119 # no extra server settings here
 start_server
 token=$(register_user "bench-$$@example.com")
 auth="Authorization: Bearer $token"
@@ -31,8 +38,8 @@ status=$(curl -sS -o "$BENCH_TMP/me.json" -w '%{http_code}' -H "$auth" "$url")
 rss_start_kib=$(proc_status VmRSS)
 hwm_start_kib=$(proc_status VmHWM)
 
-# The warm-up fills the page cache, SQLite's cache and the allocator's pools, and lets the
-# connection count settle, so the measured run does not include start-up effects.
+# The warm-up fills SQLite's cache and the allocator's pools and opens wrk's connections once,
+# so the measured run does not include start-up effects.
 wrk -t"$threads" -c"$connections" -d"${warmup}s" -H "$auth" -s "$BENCH_DIR/report.lua" "$url" \
   >"$BENCH_TMP/warmup.txt"
 declare -A w=()
@@ -69,7 +76,7 @@ dirty=false
 git -C "$BENCH_ROOT" diff --quiet HEAD -- 2>/dev/null || dirty=true
 cores=$(nproc)
 # In cores (CPU seconds per second of the run); server_us is the server's CPU time per request,
-# the figure that depends least on what else shares the machine.
+# which moves less than requests/s when something else shares the machine.
 read -r cpu_server cpu_wrk cpu_other server_us < <(awk -v hz="$(getconf CLK_TCK)" -v s="$(((t1 - t0) / 1000))e-3" \
   -v busy=$((busy1 - busy0)) -v srv=$((srv1 - srv0)) -v wrk=$((kids1 - kids0)) -v n="${r[requests]}" \
   'BEGIN { o = busy - srv - wrk; if (o < 0) o = 0
@@ -78,8 +85,9 @@ read -r cpu_server cpu_wrk cpu_other server_us < <(awk -v hz="$(getconf CLK_TCK)
 ok=true
 ((server_rc == 0 && r[errors] == 0)) || ok=false
 
-printf 'users_me  %s  %s%s  nproc=%s  wrk -t%s -c%s -d%ss\n' \
-  "$date" "$commit" "$([[ $dirty == true ]] && echo ' (dirty)')" "$cores" "$threads" "$connections" "$duration"
+printf 'users_me  %s  %s%s%s  nproc=%s  wrk -t%s -c%s -d%ss\n' "$date" "$commit" \
+  "$([[ $dirty == true ]] && echo ' (dirty)')" "$([[ $stale == true ]] && echo ' (binary older than src/)')" \
+  "$cores" "$threads" "$connections" "$duration"
 printf '  requests/s   %s  (%s requests)\n' "${r[rps]}" "${r[requests]}"
 printf '  latency ms   p50 %s  p90 %s  p99 %s  max %s\n' "${r[p50_ms]}" "${r[p90_ms]}" "${r[p99_ms]}" "${r[max_ms]}"
 printf '  errors       %s  (non-2xx %s, socket %s)\n' "${r[errors]}" "${r[non2xx]}" "${r[socket_errors]}"
@@ -89,8 +97,8 @@ printf '  server       RSS %s MiB  peak RSS %s MiB  threads %s\n' "$rss_mib" "$h
 printf '  idle         RSS %s MiB  peak RSS %s MiB  (before wrk, after registering)\n' "$rss_start_mib" "$hwm_start_mib"
 
 mkdir -p "$BENCH_DIR/results"
-printf '{"bench":"users_me","ok":%s,"date":"%s","commit":"%s","dirty":%s,"nproc":%s,"wrk_threads":%s,"connections":%s,"duration_s":%s,"requests":%s,"rps":%s,"p50_ms":%s,"p90_ms":%s,"p99_ms":%s,"max_ms":%s,"errors":%s,"non2xx":%s,"socket_errors":%s,"rss_mib":%s,"peak_rss_mib":%s,"idle_rss_mib":%s,"idle_peak_rss_mib":%s,"server_threads":%s,"cpu_server":%s,"cpu_wrk":%s,"cpu_other":%s,"server_cpu_us_per_request":%s,"server_exit":%s}\n' \
-  "$ok" "$date" "$commit" "$dirty" "$cores" "$threads" "$connections" "${r[duration_s]}" "${r[requests]}" \
+printf '{"bench":"users_me","ok":%s,"date":"%s","commit":"%s","dirty":%s,"stale_binary":%s,"nproc":%s,"wrk_threads":%s,"connections":%s,"duration_s":%s,"requests":%s,"rps":%s,"p50_ms":%s,"p90_ms":%s,"p99_ms":%s,"max_ms":%s,"errors":%s,"non2xx":%s,"socket_errors":%s,"rss_mib":%s,"peak_rss_mib":%s,"idle_rss_mib":%s,"idle_peak_rss_mib":%s,"server_threads":%s,"cpu_server":%s,"cpu_wrk":%s,"cpu_other":%s,"server_cpu_us_per_request":%s,"server_exit":%s}\n' \
+  "$ok" "$date" "$commit" "$dirty" "$stale" "$cores" "$threads" "$connections" "${r[duration_s]}" "${r[requests]}" \
   "${r[rps]}" "${r[p50_ms]}" "${r[p90_ms]}" "${r[p99_ms]}" "${r[max_ms]}" \
   "${r[errors]}" "${r[non2xx]}" "${r[socket_errors]}" "$rss_mib" "$hwm_mib" "$rss_start_mib" "$hwm_start_mib" \
   "$server_threads" "$cpu_server" "$cpu_wrk" "$cpu_other" "$server_us" "$server_rc" >>"$BENCH_DIR/results/users_me.jsonl"
