@@ -7,6 +7,8 @@
 
 #include "core/clock.hpp"
 #include "http/server.hpp"
+#include "llm/gemini_provider.hpp"
+#include "llm/openai_provider.hpp"
 #include "observability/log.hpp"
 #include "store/sqlite/sqlite_database.hpp"
 
@@ -19,6 +21,25 @@ std::size_t cores() { return std::max(1u, std::thread::hardware_concurrency()); 
 AuthSettings auth_settings(const Config& c) {
   return AuthSettings{c.jwt_ttl_seconds, c.login_max_failures_per_email, c.login_max_failures_per_ip,
                       c.register_max_per_ip};
+}
+
+std::unique_ptr<llm::LlmProvider> make_provider(const Config& c, std::unique_ptr<http::HttpClient>& client) {
+  if (c.llm_provider != "gemini" && c.llm_provider != "openai") return nullptr;  // the built-in coach
+  const std::string& base = c.llm_provider == "gemini" ? c.gemini_base_url : c.openai_base_url;
+  auto url = http::parse_url(base);
+  if (!url) throw ConfigError({"the AI provider's base URL is not a valid http(s) URL: " + base});
+  client = std::make_unique<http::HttpClient>(c.https_proxy.empty() ? std::nullopt : http::parse_url(c.https_proxy));
+  if (c.llm_provider == "gemini")
+    return std::make_unique<llm::GeminiProvider>(*client, *url, c.gemini_api_key, c.gemini_model);
+  return std::make_unique<llm::OpenAiProvider>(*client, *url, c.openai_api_key, c.openai_model);
+}
+
+CoachSettings coach_settings(const Config& c) {
+  CoachSettings s;
+  s.messages_per_minute = c.chat_rate_limit;
+  s.llm_timeout = std::chrono::milliseconds(c.llm_timeout_ms);
+  s.first_byte_timeout = std::min(s.llm_timeout, std::chrono::milliseconds(10000));
+  return s;
 }
 
 }  // namespace
@@ -35,12 +56,13 @@ App::App(Config config)
       db_(open_database(config_)),
       db_pool_(config_.db_threads),
       cpu_pool_(cores()),
+      provider_(make_provider(config_, http_client_)),
       auth_(auth_settings(config_), config_.jwt_secret, *db_, db_pool_, cpu_pool_),
       users_(*db_, db_pool_, auth_),
       plannings_(*db_, db_pool_),
       progress_(*db_, db_pool_),
       calendars_(*db_, db_pool_),
-      coach_(*db_, db_pool_, config_.chat_rate_limit),
+      coach_(*db_, db_pool_, metrics_, provider_.get(), coach_settings(config_)),
       auth_routes_(auth_, config_.jwt_ttl_seconds, config_.production),
       users_routes_(auth_, users_, config_.production),
       planning_routes_(auth_, plannings_, calendars_),
@@ -86,6 +108,7 @@ int App::serve() {
                           {"port", port},
                           {"environment", config_.production ? "production" : "development"},
                           {"database", "sqlite"},
+                          {"coach", config_.llm_provider},
                           {"io_threads", static_cast<std::uint64_t>(s.io_threads)},
                           {"expired_tokens_purged", static_cast<std::uint64_t>(purged)}});
   server.run();

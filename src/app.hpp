@@ -4,6 +4,8 @@
 
 #include "config/config.hpp"
 #include "core/worker_pool.hpp"
+#include "http/client.hpp"
+#include "llm/provider.hpp"
 #include "http/router.hpp"
 #include "observability/metrics.hpp"
 #include "routes/auth_routes.hpp"
@@ -41,6 +43,8 @@ class App {
   std::unique_ptr<store::Database> db_;
   WorkerPool db_pool_;
   WorkerPool cpu_pool_;
+  std::unique_ptr<http::HttpClient> http_client_;
+  std::unique_ptr<llm::LlmProvider> provider_;
   AuthService auth_;
   UserService users_;
   PlanningService plannings_;

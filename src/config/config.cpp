@@ -199,12 +199,31 @@ Config load_config(const EnvMap& env) {
                          std::to_string(b.max) + " (got '" + get(env, b.key) + "')");
   }
 
-  if (has("LLM_PROVIDER")) {
-    c.llm_provider = get(env, "LLM_PROVIDER");
-    if (c.llm_provider != "auto" && c.llm_provider != "gemini" && c.llm_provider != "openai" &&
-        c.llm_provider != "fallback")
-      problems.push_back("LLM_PROVIDER must be auto, gemini, openai or fallback (got '" + c.llm_provider + "')");
+  c.gemini_api_key = get(env, "GEMINI_API_KEY");
+  if (has("GEMINI_MODEL")) c.gemini_model = get(env, "GEMINI_MODEL");
+  if (has("GEMINI_BASE_URL")) c.gemini_base_url = get(env, "GEMINI_BASE_URL");
+  c.openai_base_url = get(env, "OPENAI_BASE_URL");
+  c.openai_api_key = get(env, "OPENAI_API_KEY");
+  c.openai_model = get(env, "OPENAI_MODEL");
+  c.https_proxy = has("HTTPS_PROXY") ? get(env, "HTTPS_PROXY") : get(env, "https_proxy");
+  auto is_url = [](const std::string& u) { return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0; };
+  if (!is_url(c.gemini_base_url)) problems.push_back("GEMINI_BASE_URL must start with http:// or https://");
+  if (!c.openai_base_url.empty() && !is_url(c.openai_base_url))
+    problems.push_back("OPENAI_BASE_URL must start with http:// or https:// (e.g. http://localhost:11434/v1 for Ollama)");
+  if (!c.https_proxy.empty() && !is_url(c.https_proxy)) problems.push_back("HTTPS_PROXY must be an http:// URL");
+  if (has("LLM_PROVIDER")) c.llm_provider = get(env, "LLM_PROVIDER");
+  if (c.llm_provider == "auto") {
+    // What is configured, else the built-in coach.
+    c.llm_provider = !c.gemini_api_key.empty() ? "gemini" : !c.openai_base_url.empty() ? "openai" : "fallback";
+  } else if (c.llm_provider == "gemini") {
+    if (c.gemini_api_key.empty()) problems.push_back("LLM_PROVIDER=gemini needs GEMINI_API_KEY");
+  } else if (c.llm_provider == "openai") {
+    if (c.openai_base_url.empty()) problems.push_back("LLM_PROVIDER=openai needs OPENAI_BASE_URL");
+  } else if (c.llm_provider != "fallback") {
+    problems.push_back("LLM_PROVIDER must be auto, gemini, openai or fallback (got '" + c.llm_provider + "')");
   }
+  if (c.llm_provider == "openai" && c.openai_model.empty())
+    problems.push_back("OPENAI_MODEL is required with an OpenAI-compatible server (e.g. llama3.1 for Ollama)");
 
   if (!problems.empty()) throw ConfigError(std::move(problems));
   return c;

@@ -37,7 +37,14 @@ struct Config {
   int login_max_failures_per_ip = 100;
   int register_max_per_ip = 20;
   // Kept for the coach (later work); validated here so a typo shows at start-up.
-  std::string llm_provider = "auto";
+  std::string llm_provider = "auto";  // resolved at load: "gemini", "openai" or "fallback"
+  std::string gemini_api_key;
+  std::string gemini_model = "gemini-2.5-flash";
+  std::string gemini_base_url = "https://generativelanguage.googleapis.com";
+  std::string openai_base_url;
+  std::string openai_api_key;
+  std::string openai_model;
+  std::string https_proxy;
   std::int64_t llm_timeout_ms = 20000;
   int chat_rate_limit = 20;
 };

@@ -1,6 +1,9 @@
 // Server-sent events over HTTP/1.1 chunked encoding: the headers first, then one chunk per event.
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http.hpp>
 
 #include "core/errors.hpp"
@@ -28,8 +31,15 @@ class ChunkedEventSink : public EventSink {
     std::string text = "event: " + event + "\ndata: " + data + "\n\n";
     stream_.expires_after(write_timeout_);
     auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(text)), kTuple);
-    if (ec) broken_ = true;
+    if (ec) hang_up();
     co_return !broken_;
+  }
+
+  Cancellation& cancellation() override { return cancel_; }
+
+  void hang_up() {
+    broken_ = true;
+    if (!cancel_.cancelled()) cancel_.cancel();
   }
 
   asio::awaitable<bool> finish() {
@@ -45,7 +55,33 @@ class ChunkedEventSink : public EventSink {
   boost::beast::tcp_stream& stream_;
   std::chrono::milliseconds write_timeout_;
   bool broken_ = false;
+  Cancellation cancel_;
 };
+
+// Watches the client's socket while the answer streams: readable with nothing to read means the
+// client closed, so what the stream waits on (an AI provider) is cancelled at once.
+struct HangUpWatch {
+  bool finished = false;
+};
+
+asio::awaitable<void> watch_for_hang_up(boost::beast::tcp_stream& stream, ChunkedEventSink& sink,
+                                        std::shared_ptr<HangUpWatch> watch) {
+  for (;;) {
+    auto [ec] = co_await stream.socket().async_wait(asio::ip::tcp::socket::wait_read, kTuple);
+    if (watch->finished) co_return;  // the stream is over; `stream` and `sink` may be gone
+    char byte;
+    boost::system::error_code peek_ec;
+    std::size_t n = ec ? 0 : stream.socket().receive(asio::buffer(&byte, 1), asio::socket_base::message_peek, peek_ec);
+    if (ec || peek_ec || n == 0) {
+      sink.hang_up();
+      co_return;
+    }
+    // The client sent more (a pipelined request): it is still there. Look again later.
+    asio::steady_timer pause(stream.get_executor(), std::chrono::milliseconds(100));
+    co_await pause.async_wait(kTuple);
+    if (watch->finished) co_return;
+  }
+}
 
 }  // namespace
 
@@ -64,6 +100,17 @@ asio::awaitable<bool> Server::write_event_stream(boost::beast::tcp_stream& strea
   if (hec) co_return false;
 
   ChunkedEventSink sink(stream, timeout);
+  auto watch = std::make_shared<HangUpWatch>();
+  asio::co_spawn(stream.get_executor(), watch_for_hang_up(stream, sink, watch), asio::detached);
+  struct StopWatch {
+    std::shared_ptr<HangUpWatch> watch;
+    boost::beast::tcp_stream& stream;
+    ~StopWatch() {
+      watch->finished = true;
+      boost::system::error_code ignored;
+      stream.socket().cancel(ignored);  // wakes the watcher, which then leaves without touching anything
+    }
+  } stop_watch{watch, stream};
   bool failed = false;
   try {
     co_await res.stream(sink);

@@ -5,6 +5,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/cancellation.hpp"
+
 #include <functional>
 #include <map>
 #include <optional>
@@ -41,6 +43,8 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual boost::asio::awaitable<bool> send(std::string event, std::string data) = 0;
+  // Cancelled as soon as the client is seen to hang up.
+  virtual Cancellation& cancellation() = 0;
 };
 
 struct Response {

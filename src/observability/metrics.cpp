@@ -91,12 +91,20 @@ Registry::Registry()
                     {"method", "route", "status"}),
       http_duration("http_request_duration_seconds", "Time to answer HTTP requests, by method and route template.",
                     {"method", "route"},
-                    {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}) {}
+                    {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}),
+      llm_requests("llm_requests_total", "Calls to AI providers, by provider and outcome.", {"provider", "outcome"}),
+      llm_duration("llm_request_duration_seconds", "Time of AI provider calls, by provider.", {"provider"},
+                   {0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60}),
+      llm_tokens("llm_tokens_total", "Tokens used by AI providers, by provider and kind (prompt, output).",
+                 {"provider", "kind"}) {}
 
 std::string Registry::render() const {
   std::string out;
   http_requests.render(out);
   http_duration.render(out);
+  llm_requests.render(out);
+  llm_duration.render(out);
+  llm_tokens.render(out);
   return out;
 }
 

@@ -43,6 +43,7 @@ class DeltaEvents : public ReplySink {
     bool listening = co_await events_.send("delta", std::move(data));
     co_return listening;
   }
+  Cancellation* cancellation() override { return &events_.cancellation(); }
 
  private:
   http::EventSink& events_;

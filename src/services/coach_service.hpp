@@ -4,11 +4,16 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 
+#include "core/cancellation.hpp"
 #include "core/worker_pool.hpp"
+#include "llm/provider.hpp"
 #include "models/chat.hpp"
+#include "observability/metrics.hpp"
 #include "services/rate_limiter.hpp"
 #include "store/store.hpp"
 
@@ -19,6 +24,16 @@ class ReplySink {
  public:
   virtual ~ReplySink() = default;
   virtual boost::asio::awaitable<bool> delta(std::string text) = 0;
+  // Cancelled when the listener goes away, so the provider call stops too.
+  virtual Cancellation* cancellation() { return nullptr; }
+};
+
+struct CoachSettings {
+  int messages_per_minute = 20;
+  std::chrono::milliseconds llm_timeout{20000};
+  std::chrono::milliseconds first_byte_timeout{10000};
+  int breaker_failures = 5;                       // consecutive failures that open the breaker
+  std::chrono::milliseconds breaker_open{30000};  // how long a failing provider is left alone
 };
 
 struct ChatReply {
@@ -27,7 +42,9 @@ struct ChatReply {
 
 class CoachService {
  public:
-  CoachService(store::Database& db, WorkerPool& db_pool, int messages_per_minute);
+  // `provider` may be null: the built-in coach then answers every message.
+  CoachService(store::Database& db, WorkerPool& db_pool, metrics::Registry& metrics, llm::LlmProvider* provider,
+               CoachSettings settings);
 
   // Counts one accepted message against the user's limit (API.md: refused ones do not count).
   RateLimitState acquire_rate(const std::string& user_id);
@@ -38,9 +55,20 @@ class CoachService {
   boost::asio::awaitable<void> clear(std::string user_id);
 
  private:
+  // Asks the provider (one retry on 429/503 when the wait fits); throws ProviderFailure.
+  boost::asio::awaitable<llm::Completion> ask_provider(llm::Prompt prompt, ReplySink* sink, std::string& streamed);
+  bool breaker_allows();
+  void record_outcome(const char* outcome, double seconds, const llm::Usage* usage);
+
   store::Database& db_;
   WorkerPool& db_pool_;
+  metrics::Registry& metrics_;
+  llm::LlmProvider* provider_;
+  CoachSettings settings_;
   SlidingWindowLimiter limiter_;
+  std::mutex breaker_mu_;
+  int consecutive_failures_ = 0;
+  std::chrono::steady_clock::time_point open_until_{};
 };
 
 }  // namespace planetude

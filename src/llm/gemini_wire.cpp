@@ -1,0 +1,275 @@
+#include "llm/gemini_wire.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <climits>
+#include <cmath>
+#include <stdexcept>
+
+namespace planetude::llm {
+
+namespace json = boost::json;
+
+namespace {
+
+// A bound on nesting: Gemini answers are a few levels deep, and deep input costs stack.
+std::optional<json::value> parse_json(std::string_view text) {
+  boost::system::error_code ec;
+  json::parse_options options;
+  options.max_depth = 64;
+  json::value v = json::parse(text, ec, {}, options);
+  if (ec) return std::nullopt;
+  return v;
+}
+
+// ---- Request --------------------------------------------------------------------------------
+
+json::object text_content(std::string_view text) {
+  json::array parts;
+  parts.push_back(json::object{{"text", text}});
+  return json::object{{"parts", std::move(parts)}};
+}
+
+bool model_id_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+         c == '-';
+}
+
+// ---- Response -------------------------------------------------------------------------------
+
+// A field, with an explicit null read as absent (proto3 JSON never needs one).
+const json::value* field(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && !v->is_null() ? v : nullptr;
+}
+
+const json::object& object_at(const json::value& v, std::string_view path) {
+  if (!v.is_object()) throw WireError("Gemini response: " + std::string(path) + " is not an object");
+  return v.get_object();
+}
+
+const json::array& array_at(const json::value& v, std::string_view path) {
+  if (!v.is_array()) throw WireError("Gemini response: " + std::string(path) + " is not an array");
+  return v.get_array();
+}
+
+std::string_view string_at(const json::value& v, std::string_view path) {
+  if (!v.is_string()) throw WireError("Gemini response: " + std::string(path) + " is not a string");
+  return v.get_string();
+}
+
+// A token count (an int32 in the proto), clamped to what an int holds.
+int count_at(const json::object& o, std::string_view key) {
+  const json::value* v = field(o, key);
+  if (!v) return 0;  // proto3 leaves zero counts out
+  double d = 0;
+  if (v->is_int64()) d = static_cast<double>(v->get_int64());
+  else if (v->is_uint64()) d = static_cast<double>(v->get_uint64());
+  else if (v->is_double() && std::isfinite(v->get_double())) d = v->get_double();
+  else throw WireError("Gemini response: usageMetadata." + std::string(key) + " is not a number");
+  return static_cast<int>(std::clamp(std::floor(d), 0.0, static_cast<double>(INT_MAX)));
+}
+
+Finish finish_of(std::string_view reason) {
+  static constexpr std::array<std::string_view, 6> kSafety{"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST",
+                                                           "SPII",   "RECITATION",         "IMAGE_SAFETY"};
+  if (reason == "STOP") return Finish::stop;
+  if (reason == "MAX_TOKENS") return Finish::max_tokens;
+  if (std::find(kSafety.begin(), kSafety.end(), reason) != kSafety.end()) return Finish::safety;
+  return Finish::other;  // LANGUAGE, MALFORMED_FUNCTION_CALL, OTHER… and values newer than this code
+}
+
+// ---- Errors ---------------------------------------------------------------------------------
+
+std::string_view string_or_empty(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view{};
+}
+
+// A protobuf Duration ("47s", "0.5s", "45.837906927s") in whole seconds, rounded up.
+std::optional<int> duration_seconds(std::string_view s) {
+  if (!s.ends_with('s')) return std::nullopt;
+  s.remove_suffix(1);
+  std::string_view whole = s.substr(0, s.find('.'));
+  std::string_view fraction = whole.size() < s.size() ? s.substr(whole.size() + 1) : std::string_view{};
+  auto digits = [](std::string_view d) {
+    return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (whole.empty() || !digits(whole) || !digits(fraction) || (whole.size() < s.size() && fraction.empty()))
+    return std::nullopt;
+  long long seconds = 0;
+  auto [end, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), seconds);
+  if (ec == std::errc::result_out_of_range || seconds > INT_MAX - 1) return INT_MAX;
+  if (fraction.find_first_not_of('0') != std::string_view::npos) ++seconds;
+  return static_cast<int>(seconds);
+}
+
+// The google.rpc.Status inside `{"error": {...}}`: status, message, the key and retry details.
+ProviderError error_from_status(int http_status, const json::object& error) {
+  ProviderError e;
+  e.http_status = http_status;
+  e.status = string_or_empty(error, "status");
+  e.message = string_or_empty(error, "message");
+  bool key_invalid = false;
+  const json::value* details = error.if_contains("details");
+  if (details && details->is_array()) {
+    for (const json::value& d : details->get_array()) {
+      if (!d.is_object()) continue;
+      std::string_view type = string_or_empty(d.get_object(), "@type");
+      if (type == "type.googleapis.com/google.rpc.ErrorInfo" &&
+          string_or_empty(d.get_object(), "reason") == "API_KEY_INVALID")
+        key_invalid = true;
+      else if (type == "type.googleapis.com/google.rpc.RetryInfo")
+        e.retry_after_seconds = duration_seconds(string_or_empty(d.get_object(), "retryDelay"));
+    }
+  }
+  // A wrong key is a 400 with API_KEY_INVALID; a missing, leaked or blocked key a 403; 401 a refused credential.
+  e.bad_key = (http_status == 400 && key_invalid) || (http_status == 403 && e.status == "PERMISSION_DENIED") ||
+              http_status == 401;
+  return e;
+}
+
+// The start of a body that is not JSON (an HTML page from a proxy, say), cut on a UTF-8 boundary.
+std::string excerpt(std::string_view body) {
+  constexpr std::size_t kMax = 512;
+  std::size_t first = body.find_first_not_of(" \t\r\n");
+  body = first == std::string_view::npos ? std::string_view{} : body.substr(first);
+  if (body.size() <= kMax) return std::string(body.substr(0, body.find_last_not_of(" \t\r\n") + 1));
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(body.substr(0, cut)) + "…";
+}
+
+}  // namespace
+
+std::string gemini_request_body(const Prompt& prompt) {
+  json::array contents;
+  for (const Turn& turn : prompt.turns) {
+    json::object content = text_content(turn.text);
+    content.emplace("role", turn.role == Turn::Role::model ? "model" : "user");
+    contents.push_back(std::move(content));
+  }
+  json::object body{{"contents", std::move(contents)}};
+  if (!prompt.system.empty()) body.emplace("systemInstruction", text_content(prompt.system));
+
+  // A student app: block from "medium" up, stricter than the SDK's usual BLOCK_ONLY_HIGH.
+  json::array safety;
+  for (std::string_view category : {"HARM_CATEGORY_HARASSMENT", "HARM_CATEGORY_HATE_SPEECH",
+                                    "HARM_CATEGORY_SEXUALLY_EXPLICIT", "HARM_CATEGORY_DANGEROUS_CONTENT"})
+    safety.push_back(json::object{{"category", category}, {"threshold", "BLOCK_MEDIUM_AND_ABOVE"}});
+  body.emplace("safetySettings", std::move(safety));
+
+  // A chat coach needs no thinking tokens; a budget of 0 turns thinking off on Flash models.
+  body.emplace("generationConfig", json::object{{"temperature", prompt.temperature},
+                                                {"maxOutputTokens", prompt.max_output_tokens},
+                                                {"thinkingConfig", json::object{{"thinkingBudget", 0}}}});
+  return json::serialize(body);
+}
+
+std::string gemini_path(std::string_view model, bool stream) {
+  std::string_view prefix = "models/";
+  if (model.starts_with("models/")) model.remove_prefix(prefix.size());
+  else if (model.starts_with("tunedModels/")) {
+    prefix = "tunedModels/";
+    model.remove_prefix(prefix.size());
+  }
+  if (model.empty()) throw std::invalid_argument("Gemini model id is empty");
+
+  // The id becomes one path segment: escape anything that could end it or start a query.
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string path = "/v1beta/" + std::string(prefix);
+  for (char c : model) {
+    if (model_id_char(c)) {
+      path += c;
+    } else {
+      auto b = static_cast<unsigned char>(c);
+      path += '%';
+      path += kHex[b >> 4];
+      path += kHex[b & 0xF];
+    }
+  }
+  path += stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
+  return path;
+}
+
+Chunk parse_gemini_response(std::string_view text) {
+  std::optional<json::value> v = parse_json(text);
+  if (!v) throw WireError("Gemini response is not JSON");
+  if (!v->is_object()) throw WireError("Gemini response is not a JSON object");
+  const json::object& root = v->get_object();
+  if (field(root, "error")) throw WireError("Gemini response is an error (see gemini_stream_error)");
+
+  Chunk chunk;
+  bool has_candidate = false;
+  if (const json::value* candidates = field(root, "candidates")) {
+    const json::array& list = array_at(*candidates, "candidates");
+    has_candidate = !list.empty();
+    if (has_candidate) {
+      const json::object& candidate = object_at(list[0], "candidates[0]");
+      // A blocked candidate has no content, and MAX_TOKENS can come with content but no parts.
+      const json::value* content = field(candidate, "content");
+      const json::value* parts = content ? field(object_at(*content, "candidates[0].content"), "parts") : nullptr;
+      if (parts) {
+        for (const json::value& p : array_at(*parts, "candidates[0].content.parts")) {
+          const json::object& part = object_at(p, "candidates[0].content.parts[]");
+          const json::value* thought = field(part, "thought");
+          if (thought && thought->is_bool() && thought->get_bool()) continue;  // the model's reasoning, not the answer
+          if (const json::value* t = field(part, "text")) chunk.text += string_at(*t, "candidates[0].content.parts[].text");
+        }
+      }
+      if (const json::value* reason = field(candidate, "finishReason"))
+        chunk.finish = finish_of(string_at(*reason, "candidates[0].finishReason"));
+    }
+  }
+
+  if (const json::value* usage = field(root, "usageMetadata")) {
+    const json::object& u = object_at(*usage, "usageMetadata");
+    // Output is the answer only: thoughtsTokenCount is in the total, not here.
+    chunk.usage = Usage{count_at(u, "promptTokenCount"), count_at(u, "candidatesTokenCount"),
+                        count_at(u, "totalTokenCount")};
+  }
+
+  if (const json::value* feedback = field(root, "promptFeedback")) {
+    const json::value* reason = field(object_at(*feedback, "promptFeedback"), "blockReason");
+    chunk.prompt_blocked = reason && !string_at(*reason, "promptFeedback.blockReason").empty() && !has_candidate;
+  }
+  return chunk;
+}
+
+std::optional<ProviderError> gemini_stream_error(std::string_view text) {
+  std::optional<json::value> v = parse_json(text);
+  if (!v || !v->is_object()) return std::nullopt;
+  const json::value* error = field(v->get_object(), "error");
+  if (!error) return std::nullopt;
+  if (!error->is_object()) {
+    ProviderError e;
+    e.http_status = 500;
+    if (error->is_string()) e.message = error->get_string();
+    return e;
+  }
+  // The HTTP status was already 200: the error's own code stands for it (a server fault if absent).
+  const json::value* code = error->get_object().if_contains("code");
+  int status = 500;
+  if (code && code->is_int64() && code->get_int64() >= 400 && code->get_int64() <= 599)
+    status = static_cast<int>(code->get_int64());
+  return error_from_status(status, error->get_object());
+}
+
+ProviderError parse_gemini_error(int http_status, std::string_view body) {
+  std::optional<json::value> v = parse_json(body);
+  // The array-framed stream (no alt=sse) wraps the error in a one-element array.
+  if (v && v->is_array() && !v->get_array().empty()) v = json::value(v->get_array()[0]);
+  const json::value* error = v && v->is_object() ? v->get_object().if_contains("error") : nullptr;
+  if (error && error->is_object()) return error_from_status(http_status, error->get_object());
+
+  ProviderError e;
+  e.http_status = http_status;
+  e.message = error && error->is_string() ? std::string(error->get_string()) : excerpt(body);
+  e.bad_key = http_status == 401;
+  return e;
+}
+
+}  // namespace planetude::llm

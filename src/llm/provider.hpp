@@ -1,0 +1,60 @@
+// One interface for every AI provider: a whole reply, or a stream of text handed to `on_delta`.
+// Failures are typed so the coach can decide: retry once, or answer with the built-in coach.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "http/client.hpp"
+#include "llm/types.hpp"
+
+namespace planetude::llm {
+
+struct Completion {
+  std::string text;
+  Finish finish = Finish::stop;
+  Usage usage;
+};
+
+// The outcome label of a failed call, as logs and metrics show it.
+enum class FailureKind { timeout, network, http_error, bad_key, rate_limited, unavailable, malformed, blocked, cancelled };
+const char* failure_label(FailureKind kind);
+
+class ProviderFailure : public std::runtime_error {
+ public:
+  ProviderFailure(FailureKind kind, std::string what, std::optional<int> retry_after = std::nullopt)
+      : std::runtime_error(std::move(what)), kind_(kind), retry_after_(retry_after) {}
+  FailureKind kind() const { return kind_; }
+  std::optional<int> retry_after_seconds() const { return retry_after_; }
+
+ private:
+  FailureKind kind_;
+  std::optional<int> retry_after_;
+};
+
+using DeltaFn = std::function<boost::asio::awaitable<void>(std::string)>;
+
+struct CallOptions {
+  std::chrono::steady_clock::time_point deadline;
+  std::chrono::milliseconds first_byte{10000};
+  Cancellation* cancel = nullptr;
+};
+
+class LlmProvider {
+ public:
+  virtual ~LlmProvider() = default;
+  virtual const char* name() const = 0;  // "gemini" | "openai": the reply's `source`
+  virtual const std::string& model() const = 0;
+  // Streams when `on_delta` is set. Throws ProviderFailure.
+  virtual boost::asio::awaitable<Completion> complete(Prompt prompt, DeltaFn on_delta, CallOptions options) = 0;
+};
+
+// Maps an HTTP error answer, or a client failure, to a ProviderFailure.
+ProviderFailure failure_from(const ProviderError& error);
+ProviderFailure failure_from(const http::ClientError& error);
+
+}  // namespace planetude::llm
