@@ -50,7 +50,7 @@ asio::awaitable<Completion> GeminiProvider::complete(Prompt prompt, DeltaFn on_d
   request.target = base_.path + gemini_path(model_, stream);
   request.headers = {{"Content-Type", "application/json"}, {"x-goog-api-key", key_}};
   if (stream) request.headers.emplace_back("Accept", "text/event-stream");
-  request.body = gemini_request_body(prompt);
+  request.body = gemini_request_body(prompt, model_);
 
   Completion out;
   bool finished = false;

@@ -145,7 +145,16 @@ std::string excerpt(std::string_view body) {
 
 }  // namespace
 
-std::string gemini_request_body(const Prompt& prompt) {
+std::optional<int> gemini_thinking_budget(std::string_view model) {
+  // LLM-WIRE 1.3: 2.5 Flash and Flash-Lite can turn thinking off (0); 2.5 Pro cannot, and its
+  // smallest budget is 128. Other models get no thinkingConfig: older ones do not think, and
+  // Gemini 3 takes thinkingLevel instead.
+  if (model.find("2.5-pro") != std::string_view::npos) return 128;
+  if (model.find("2.5-flash") != std::string_view::npos) return 0;
+  return std::nullopt;
+}
+
+std::string gemini_request_body(const Prompt& prompt, std::string_view model) {
   json::array contents;
   for (const Turn& turn : prompt.turns) {
     json::object content = text_content(turn.text);
@@ -162,10 +171,10 @@ std::string gemini_request_body(const Prompt& prompt) {
     safety.push_back(json::object{{"category", category}, {"threshold", "BLOCK_MEDIUM_AND_ABOVE"}});
   body.emplace("safetySettings", std::move(safety));
 
-  // A chat coach needs no thinking tokens; a budget of 0 turns thinking off on Flash models.
-  body.emplace("generationConfig", json::object{{"temperature", prompt.temperature},
-                                                {"maxOutputTokens", prompt.max_output_tokens},
-                                                {"thinkingConfig", json::object{{"thinkingBudget", 0}}}});
+  // A chat coach needs few thinking tokens: the smallest budget the model accepts.
+  json::object config{{"temperature", prompt.temperature}, {"maxOutputTokens", prompt.max_output_tokens}};
+  if (auto budget = gemini_thinking_budget(model)) config.emplace("thinkingConfig", json::object{{"thinkingBudget", *budget}});
+  body.emplace("generationConfig", std::move(config));
   return json::serialize(body);
 }
 

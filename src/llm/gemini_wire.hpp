@@ -11,7 +11,9 @@ namespace planetude::llm {
 
 // The GenerateContentRequest JSON: contents, systemInstruction (when non-empty), the four Gemini
 // safety categories at BLOCK_MEDIUM_AND_ABOVE, and generationConfig with thinking turned off.
-std::string gemini_request_body(const Prompt& prompt);
+std::string gemini_request_body(const Prompt& prompt, std::string_view model = "gemini-2.5-flash");
+// The thinking budget sent for `model`: 0 for 2.5 Flash/Flash-Lite, 128 for 2.5 Pro, none otherwise.
+std::optional<int> gemini_thinking_budget(std::string_view model);
 
 // "/v1beta/models/{model}:generateContent", or ":streamGenerateContent?alt=sse" when streaming.
 // A "models/" or "tunedModels/" prefix is kept; any byte of the id outside [A-Za-z0-9._-] is

@@ -491,3 +491,15 @@ TEST(GeminiStreamError, ThroughTheSseParser) {
   EXPECT_EQ(e->http_status, 503);
   EXPECT_EQ(e->status, "UNAVAILABLE");
 }
+
+TEST(GeminiRequestBody, ThinkingBudgetFollowsTheModel) {
+  auto budget_of = [](std::string_view model) -> std::optional<std::int64_t> {
+    auto config = json::parse(gemini_request_body(sample_prompt(), model)).at("generationConfig").as_object();
+    if (!config.contains("thinkingConfig")) return std::nullopt;
+    return config.at("thinkingConfig").at("thinkingBudget").to_number<std::int64_t>();
+  };
+  EXPECT_EQ(budget_of("gemini-2.5-flash"), 0);
+  EXPECT_EQ(budget_of("gemini-2.5-flash-lite"), 0);
+  EXPECT_EQ(budget_of("gemini-2.5-pro"), 128);  // Pro cannot turn thinking off
+  EXPECT_EQ(budget_of("gemini-2.0-flash"), std::nullopt);
+}
