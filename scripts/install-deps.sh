@@ -10,7 +10,7 @@ packages=(
   tzdata ca-certificates
   libgtest-dev
   python3 python3-pytest python3-requests python3-jwt python3-icalendar
-  wrk
+  wrk jq
 )
 
 missing=()
