@@ -11,14 +11,20 @@ namespace planetude::json_input {
 
 namespace json = boost::json;
 
-json::value parse_body(std::string_view body) {
-  if (body.empty()) throw errors::invalid_json("Le corps de la requête est vide : un objet JSON est attendu.");
+std::optional<json::value> try_parse(std::string_view text) {
   boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = 64;  // deep nesting is never legitimate here and costs stack
-  json::value v = json::parse(body, ec, {}, options);
-  if (ec) throw errors::invalid_json();
+  json::value v = json::parse(text, ec, {}, options);
+  if (ec) return std::nullopt;
   return v;
+}
+
+json::value parse_body(std::string_view body) {
+  if (body.empty()) throw errors::invalid_json("Le corps de la requête est vide : un objet JSON est attendu.");
+  auto v = try_parse(body);
+  if (!v) throw errors::invalid_json();
+  return std::move(*v);
 }
 
 void Problems::throw_if_any() const {

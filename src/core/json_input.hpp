@@ -14,6 +14,8 @@
 
 namespace planetude::json_input {
 
+// Parses untrusted JSON with a bound on nesting (deep input costs stack); nullopt when malformed.
+std::optional<boost::json::value> try_parse(std::string_view text);
 // Parses a request body; throws 400 invalid_json when it is empty or not JSON.
 boost::json::value parse_body(std::string_view body);
 

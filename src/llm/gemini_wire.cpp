@@ -9,21 +9,13 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/json_input.hpp"
+
 namespace planetude::llm {
 
 namespace json = boost::json;
 
 namespace {
-
-// A bound on nesting: Gemini answers are a few levels deep, and deep input costs stack.
-std::optional<json::value> parse_json(std::string_view text) {
-  boost::system::error_code ec;
-  json::parse_options options;
-  options.max_depth = 64;
-  json::value v = json::parse(text, ec, {}, options);
-  if (ec) return std::nullopt;
-  return v;
-}
 
 // ---- Request --------------------------------------------------------------------------------
 
@@ -205,7 +197,7 @@ std::string gemini_path(std::string_view model, bool stream) {
 }
 
 Chunk parse_gemini_response(std::string_view text) {
-  std::optional<json::value> v = parse_json(text);
+  std::optional<json::value> v = json_input::try_parse(text);
   if (!v) throw WireError("Gemini response is not JSON");
   if (!v->is_object()) throw WireError("Gemini response is not a JSON object");
   const json::object& root = v->get_object();
@@ -249,7 +241,7 @@ Chunk parse_gemini_response(std::string_view text) {
 }
 
 std::optional<ProviderError> gemini_stream_error(std::string_view text) {
-  std::optional<json::value> v = parse_json(text);
+  std::optional<json::value> v = json_input::try_parse(text);
   if (!v || !v->is_object()) return std::nullopt;
   const json::value* error = field(v->get_object(), "error");
   if (!error) return std::nullopt;
@@ -268,7 +260,7 @@ std::optional<ProviderError> gemini_stream_error(std::string_view text) {
 }
 
 ProviderError parse_gemini_error(int http_status, std::string_view body) {
-  std::optional<json::value> v = parse_json(body);
+  std::optional<json::value> v = json_input::try_parse(body);
   // The array-framed stream (no alt=sse) wraps the error in a one-element array.
   if (v && v->is_array() && !v->get_array().empty()) v = json::value(v->get_array()[0]);
   const json::value* error = v && v->is_object() ? v->get_object().if_contains("error") : nullptr;

@@ -10,21 +10,13 @@
 #include <cmath>
 #include <utility>
 
+#include "core/json_input.hpp"
+
 namespace planetude::llm {
 
 namespace json = boost::json;
 
 namespace {
-
-// A bound on nesting: chat completions are a few levels deep, and deep input costs stack.
-std::optional<json::value> parse_json(std::string_view text) {
-  boost::system::error_code ec;
-  json::parse_options options;
-  options.max_depth = 64;
-  json::value v = json::parse(text, ec, {}, options);
-  if (ec) return std::nullopt;
-  return v;
-}
 
 std::string_view trim(std::string_view s) {
   constexpr std::string_view kSpace = " \t\r\n";
@@ -258,7 +250,7 @@ std::string openai_url_path(std::string_view base_path) {
 }
 
 Chunk parse_openai_response(std::string_view text) {
-  std::optional<json::value> v = parse_json(text);
+  std::optional<json::value> v = json_input::try_parse(text);
   if (!v) throw WireError("OpenAI response is not JSON");
   if (!v->is_object()) throw WireError("OpenAI response is not a JSON object");
   const json::object& root = v->get_object();
@@ -283,7 +275,7 @@ Chunk parse_openai_response(std::string_view text) {
 std::optional<Chunk> parse_openai_stream_data(std::string_view data) {
   data = trim(data);
   if (data == "[DONE]") return std::nullopt;
-  std::optional<json::value> v = parse_json(data);
+  std::optional<json::value> v = json_input::try_parse(data);
   if (!v) throw WireError("OpenAI stream event is not JSON");
   if (!v->is_object()) throw WireError("OpenAI stream event is not a JSON object");
   const json::object& root = v->get_object();
@@ -305,7 +297,7 @@ std::optional<Chunk> parse_openai_stream_data(std::string_view data) {
 }
 
 std::optional<ProviderError> openai_stream_error(std::string_view data) {
-  std::optional<json::value> v = parse_json(trim(data));
+  std::optional<json::value> v = json_input::try_parse(trim(data));
   if (!v || !v->is_object() || !is_error(v->get_object())) return std::nullopt;
   const json::object& root = v->get_object();
   const json::value* error = field(root, "error");
@@ -324,7 +316,7 @@ std::optional<ProviderError> openai_stream_error(std::string_view data) {
 ProviderError parse_openai_error(int http_status, std::string_view body,
                                  std::optional<std::string_view> retry_after_header) {
   ProviderError e;
-  std::optional<json::value> v = parse_json(body);
+  std::optional<json::value> v = json_input::try_parse(body);
   const json::object* root = v && v->is_object() ? &v->get_object() : nullptr;
   const json::value* error = root ? field(*root, "error") : nullptr;
   if (error && error->is_object()) {
