@@ -10,8 +10,9 @@ One asyncio program, Python 3 standard library only, serving both APIs on one lo
 plus an admin API under /_admin/ (script the next calls, read back what the client sent). Start it with
 
     python3 tests/fakes/fake_llm.py --port 0 [--gemini-key K] [--openai-key K] [--openai-flavour openai|ollama|llamacpp]
+                                    [--tls-cert FILE --tls-key FILE]
 
-and it prints one line `{"listening": PORT}` on stdout once it accepts connections.
+(with --tls-cert/--tls-key the port speaks HTTPS only, admin API included) and it prints one line `{"listening": PORT}` on stdout once it accepts connections.
 
 The wire formats follow /work/shared/LLM-WIRE.md (section numbers are cited next to the code that
 implements them). Everything the document marks [U] (unverified) and that had to be chosen anyway is
@@ -32,6 +33,7 @@ import random
 import re
 import signal
 import socket
+import ssl
 import string
 import struct
 import sys
@@ -508,6 +510,7 @@ class State:
             "validate": not args.no_validate,
         }
         self.max_records = args.max_records
+        self.tls_enabled = bool(getattr(args, "tls_cert", None))
         self.seq = 0
         self.reset()
 
@@ -516,8 +519,9 @@ class State:
         self.script = []
         self.default = {"behaviour": "text"}
         self.records = collections.deque(maxlen=self.max_records)
+        self.tls_hellos = collections.deque(maxlen=self.max_records)
 
-    def new_record(self, req: Request, peer) -> dict:
+    def new_record(self, req: Request, peer, tls=None) -> dict:
         self.seq += 1
         body_json, body_text = None, None
         if req.body:
@@ -540,6 +544,7 @@ class State:
             "body_text": body_text,
             "body_length": len(req.body),
             "peer": "%s:%s" % tuple(peer[:2]) if peer else None,
+            "tls": tls,
             "model": None,
             "stream": False,
             "behaviour": None,
@@ -1863,6 +1868,8 @@ async def admin(state: State, conn: Conn, req: Request) -> bool:
                     await asyncio.sleep(0.01)
             since = int(q.get("since", "0") or 0)
             return await send_simple(conn, req, 200, [x for x in state.records if x["seq"] > since])
+        if path == "/_admin/tls" and method == "GET":
+            return await send_simple(conn, req, 200, {"tls": state.tls_enabled, "hellos": list(state.tls_hellos)})
         if path == "/_admin/reset" and method == "POST":
             state.reset()
             return await send_simple(conn, req, 200, {"reset": True})
@@ -1888,10 +1895,10 @@ NOT_FOUND_HTML = ("<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <t
                   "on this server.  <ins>That’s all we know.</ins>\n")
 
 
-async def dispatch(state: State, conn: Conn, req: Request, peer) -> bool:
+async def dispatch(state: State, conn: Conn, req: Request, peer, tls=None) -> bool:
     if req.path.startswith("/_admin/"):
         return await admin(state, conn, req)
-    rec = state.new_record(req, peer)
+    rec = state.new_record(req, peer, tls)
     r = Responder(conn, rec, req)
     conn.start_watch()
     try:
@@ -1938,6 +1945,11 @@ class FakeServer:
         except (OSError, AttributeError):
             pass
         peer = writer.get_extra_info("peername")
+        tls = None
+        ssl_object = writer.get_extra_info("ssl_object")
+        if ssl_object is not None:  # the handshake is complete by now
+            tls = {"version": ssl_object.version(), "cipher": (ssl_object.cipher() or [None])[0],
+                   "sni": getattr(ssl_object, "sni_seen", None)}
         conn = Conn(reader, writer)
         try:
             while True:
@@ -1954,7 +1966,7 @@ class FakeServer:
                     break
                 if req is None:
                     break
-                if not await dispatch(self.state, conn, req, peer):
+                if not await dispatch(self.state, conn, req, peer, tls):
                     break
         except (ClientGone, ConnectionError, asyncio.CancelledError):
             pass
@@ -1965,6 +1977,25 @@ class FakeServer:
             await conn.close()
             self.tasks.discard(task)
 
+    def tls_context(self):
+        """The server-side TLS context for --tls-cert/--tls-key, or None (plain HTTP).
+
+        Every ClientHello is recorded (GET /_admin/tls) with the SNI host name it carried, before the
+        certificate is even sent: a client that then rejects the certificate (and so never sends a
+        request) still shows up there, which tells "refused our certificate" from "never came"."""
+        if not self.args.tls_cert:
+            return None
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(self.args.tls_cert, self.args.tls_key)
+        state = self.state
+
+        def on_hello(ssl_object, server_name, _ctx):
+            ssl_object.sni_seen = server_name
+            state.tls_hellos.append({"time": time.time(), "sni": server_name})
+            return None
+        ctx.sni_callback = on_hello
+        return ctx
+
     async def main(self):
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -1974,7 +2005,8 @@ class FakeServer:
             except (NotImplementedError, RuntimeError):
                 pass
         self.server = await asyncio.start_server(self.on_connection, self.args.host, self.args.port,
-                                                 backlog=self.args.backlog, limit=MAX_HEAD)
+                                                 backlog=self.args.backlog, limit=MAX_HEAD,
+                                                 ssl=self.tls_context())
         port = self.server.sockets[0].getsockname()[1]
         sys.stdout.write(json.dumps({"listening": port}) + "\n")
         sys.stdout.flush()
@@ -2009,7 +2041,13 @@ def parse_args(argv=None):
                    help="seconds an idle keep-alive connection is kept")
     p.add_argument("--exit-with-parent", action="store_true",
                    help="stop when the process that started the fake exits")
-    return p.parse_args(argv)
+    p.add_argument("--tls-cert", default=None, metavar="FILE",
+                   help="serve HTTPS with this PEM certificate (chain); needs --tls-key")
+    p.add_argument("--tls-key", default=None, metavar="FILE", help="the PEM private key of --tls-cert")
+    args = p.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        p.error("--tls-cert and --tls-key go together")
+    return args
 
 
 def main(argv=None):

@@ -840,3 +840,92 @@ def test_load_1000_streams_of_5s(fake):
     recs = fake.requests()
     durations = [x["ended_at"] - x["first_byte_at"] for x in recs]
     assert len(recs) == 1000 and max(durations) < 5.5
+
+
+# ---------------------------------------------------------------------------------------------
+# TLS (--tls-cert / --tls-key)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    from pki import available, make_pki
+    if not available():
+        pytest.skip("the openssl command line is not installed")
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="module")
+def tls_fake(pki):
+    f = Fake("--gemini-key", GKEY, "--tls-cert", pki["localhost"]["cert"], "--tls-key", pki["localhost"]["key"])
+    yield f
+    f.stop()
+
+
+def https_call(port, method, path, ctx, host="localhost", body=None, headers=None):
+    c = http.client.HTTPSConnection(host, port, context=ctx, timeout=10)
+    c.request(method, path, body=None if body is None else json.dumps(body).encode(), headers=headers or {})
+    r = c.getresponse()
+    raw = r.read()
+    c.close()
+    return r, raw
+
+
+def test_tls_serves_https_and_records_the_handshake(tls_fake, pki):
+    import ssl
+    ctx = ssl.create_default_context(cafile=pki["ca_file"])
+    assert https_call(tls_fake.port, "POST", "/_admin/reset", ctx)[0].status == 200
+    r, raw = https_call(tls_fake.port, "POST", GEN, ctx, body=GEMINI_BODY, headers=GH)
+    assert r.status == 200, raw
+    assert json.loads(raw)["candidates"][0]["finishReason"] == "STOP"
+    # Over 127.0.0.1 too: the certificate names the address (and Python sends no SNI for an address).
+    r, raw = https_call(tls_fake.port, "GET", "/_admin/requests", ctx, host="127.0.0.1")
+    assert r.status == 200
+    recs = json.loads(raw)
+    assert len(recs) == 1, recs
+    assert recs[0]["path"] == GEN and recs[0]["status"] == 200
+    assert recs[0]["tls"]["version"] in ("TLSv1.2", "TLSv1.3") and recs[0]["tls"]["sni"] == "localhost", recs[0]
+    r, raw = https_call(tls_fake.port, "GET", "/_admin/tls", ctx, host="127.0.0.1")
+    tls = json.loads(raw)
+    assert tls["tls"] is True
+    assert [h["sni"] for h in tls["hellos"]] == ["localhost", None, None], tls
+
+
+def test_tls_client_that_rejects_the_certificate_sends_nothing(tls_fake, pki):
+    import ssl
+    good = ssl.create_default_context(cafile=pki["ca_file"])
+    assert https_call(tls_fake.port, "POST", "/_admin/reset", good, host="127.0.0.1")[0].status == 200
+    other = ssl.create_default_context(cafile=pki["other_ca"]["cert"])
+    with pytest.raises(ssl.SSLCertVerificationError):
+        https_call(tls_fake.port, "POST", GEN, other, body=GEMINI_BODY, headers=GH)
+    # A client that trusts the CA but asked for another name.
+    raw = socket.create_connection(("127.0.0.1", tls_fake.port), timeout=5)
+    with pytest.raises(ssl.SSLCertVerificationError):
+        good.wrap_socket(raw, server_hostname="wrong.example")
+    raw.close()
+    recs = json.loads(https_call(tls_fake.port, "GET", "/_admin/requests", good, host="127.0.0.1")[1])
+    assert recs == []
+    hellos = json.loads(https_call(tls_fake.port, "GET", "/_admin/tls", good, host="127.0.0.1")[1])["hellos"]
+    assert [h["sni"] for h in hellos[:2]] == ["localhost", "wrong.example"], hellos
+
+
+def test_tls_port_does_not_speak_plain_http(tls_fake):
+    s = socket.create_connection(("127.0.0.1", tls_fake.port), timeout=5)
+    s.sendall(b"GET /_admin/requests HTTP/1.1\r\nHost: x\r\n\r\n")
+    try:
+        data = s.recv(100)
+    except ConnectionResetError:
+        data = b""
+    s.close()
+    assert not data.startswith(b"HTTP/1.1 200")
+
+
+def test_plain_fake_records_no_tls(fake):
+    fake.call("POST", GEN, GEMINI_BODY, GH)
+    assert fake.requests(wait=True)[-1]["tls"] is None
+    assert fake.admin("GET", "tls") == (200, {"tls": False, "hellos": []})
+
+
+def test_tls_options_go_together(pki):
+    r = subprocess.run([sys.executable, str(FAKE), "--port", "0", "--tls-cert", pki["localhost"]["cert"]],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=15)
+    assert r.returncode == 2 and b"--tls-key" in r.stderr
