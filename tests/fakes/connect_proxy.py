@@ -198,6 +198,7 @@ class Proxy:
                 pass
 
     async def main(self):
+        parent = os.getppid()  # before the listening line: a parent that exits after reading it is noticed
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -210,8 +211,6 @@ class Proxy:
         sys.stdout.write(json.dumps({"listening": port}) + "\n")
         sys.stdout.flush()
         if self.args.exit_with_parent:
-            parent = os.getppid()
-
             async def watchdog():
                 while os.getppid() == parent:
                     await asyncio.sleep(1)
