@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 import uuid
+import warnings
 
 import pytest
 import requests
@@ -110,6 +111,74 @@ class Server:
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------ the fakes (tests/fakes)
+
+FAKES = ROOT / "tests" / "fakes"
+
+
+def start_fake_program(script, *args, timeout=15):
+    """Starts a tests/fakes program (fake_llm.py, connect_proxy.py) on a free loopback port with
+    --exit-with-parent; returns (process, port) once it printed {"listening": PORT}."""
+    proc = subprocess.Popen(["/usr/bin/python3", str(script), "--port", "0", "--exit-with-parent", *args],
+                            stdout=subprocess.PIPE, text=True)
+    lines = queue.Queue()
+    threading.Thread(target=lambda: lines.put(proc.stdout.readline()), daemon=True).start()
+    try:
+        line = lines.get(timeout=timeout)
+        return proc, json.loads(line)["listening"]
+    except (queue.Empty, ValueError, KeyError):
+        stop_process(proc)
+        raise RuntimeError(f"{pathlib.Path(script).name} did not start")
+
+
+def stop_process(proc):
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+class Fake:
+    """The admin API of a running fake_llm.py (see tests/fakes/README.md).
+
+    `scheme="https"` for a fake started with --tls-cert; `verify` is what `requests` checks its
+    certificate against (a CA file, or False for the fakes whose certificate is meant to be rejected)."""
+
+    def __init__(self, proc, port, scheme="http", verify=True):
+        self.proc = proc
+        self.port = port
+        self.url = f"{scheme}://127.0.0.1:{port}"
+        self.verify = verify
+
+    def admin(self, method, path, **kw):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # urllib3's InsecureRequestWarning when verify=False
+            r = requests.request(method, self.url + "/_admin/" + path, timeout=15, verify=self.verify, **kw)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def script(self, *behaviours, default=None):
+        body = {"script": list(behaviours)}
+        if default is not None:
+            body["default"] = default
+        return self.admin("POST", "script", json=body)
+
+    def reset(self):
+        self.admin("POST", "reset")
+
+    def requests(self, since=0, count=0, timeout_ms=3000):
+        """Every provider request received after `since`, once all of them have ended."""
+        return self.admin("GET", "requests", params={
+            "wait_done": 1, "timeout_ms": timeout_ms, "count": count, "since": since})
+
+    def last_seq(self):
+        recs = self.admin("GET", "requests")
+        return recs[-1]["seq"] if recs else 0
 
 
 @pytest.fixture(scope="session")

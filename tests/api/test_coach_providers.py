@@ -18,13 +18,12 @@ import json
 import pathlib
 import re
 import socket
-import subprocess
 import time
 
 import pytest
 import requests
 
-from conftest import ENGLISH, register
+from conftest import ENGLISH, Fake, register, start_fake_program, stop_process
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FAKE = ROOT / "tests" / "fakes" / "fake_llm.py"
@@ -41,53 +40,13 @@ STRICT_ENOUGH = {"BLOCK_MEDIUM_AND_ABOVE", "BLOCK_LOW_AND_ABOVE"}
 
 # ------------------------------------------------------------------------------ the fake
 
-class Fake:
-    def __init__(self, proc, port):
-        self.proc = proc
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-
-    def admin(self, method, path, **kw):
-        r = requests.request(method, self.url + "/_admin/" + path, timeout=15, **kw)
-        assert r.status_code == 200, r.text
-        return r.json()
-
-    def script(self, *behaviours, default=None):
-        body = {"script": list(behaviours)}
-        if default is not None:
-            body["default"] = default
-        return self.admin("POST", "script", json=body)
-
-    def reset(self):
-        self.admin("POST", "reset")
-
-    def requests(self, since=0, count=0, timeout_ms=3000):
-        """Every provider request received after `since`, once all of them have ended."""
-        return self.admin("GET", "requests", params={
-            "wait_done": 1, "timeout_ms": timeout_ms, "count": count, "since": since})
-
-    def last_seq(self):
-        recs = self.admin("GET", "requests")
-        return recs[-1]["seq"] if recs else 0
-
-
 @pytest.fixture(scope="module")
 def fake():
-    proc = subprocess.Popen(
-        ["/usr/bin/python3", str(FAKE), "--port", "0", "--gemini-key", GKEY, "--openai-key", OKEY,
-         "--exit-with-parent"],
-        stdout=subprocess.PIPE, text=True)
+    proc, port = start_fake_program(FAKE, "--gemini-key", GKEY, "--openai-key", OKEY)
     try:
-        line = proc.stdout.readline()
-        port = json.loads(line)["listening"]
         yield Fake(proc, port)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 @pytest.fixture(autouse=True)
