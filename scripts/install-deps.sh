@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsodium-dev libsqlite3-dev libspdlog-dev libhowardhinnant-date-dev libssl-dev
-  tzdata ca-certificates
+  tzdata ca-certificates openssl
   libgtest-dev
   python3 python3-pytest python3-requests python3-jwt python3-icalendar
   wrk jq
