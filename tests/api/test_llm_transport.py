@@ -23,6 +23,7 @@ import sys
 import time
 
 import pytest
+import requests
 
 from conftest import Fake, start_fake_program, stop_process
 from test_coach_providers import GKEY, OKEY, ask, ask_stream, looks_french, new_user, pieces
@@ -57,49 +58,56 @@ class Proxy:
         self.url = f"http://127.0.0.1:{port}"
 
     def records(self):
-        import requests
         r = requests.get(self.url + "/_admin/connects", params={"wait_closed": 1, "timeout_ms": 3000}, timeout=15)
         assert r.status_code == 200, r.text
         return r.json()
 
     def reset(self):
-        import requests
         assert requests.post(self.url + "/_admin/reset", timeout=15).status_code == 200
+
+
+class Programs:
+    """Fakes and proxies, each started on first use and kept for the module; every getter resets the
+    program it returns, so a test sees empty records."""
+
+    def __init__(self, pki):
+        self.pki = pki
+        self.started = {}
+
+    def tls_fake(self, cert):
+        """A fake serving HTTPS with pki[cert]. Only the trusted one has its admin API verified."""
+        if cert not in self.started:
+            proc, port = start_fake_program(FAKES / "fake_llm.py", "--gemini-key", GKEY, "--openai-key", OKEY,
+                                            "--tls-cert", self.pki[cert]["cert"], "--tls-key", self.pki[cert]["key"])
+            self.started[cert] = Fake(proc, port, scheme="https",
+                                      verify=self.pki["ca_file"] if cert == "localhost" else False)
+        self.started[cert].reset()
+        return self.started[cert]
+
+    def plain_fake(self):
+        if "plain" not in self.started:
+            proc, port = start_fake_program(FAKES / "fake_llm.py", "--gemini-key", GKEY, "--openai-key", OKEY)
+            self.started["plain"] = Fake(proc, port)
+        self.started["plain"].reset()
+        return self.started["plain"]
+
+    def proxy(self, *args):
+        key = ("proxy",) + args
+        if key not in self.started:
+            self.started[key] = Proxy(*start_fake_program(FAKES / "connect_proxy.py", *args))
+        self.started[key].reset()
+        return self.started[key]
+
+    def stop(self):
+        for p in self.started.values():
+            stop_process(p.proc)
 
 
 @pytest.fixture(scope="module")
 def programs(pki):
-    """Fakes and proxies, started on first use and kept for the module; `get` resets them."""
-    started = {}
-
-    def tls_fake(cert):
-        """A fake serving HTTPS with pki[cert]; reset. Only the trusted one has its admin API verified."""
-        if cert not in started:
-            proc, port = start_fake_program(FAKES / "fake_llm.py", "--gemini-key", GKEY, "--openai-key", OKEY,
-                                            "--tls-cert", pki[cert]["cert"], "--tls-key", pki[cert]["key"])
-            started[cert] = Fake(proc, port, scheme="https",
-                                 verify=pki["ca_file"] if cert == "localhost" else False)
-        started[cert].reset()
-        return started[cert]
-
-    def plain_fake():
-        if "plain" not in started:
-            proc, port = start_fake_program(FAKES / "fake_llm.py", "--gemini-key", GKEY, "--openai-key", OKEY)
-            started["plain"] = Fake(proc, port)
-        started["plain"].reset()
-        return started["plain"]
-
-    def proxy(*args):
-        key = ("proxy",) + args
-        if key not in started:
-            started[key] = Proxy(*start_fake_program(FAKES / "connect_proxy.py", *args))
-        started[key].reset()
-        return started[key]
-
-    yield type("Programs", (), {"tls_fake": staticmethod(tls_fake), "plain_fake": staticmethod(plain_fake),
-                                "proxy": staticmethod(proxy)})
-    for p in started.values():
-        stop_process(p.proc)
+    p = Programs(pki)
+    yield p
+    p.stop()
 
 
 def closed_port():
@@ -124,11 +132,19 @@ def hellos(fake, sni="localhost"):
     return [h for h in fake.admin("GET", "tls")["hellos"] if h["sni"] == sni]
 
 
-def llm_outcomes(server):
-    return [e.get("outcome") for e in server.log_entries() if e.get("msg") == "llm_call"]
+def llm_outcomes(server, count, timeout=5.0):
+    """The `outcome` of the server's llm_call log lines, once at least `count` of them were read (the
+    lines are written before the answer is sent, but read from the pipe by another thread)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        out = [e.get("outcome") for e in server.log_entries() if e.get("msg") == "llm_call"]
+        if len(out) >= count or time.monotonic() > deadline:
+            return out
+        time.sleep(0.02)
 
 
-def assert_no_secrets(server, *extra):
+def assert_no_secrets(server, *extra, calls=2):
+    llm_outcomes(server, calls)  # the log lines of the calls made so far have been read
     logs = "\n".join(server.logs)
     for secret in (GKEY, OKEY, *extra):
         assert secret not in logs, f"the logs contain {secret!r}"
@@ -167,7 +183,7 @@ def assert_fallback_json_and_stream(server):
     elapsed = time.monotonic() - t0
     assert elapsed < 2 * QUICK_S, f"the fallback took {elapsed:.1f}s"
     # The provider was tried twice and failed on the network level (not a timeout, not an HTTP error).
-    assert llm_outcomes(server) == ["network_error", "network_error"], server.logs[-20:]
+    assert llm_outcomes(server, 2) == ["network_error", "network_error"], server.logs[-20:]
 
 
 # ------------------------------------------------------------------------------ TLS
@@ -182,7 +198,7 @@ def test_trusted_certificate_gemini_json_and_stream(make_server, pki, programs):
         assert r["tls"]["version"] in ("TLSv1.2", "TLSv1.3"), r["tls"]
     # One new TLS connection per call (the client keeps no pool).
     assert len(hellos(fake)) == 2
-    assert llm_outcomes(s) == ["ok", "ok"]
+    assert llm_outcomes(s, 2) == ["ok", "ok"]
     assert_no_secrets(s)
 
 
@@ -328,7 +344,7 @@ def test_proxy_credentials_never_reach_the_logs(make_server, pki, programs):
     connects = proxy.records()
     assert [(x["target"], x["status"]) for x in connects] == [(f"localhost:{fake.port}", 200)], connects
     assert "proxy-authorization" not in connects[0]["headers"], connects[0]["headers"]
-    assert_no_secrets(s, secret)
+    assert_no_secrets(s, secret, calls=1)
 
 
 @pytest.mark.parametrize("proxy_state", ["up", "down"])
@@ -388,7 +404,7 @@ def test_a_silent_peer_is_given_up_at_the_deadline(make_server, pki, programs, s
     assert 1.0 < elapsed < 4.0, f"answered after {elapsed:.2f}s (LLM_TIMEOUT_MS=1500)"
     deltas, done = ask_stream(c, "Bonjour")
     assert done["source"] == "fallback" and deltas, done
-    assert llm_outcomes(s) == ["timeout", "timeout"], s.logs[-10:]
+    assert llm_outcomes(s, 2) == ["timeout", "timeout"], s.logs[-10:]
     if where == "proxy_connect":
         assert hellos(fake) == [] and fake.requests() == []
 
