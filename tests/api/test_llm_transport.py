@@ -278,13 +278,14 @@ def test_openai_compatible_provider_rejects_a_wrong_certificate(make_server, pki
 
 # ------------------------------------------------------------------------------ HTTPS_PROXY
 
-@pytest.mark.parametrize("variable", ["HTTPS_PROXY", "https_proxy"])
-def test_https_goes_through_the_proxy_tunnel(make_server, pki, programs, variable):
+@pytest.mark.parametrize("variable,host", [("HTTPS_PROXY", "localhost"), ("https_proxy", "localhost"),
+                                           ("HTTPS_PROXY", "127.0.0.1")])
+def test_https_goes_through_the_proxy_tunnel(make_server, pki, programs, variable, host):
     fake = programs.tls_fake("localhost")
     proxy = programs.proxy()
-    s = make_server(env=gemini_env(pki, f"https://localhost:{fake.port}", **{variable: proxy.url}))
+    s = make_server(env=gemini_env(pki, f"https://{host}:{fake.port}", **{variable: proxy.url}))
     recs = assert_gemini_json_and_stream(s, fake)
-    target = f"localhost:{fake.port}"
+    target = f"{host}:{fake.port}"
     connects = proxy.records()
     # One CONNECT per call, to the exact host:port of the base URL (not a resolved address).
     assert [(x["method"], x["target"], x["status"]) for x in connects] == [("CONNECT", target, 200)] * 2, connects
@@ -292,8 +293,11 @@ def test_https_goes_through_the_proxy_tunnel(make_server, pki, programs, variabl
         assert x["headers"].get("host") == target, x["headers"]
         assert "x-goog-api-key" not in x["headers"], x["headers"]  # the key only travels inside TLS
         assert x["bytes_up"] > 0 and x["bytes_down"] > 0 and x["closed"], x
-    # TLS ran end to end inside the tunnel: the fake saw SNI localhost, the proxy only ciphertext.
-    assert all(r["tls"]["sni"] == "localhost" for r in recs), recs
+    # TLS ran end to end inside the tunnel: the fake saw the handshake (SNI localhost), the proxy only
+    # ciphertext.
+    assert all(r["tls"] is not None for r in recs), recs
+    if host == "localhost":
+        assert all(r["tls"]["sni"] == "localhost" for r in recs), recs
     assert all(r["peer"].startswith("127.0.0.1:") for r in recs)
     assert_no_secrets(s)
 
@@ -332,8 +336,9 @@ def test_a_proxy_that_is_down_means_fallback(make_server, pki, programs):
 
 
 def test_proxy_credentials_never_reach_the_logs(make_server, pki, programs):
-    # The client drops user:password from the proxy URL (it sends no Proxy-Authorization); the
-    # password must not be logged either.
+    # user:password in the proxy URL: today the client drops them (no Proxy-Authorization is sent, so
+    # a proxy that asks for credentials answers 407 and the built-in coach answers). Whatever it does
+    # with them, the password must never be logged.
     fake = programs.tls_fake("localhost")
     proxy = programs.proxy()
     secret = "proxy-pass-Xy7Qw2"
@@ -343,7 +348,6 @@ def test_proxy_credentials_never_reach_the_logs(make_server, pki, programs):
     assert ask(c, "Bonjour")["source"] == "gemini"
     connects = proxy.records()
     assert [(x["target"], x["status"]) for x in connects] == [(f"localhost:{fake.port}", 200)], connects
-    assert "proxy-authorization" not in connects[0]["headers"], connects[0]["headers"]
     assert_no_secrets(s, secret, calls=1)
 
 
@@ -479,3 +483,19 @@ def test_ipv6_literal_urls(make_server, pki, programs, ipv6_programs, what):
     c = new_user(s)
     assert ask(c, "Bonjour")["source"] == "gemini"
     assert len(fake.requests(count=1)) == 1
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "exchange() in client.cpp sets 'Host: <host>' without the port, also for a non-default port "
+    "(https://localhost:8443 -> 'Host: localhost'); RFC 9110 section 7.2 wants the URI's authority, "
+    "'localhost:8443'. Servers or reverse proxies that route or check by Host (virtual hosts, DNS-rebinding "
+    "guards of local model servers) can then refuse or misroute the call. Fix: add ':' + port to the "
+    "Host value when the port is not the scheme's default (443 for https, 80 for http)."))
+@pytest.mark.parametrize("scheme", ["https", "http"])
+def test_host_header_names_the_port(make_server, pki, programs, scheme):
+    fake = programs.tls_fake("localhost") if scheme == "https" else programs.plain_fake()
+    authority = f"localhost:{fake.port}" if scheme == "https" else f"127.0.0.1:{fake.port}"
+    s = make_server(env=gemini_env(pki, f"{scheme}://{authority}"))
+    assert ask(new_user(s), "Bonjour")["source"] == "gemini"
+    rec = fake.requests(count=1)[0]
+    assert [v for k, v in rec["header_list"] if k.lower() == "host"] == [authority], rec["header_list"]
