@@ -34,11 +34,10 @@ std::unique_ptr<llm::LlmProvider> make_provider(const Config& c, std::unique_ptr
   return std::make_unique<llm::OpenAiProvider>(*client, *url, c.openai_api_key, c.openai_model);
 }
 
-CoachSettings coach_settings(const Config& c) {
-  CoachSettings s;
-  s.messages_per_minute = c.chat_rate_limit;
-  s.llm_timeout = std::chrono::milliseconds(c.llm_timeout_ms);
-  s.first_byte_timeout = std::min(s.llm_timeout, std::chrono::milliseconds(10000));
+AiSettings ai_settings(const Config& c) {
+  AiSettings s;
+  s.timeout = std::chrono::milliseconds(c.llm_timeout_ms);
+  s.first_byte_timeout = std::min(s.timeout, std::chrono::milliseconds(10000));
   return s;
 }
 
@@ -57,18 +56,21 @@ App::App(Config config)
       db_pool_(config_.db_threads),
       cpu_pool_(cores()),
       provider_(make_provider(config_, http_client_)),
+      ai_(metrics_, provider_.get(), ai_settings(config_)),
       auth_(auth_settings(config_), config_.jwt_secret, *db_, db_pool_, cpu_pool_),
       users_(*db_, db_pool_, auth_),
       plannings_(*db_, db_pool_),
+      ai_plannings_(*db_, db_pool_, ai_),
+      proposals_(*db_, db_pool_),
       progress_(*db_, db_pool_),
       calendars_(*db_, db_pool_),
-      coach_(*db_, db_pool_, metrics_, provider_.get(), coach_settings(config_)),
+      coach_(*db_, db_pool_, ai_, CoachSettings{config_.chat_rate_limit}),
       auth_routes_(auth_, config_.jwt_ttl_seconds, config_.production),
       users_routes_(auth_, users_, config_.production),
-      planning_routes_(auth_, plannings_, calendars_),
+      planning_routes_(auth_, plannings_, ai_plannings_, calendars_),
       progress_routes_(auth_, progress_),
       calendar_routes_(auth_, calendars_, config_.public_url),
-      chat_routes_(auth_, coach_),
+      chat_routes_(auth_, coach_, proposals_),
       ops_routes_(*db_, db_pool_, metrics_) {
   // Load the time zone database now rather than on the first request that needs it.
   (void)date::get_tzdb();

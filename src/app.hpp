@@ -15,11 +15,14 @@
 #include "routes/planning_routes.hpp"
 #include "routes/progress_routes.hpp"
 #include "routes/users_routes.hpp"
+#include "services/ai_gateway.hpp"
+#include "services/ai_planning_service.hpp"
 #include "services/auth_service.hpp"
 #include "services/calendar_service.hpp"
 #include "services/coach_service.hpp"
 #include "services/planning_service.hpp"
 #include "services/progress_service.hpp"
+#include "services/proposal_service.hpp"
 #include "services/user_service.hpp"
 #include "store/store.hpp"
 
@@ -45,9 +48,12 @@ class App {
   WorkerPool cpu_pool_;
   std::unique_ptr<http::HttpClient> http_client_;
   std::unique_ptr<llm::LlmProvider> provider_;
+  AiGateway ai_;
   AuthService auth_;
   UserService users_;
   PlanningService plannings_;
+  AiPlanningService ai_plannings_;
+  ProposalService proposals_;
   ProgressService progress_;
   CalendarService calendars_;
   CoachService coach_;

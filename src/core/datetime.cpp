@@ -1,6 +1,8 @@
 #include "core/datetime.hpp"
 
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace planetude::datetime {
@@ -128,6 +130,18 @@ Millis add_period(Millis start, Period period, const date::time_zone* tz) {
   auto end_local = date::local_days(target) + time_of_day;
   // A clock time that the DST change skips maps to the transition instant.
   return tz->to_sys(end_local, date::choose::earliest).time_since_epoch().count();
+}
+
+std::string format_local(Millis instant, const date::time_zone* tz) {
+  using namespace std::chrono;
+  auto at = date::floor<seconds>(date::sys_time<milliseconds>(milliseconds(instant)));
+  auto offset = tz->get_info(at).offset;
+  std::string text = date::format("%Y-%m-%dT%H:%M:%S", date::local_seconds((at + offset).time_since_epoch()));
+  auto total = duration_cast<minutes>(offset).count();
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%c%02d:%02d", total < 0 ? '-' : '+', static_cast<int>(std::abs(total) / 60),
+                static_cast<int>(std::abs(total) % 60));
+  return text + buf;
 }
 
 }  // namespace planetude::datetime

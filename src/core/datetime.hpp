@@ -18,6 +18,9 @@ std::optional<Millis> parse_datetime(std::string_view text);
 // `YYYY-MM-DD`, a real calendar day.
 std::optional<date::year_month_day> parse_date(std::string_view text);
 std::string format_date(const date::year_month_day& day);
+// The local time with its offset, to the second: "2025-03-10T14:00:00+01:00" (what people and
+// language models read and write best).
+std::string format_local(Millis instant, const date::time_zone* tz);
 
 // The time zone of that IANA name; throws std::runtime_error when unknown.
 const date::time_zone* zone(std::string_view name);

@@ -5,8 +5,6 @@
 
 namespace planetude::llm {
 
-namespace {
-
 // Lower-case ASCII, with the accented letters of French folded to their base letter.
 std::string fold(std::string_view text) {
   static const std::array<std::pair<std::string_view, char>, 16> kAccents{{
@@ -30,6 +28,8 @@ std::string fold(std::string_view text) {
   }
   return out;
 }
+
+namespace {
 
 bool has_any(const std::string& text, std::initializer_list<std::string_view> words) {
   return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return text.find(w) != std::string::npos; });
@@ -149,7 +149,8 @@ std::string fallback_reply(const CoachContext& c, std::string_view message) {
              " Tu n'es pas seul·e dans cette quête ⭐";
     case CoachIntent::help:
       return std::string("🎮 Je suis PixelCoach ! Demande-moi ta prochaine session, ton bilan de la semaine, ta série de jours "
-             "d'étude, ou comment rattraper une session manquée. ") + cheer;
+             "d'étude, ou comment rattraper une session manquée. Je peux aussi te proposer un planning (« fais-moi un "
+            "planning pour la semaine ») ou déplacer une session (« décale les maths à demain »). ") + cheer;
     case CoachIntent::overview:
       break;
   }

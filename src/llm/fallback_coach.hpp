@@ -12,6 +12,9 @@ namespace planetude::llm {
 
 enum class CoachIntent { greeting, next_session, progress, streak, missed, motivation, help, overview };
 
+// Lower-case ASCII, with the accented letters of French folded to their base letter ("Décale" → "decale").
+std::string fold(std::string_view text);
+
 // What the message asks for, from French keywords (accents and case ignored).
 CoachIntent detect_intent(std::string_view message);
 

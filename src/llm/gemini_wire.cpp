@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <climits>
 #include <cmath>
@@ -23,6 +24,31 @@ json::object text_content(std::string_view text) {
   json::array parts;
   parts.push_back(json::object{{"text", text}});
   return json::object{{"parts", std::move(parts)}};
+}
+
+// A JSON Schema (lower-case types) as Gemini's OpenAPI-subset Schema: upper-case types, and only
+// the keys Gemini knows (it answers 400 "Unknown name" to additionalProperties, $schema, const…).
+json::value gemini_schema(const json::value& v) {
+  if (!v.is_object()) return v;
+  json::object out;
+  for (const auto& [key, value] : v.get_object()) {
+    if (key == "type" && value.is_string()) {
+      std::string type(value.get_string());
+      for (char& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      out.emplace(key, type);
+    } else if (key == "items") {
+      out.emplace(key, gemini_schema(value));
+    } else if (key == "properties" && value.is_object()) {
+      json::object properties;
+      for (const auto& [name, schema] : value.get_object()) properties.emplace(name, gemini_schema(schema));
+      out.emplace(key, std::move(properties));
+    } else if (key == "description" || key == "enum" || key == "required" || key == "format" || key == "nullable" ||
+               key == "minItems" || key == "maxItems" || key == "minimum" || key == "maximum" ||
+               key == "minLength" || key == "maxLength" || key == "pattern" || key == "propertyOrdering") {
+      out.emplace(key, value);
+    }
+  }
+  return out;
 }
 
 bool model_id_char(char c) {
@@ -99,6 +125,18 @@ std::optional<int> duration_seconds(std::string_view s) {
   return static_cast<int>(seconds);
 }
 
+// A QuotaFailure whose violated quota counts per day ("GenerateRequestsPerDayPerProjectPerModel…"):
+// it clears only the next day, so waiting a few seconds is pointless (LLM-WIRE 1.6).
+bool names_daily_quota(const json::object& failure) {
+  const json::value* violations = failure.if_contains("violations");
+  if (!violations || !violations->is_array()) return false;
+  for (const json::value& v : violations->get_array()) {
+    if (!v.is_object()) continue;
+    if (string_or_empty(v.get_object(), "quotaId").find("PerDay") != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 // The google.rpc.Status inside `{"error": {...}}`: status, message, the key and retry details.
 ProviderError error_from_status(int http_status, const json::object& error) {
   ProviderError e;
@@ -116,6 +154,8 @@ ProviderError error_from_status(int http_status, const json::object& error) {
         key_invalid = true;
       else if (type == "type.googleapis.com/google.rpc.RetryInfo")
         e.retry_after_seconds = duration_seconds(string_or_empty(d.get_object(), "retryDelay"));
+      else if (type == "type.googleapis.com/google.rpc.QuotaFailure")
+        e.daily_quota = e.daily_quota || names_daily_quota(d.get_object());
     }
   }
   // A wrong key is a 400 with API_KEY_INVALID; a missing, leaked or blocked key a 403; 401 a refused credential.
@@ -163,8 +203,22 @@ std::string gemini_request_body(const Prompt& prompt, std::string_view model) {
     safety.push_back(json::object{{"category", category}, {"threshold", "BLOCK_MEDIUM_AND_ABOVE"}});
   body.emplace("safetySettings", std::move(safety));
 
+  if (!prompt.tools.empty()) {
+    json::array declarations;
+    for (const ToolDeclaration& tool : prompt.tools)
+      declarations.push_back(json::object{{"name", tool.name},
+                                          {"description", tool.description},
+                                          {"parameters", gemini_schema(tool.parameters)}});
+    body.emplace("tools", json::array{json::object{{"functionDeclarations", std::move(declarations)}}});
+    body.emplace("toolConfig", json::object{{"functionCallingConfig", json::object{{"mode", "AUTO"}}}});
+  }
+
   // A chat coach needs few thinking tokens: the smallest budget the model accepts.
   json::object config{{"temperature", prompt.temperature}, {"maxOutputTokens", prompt.max_output_tokens}};
+  if (prompt.response_schema) {
+    config.emplace("responseMimeType", "application/json");
+    config.emplace("responseSchema", gemini_schema(*prompt.response_schema));
+  }
   if (auto budget = gemini_thinking_budget(model)) config.emplace("thinkingConfig", json::object{{"thinkingBudget", *budget}});
   body.emplace("generationConfig", std::move(config));
   return json::serialize(body);
@@ -219,6 +273,17 @@ Chunk parse_gemini_response(std::string_view text) {
           const json::value* thought = field(part, "thought");
           if (thought && thought->is_bool() && thought->get_bool()) continue;  // the model's reasoning, not the answer
           if (const json::value* t = field(part, "text")) chunk.text += string_at(*t, "candidates[0].content.parts[].text");
+          if (const json::value* call = field(part, "functionCall")) {
+            // Gemini sends each call whole, in one part: its own index, arguments as one JSON text.
+            const json::object& c = object_at(*call, "candidates[0].content.parts[].functionCall");
+            const json::value* name = field(c, "name");
+            const json::value* args = field(c, "args");
+            ToolCallPart piece;
+            piece.index = static_cast<int>(chunk.calls.size());
+            if (name) piece.name = string_at(*name, "functionCall.name");
+            piece.arguments = args ? json::serialize(object_at(*args, "functionCall.args")) : "{}";
+            chunk.calls.push_back(std::move(piece));
+          }
         }
       }
       if (const json::value* reason = field(candidate, "finishReason"))

@@ -9,15 +9,16 @@ namespace asio = boost::asio;
 
 namespace {
 
-void absorb(Completion& out, const Chunk& chunk) {
+void absorb(Completion& out, std::vector<ToolCallPart>& calls, const Chunk& chunk) {
   out.text += chunk.text;
+  calls.insert(calls.end(), chunk.calls.begin(), chunk.calls.end());
   if (chunk.finish) out.finish = *chunk.finish;
   if (chunk.usage) out.usage = *chunk.usage;
   if (chunk.finish && *chunk.finish == Finish::safety)
     throw ProviderFailure(FailureKind::blocked, "blocked by the provider's content filter");
 }
 
-asio::awaitable<void> on_stream_bytes(std::string bytes, SseParser& parser, Completion& out, bool& done,
+asio::awaitable<void> on_stream_bytes(std::string bytes, SseParser& parser, Completion& out, std::vector<ToolCallPart>& calls, bool& done,
                                       DeltaFn& on_delta) {
   try {
     parser.feed(bytes);
@@ -39,7 +40,7 @@ asio::awaitable<void> on_stream_bytes(std::string bytes, SseParser& parser, Comp
       continue;
     }
     if (!chunk->text.empty()) co_await on_delta(chunk->text);
-    absorb(out, *chunk);
+    absorb(out, calls, *chunk);
     if (chunk->finish) done = true;
   }
 }
@@ -56,10 +57,11 @@ asio::awaitable<Completion> OpenAiProvider::complete(Prompt prompt, DeltaFn on_d
   request.body = openai_request_body(prompt, model_, stream);
 
   Completion out;
+  std::vector<ToolCallPart> calls;
   bool done = false;
   SseParser parser;
   http::BodySink sink;
-  if (stream) sink = [&](std::string bytes) { return on_stream_bytes(std::move(bytes), parser, out, done, on_delta); };
+  if (stream) sink = [&](std::string bytes) { return on_stream_bytes(std::move(bytes), parser, out, calls, done, on_delta); };
   http::ClientResponse response;
   try {
     response = co_await client_.send(base_, std::move(request), {options.deadline, options.first_byte}, sink, options.cancel);
@@ -73,13 +75,15 @@ asio::awaitable<Completion> OpenAiProvider::complete(Prompt prompt, DeltaFn on_d
   }
   if (!stream) {
     try {
-      absorb(out, parse_openai_response(response.body));
+      absorb(out, calls, parse_openai_response(response.body));
     } catch (const WireError& e) {
       throw ProviderFailure(FailureKind::malformed, e.what());
     }
+    out.calls = assemble_calls(calls);
     co_return out;
   }
   if (parser.has_partial() || !done) throw ProviderFailure(FailureKind::network, "the stream ended before its last chunk");
+  out.calls = assemble_calls(calls);
   co_return out;
 }
 

@@ -96,6 +96,32 @@ std::optional<Finish> finish_at(const json::object& choice) {
   return finish_of(string_at(*reason, "choices[0].finish_reason"));
 }
 
+// message.tool_calls (whole) or delta.tool_calls (fragments): each entry's `index` when it has one
+// (streams), else its position; `function.name` and `function.arguments` (a JSON text).
+std::vector<ToolCallPart> tool_call_parts(const json::object& message, std::string_view path) {
+  std::vector<ToolCallPart> parts;
+  const json::value* calls = field(message, "tool_calls");
+  if (!calls) return parts;
+  const json::array& list = array_at(*calls, std::string(path) + ".tool_calls");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const json::object& call = object_at(list[i], std::string(path) + ".tool_calls[]");
+    ToolCallPart part;
+    part.index = static_cast<int>(i);
+    if (const json::value* index = field(call, "index"); index && index->is_int64())
+      part.index = static_cast<int>(std::clamp<std::int64_t>(index->get_int64(), 0, 1000));
+    if (const json::value* function = field(call, "function")) {
+      const json::object& f = object_at(*function, "tool_calls[].function");
+      if (const json::value* name = field(f, "name")) part.name = string_at(*name, "tool_calls[].function.name");
+      if (const json::value* args = field(f, "arguments")) {
+        // Arguments are a JSON text; a server that sends the object itself is read all the same.
+        part.arguments = args->is_string() ? std::string(args->get_string()) : json::serialize(*args);
+      }
+    }
+    parts.push_back(std::move(part));
+  }
+  return parts;
+}
+
 // An error document: `{"error": ...}`, or vLLM's older bare `{"object": "error", ...}`.
 bool is_error(const json::object& root) {
   const json::value* object = field(root, "object");
@@ -226,6 +252,19 @@ std::string openai_request_body(const Prompt& prompt, std::string_view model, bo
   // Usage comes in a streamed answer only when asked for (OpenAI, vLLM, Ollama >= 0.5.2, llama.cpp;
   // older Ollama ignores the field). OpenAI and vLLM refuse it on a non-streamed request.
   if (stream) body.emplace("stream_options", json::object{{"include_usage", true}});
+  if (!prompt.tools.empty()) {
+    json::array tools;
+    for (const ToolDeclaration& tool : prompt.tools)
+      tools.push_back(json::object{{"type", "function"},
+                                   {"function", json::object{{"name", tool.name},
+                                                             {"description", tool.description},
+                                                             {"parameters", tool.parameters}}}});
+    body.emplace("tools", std::move(tools));
+  }
+  if (prompt.response_schema)
+    body.emplace("response_format",
+                 json::object{{"type", "json_schema"},
+                              {"json_schema", json::object{{"name", "reponse"}, {"schema", *prompt.response_schema}}}});
   return json::serialize(body);
 }
 
@@ -266,7 +305,9 @@ Chunk parse_openai_response(std::string_view text) {
 
   Chunk chunk;
   // content is null with a tool call or a filtered answer; reasoning_content stays out.
-  chunk.text = content_text(field(object_at(*message, "choices[0].message"), "content"), "choices[0].message.content");
+  const json::object& m = object_at(*message, "choices[0].message");
+  chunk.text = content_text(field(m, "content"), "choices[0].message.content");
+  chunk.calls = tool_call_parts(m, "choices[0].message");
   chunk.finish = finish_at(choice);
   if (const json::value* usage = field(root, "usage")) chunk.usage = usage_of(*usage);
   return chunk;
@@ -287,8 +328,11 @@ std::optional<Chunk> parse_openai_stream_data(std::string_view data) {
     const json::array& list = array_at(*choices, "choices");
     if (!list.empty()) {
       const json::object& choice = object_at(list[0], "choices[0]");
-      if (const json::value* delta = field(choice, "delta"))
-        chunk.text = content_text(field(object_at(*delta, "choices[0].delta"), "content"), "choices[0].delta.content");
+      if (const json::value* delta = field(choice, "delta")) {
+        const json::object& d = object_at(*delta, "choices[0].delta");
+        chunk.text = content_text(field(d, "content"), "choices[0].delta.content");
+        chunk.calls = tool_call_parts(d, "choices[0].delta");
+      }
       chunk.finish = finish_at(choice);
     }
   }

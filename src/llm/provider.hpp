@@ -18,10 +18,17 @@ struct Completion {
   std::string text;
   Finish finish = Finish::stop;
   Usage usage;
+  std::vector<ToolCall> calls;  // function calls the model made, in order
 };
 
+// Joins the call parts of a response into whole calls (by index, in order of first appearance).
+// Throws ProviderFailure(malformed) when a call has no name or its arguments are not a JSON object.
+std::vector<ToolCall> assemble_calls(const std::vector<ToolCallPart>& parts);
+
 // The outcome label of a failed call, as logs and metrics show it.
-enum class FailureKind { timeout, network, http_error, bad_key, rate_limited, unavailable, malformed, blocked, cancelled };
+enum class FailureKind {
+  timeout, network, http_error, bad_key, rate_limited, quota_exhausted, unavailable, malformed, blocked, cancelled
+};
 const char* failure_label(FailureKind kind);
 
 class ProviderFailure : public std::runtime_error {

@@ -1,6 +1,8 @@
 // The provider-neutral shapes of an AI call: what the coach asks (a prompt) and what comes back
 // (text in chunks, a finish reason, token usage) or the error a provider answered with.
 #pragma once
+#include <boost/json/object.hpp>
+
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -14,11 +16,37 @@ struct Turn {
   std::string text;
 };
 
+// A function the model may call instead of (or besides) answering in text. `parameters` is a JSON
+// Schema with lower-case types (OpenAI's form); the Gemini wire converts it to its OpenAPI subset.
+struct ToolDeclaration {
+  std::string name;
+  std::string description;
+  boost::json::object parameters;
+};
+
 struct Prompt {
   std::string system;        // the persona and the student's data, as instructions + quoted data
   std::vector<Turn> turns;   // the conversation, oldest first; the last one is the student's message
   int max_output_tokens = 1024;
   double temperature = 0.7;
+  std::vector<ToolDeclaration> tools;
+  // When set, the answer is one JSON document following this schema (structured output). Never
+  // sent together with tools.
+  std::optional<boost::json::object> response_schema;
+};
+
+// A function call the model made, whole: its arguments parsed from JSON.
+struct ToolCall {
+  std::string name;
+  boost::json::object args;
+};
+
+// A piece of a function call as it arrives: Gemini sends each call whole; OpenAI streams the name
+// first, then the arguments' JSON text in fragments, all under the call's index.
+struct ToolCallPart {
+  int index = 0;
+  std::string name;       // empty on a continuation fragment
+  std::string arguments;  // JSON text, or a fragment of it
 };
 
 enum class Finish { stop, max_tokens, safety, other };
@@ -35,6 +63,7 @@ struct Chunk {
   std::optional<Finish> finish;     // set on the last chunk
   std::optional<Usage> usage;
   bool prompt_blocked = false;      // Gemini promptFeedback.blockReason, no candidates
+  std::vector<ToolCallPart> calls;  // function calls (or fragments of them) in this chunk
 };
 
 // An error the provider answered with (HTTP status >= 400, or an error event in a stream).
@@ -44,6 +73,7 @@ struct ProviderError {
   std::string message;
   std::optional<int> retry_after_seconds;  // Gemini RetryInfo.retryDelay, or OpenAI Retry-After
   bool bad_key = false;                    // API_KEY_INVALID / 401 / 403 for a missing key
+  bool daily_quota = false;                // a per-day quota: it will not clear for hours, never retry
 };
 
 // A body that does not follow the wire format (not JSON, wrong shape).

@@ -6,6 +6,7 @@
 #include "core/errors.hpp"
 #include "middleware/auth.hpp"
 #include "models/chat.hpp"
+#include "models/proposal.hpp"
 
 namespace planetude::routes {
 
@@ -17,10 +18,12 @@ using http::Response;
 namespace {
 
 json::object reply_json(const ChatReply& r) {
+  json::array proposals;
+  for (const auto& p : r.proposals) proposals.push_back(models::to_json(p));
   return json::object{{"reply", r.message.content},
                       {"source", r.message.source.value_or("fallback")},
                       {"messageId", r.message.id},
-                      {"proposals", json::array{}},
+                      {"proposals", std::move(proposals)},
                       {"createdAt", clock::format_rfc3339(r.message.created_at)}};
 }
 
@@ -55,6 +58,8 @@ void ChatRoutes::add_to(http::Router& router) {
   router.add("POST", "/api/chat", [this](Request& r) { return chat(r); }, {.takes_body = true});
   router.add("GET", "/api/chat/history", [this](Request& r) { return history(r); });
   router.add("DELETE", "/api/chat/history", [this](Request& r) { return clear(r); });
+  router.add("POST", "/api/chat/proposals/:id/apply", [this](Request& r) { return apply(r); });
+  router.add("POST", "/api/chat/proposals/:id/dismiss", [this](Request& r) { return dismiss(r); });
 }
 
 asio::awaitable<Response> ChatRoutes::chat(Request& req) {
@@ -108,6 +113,18 @@ asio::awaitable<Response> ChatRoutes::clear(Request& req) {
   AuthContext who = co_await middleware::require_user(auth_, req);
   co_await coach_.clear(who.user.id);
   co_return Response::no_content();
+}
+
+asio::awaitable<Response> ChatRoutes::apply(Request& req) {
+  AuthContext who = co_await middleware::require_user(auth_, req);
+  auto result = co_await proposals_.apply(who.user, std::string(req.param("id")));
+  co_return Response::json(200, result);
+}
+
+asio::awaitable<Response> ChatRoutes::dismiss(Request& req) {
+  AuthContext who = co_await middleware::require_user(auth_, req);
+  auto result = co_await proposals_.dismiss(who.user.id, std::string(req.param("id")));
+  co_return Response::json(200, result);
 }
 
 }  // namespace planetude::routes

@@ -1,14 +1,17 @@
-// /api/chat: talk with PixelCoach (JSON or server-sent events), and the conversation's history.
+// /api/chat: talk with PixelCoach (JSON or server-sent events), the conversation's history, and
+// applying or dismissing the coach's proposals.
 #pragma once
 #include "http/router.hpp"
 #include "services/auth_service.hpp"
 #include "services/coach_service.hpp"
+#include "services/proposal_service.hpp"
 
 namespace planetude::routes {
 
 class ChatRoutes {
  public:
-  ChatRoutes(AuthService& auth, CoachService& coach) : auth_(auth), coach_(coach) {}
+  ChatRoutes(AuthService& auth, CoachService& coach, ProposalService& proposals)
+      : auth_(auth), coach_(coach), proposals_(proposals) {}
   void add_to(http::Router& router);
 
  private:
@@ -16,9 +19,12 @@ class ChatRoutes {
   boost::asio::awaitable<void> stream_reply(store::UserRecord user, models::ChatInput input, http::EventSink& events);
   boost::asio::awaitable<http::Response> history(http::Request& req);
   boost::asio::awaitable<http::Response> clear(http::Request& req);
+  boost::asio::awaitable<http::Response> apply(http::Request& req);
+  boost::asio::awaitable<http::Response> dismiss(http::Request& req);
 
   AuthService& auth_;
   CoachService& coach_;
+  ProposalService& proposals_;
 };
 
 }  // namespace planetude::routes

@@ -5,6 +5,7 @@
 #include "core/datetime.hpp"
 #include "core/errors.hpp"
 #include "middleware/auth.hpp"
+#include "models/ai_planning.hpp"
 #include "models/planning.hpp"
 
 namespace planetude::routes {
@@ -74,10 +75,10 @@ asio::awaitable<Response> PlanningRoutes::list(Request& req) {
 asio::awaitable<Response> PlanningRoutes::create(Request& req) {
   AuthContext who = co_await middleware::require_user(auth_, req);
   json::value body = req.json();
-  if (body.is_object()) {
-    const json::value* mode = body.get_object().if_contains("mode");
-    if (mode && mode->is_string() && mode->get_string() == "ai")
-      throw errors::validation({{"mode", "le mode « ai » n'est pas encore disponible : envoyez les sessions (mode « manual »)"}});
+  if (models::is_ai_mode(body)) {
+    auto input = models::parse_ai_planning_input(body, datetime::zone(who.user.timezone), who.user.matieres);
+    auto planning = co_await ai_plannings_.create(who.user, std::move(input));
+    co_return Response::json(201, models::to_json(planning));
   }
   auto input = models::parse_planning_input(body, datetime::zone(who.user.timezone), false);
   auto planning = co_await plannings_.create(who.user, std::move(input), "manual");

@@ -1,6 +1,7 @@
 // /api/planning: list, create, read, replace, delete, patch one session, and the .ics export.
 #pragma once
 #include "http/router.hpp"
+#include "services/ai_planning_service.hpp"
 #include "services/auth_service.hpp"
 #include "services/calendar_service.hpp"
 #include "services/planning_service.hpp"
@@ -9,8 +10,9 @@ namespace planetude::routes {
 
 class PlanningRoutes {
  public:
-  PlanningRoutes(AuthService& auth, PlanningService& plannings, CalendarService& calendars)
-      : auth_(auth), plannings_(plannings), calendars_(calendars) {}
+  PlanningRoutes(AuthService& auth, PlanningService& plannings, AiPlanningService& ai_plannings,
+                 CalendarService& calendars)
+      : auth_(auth), plannings_(plannings), ai_plannings_(ai_plannings), calendars_(calendars) {}
   void add_to(http::Router& router);
 
  private:
@@ -24,6 +26,7 @@ class PlanningRoutes {
 
   AuthService& auth_;
   PlanningService& plannings_;
+  AiPlanningService& ai_plannings_;
   CalendarService& calendars_;
 };
 

@@ -11,8 +11,9 @@ namespace {
 constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 constexpr std::size_t kUpcoming = 3;
 constexpr std::size_t kRecentMessages = 10;
+constexpr std::size_t kPlanSessions = 30;
 
-CoachSession to_coach(const store::SessionRecord& s) { return {s.matiere, s.debut, s.fin, s.statut}; }
+CoachSession to_coach(const store::SessionRecord& s) { return {s.matiere, s.debut, s.fin, s.statut, s.id}; }
 }  // namespace
 
 CoachContext build_coach_context(store::Repos& repos, const store::UserRecord& user, std::int64_t now_ms) {
@@ -27,6 +28,8 @@ CoachContext build_coach_context(store::Repos& repos, const store::UserRecord& u
     if (s.debut <= now_ms && now_ms < s.fin && s.statut != "termine") c.current = to_coach(s);
     else if (s.debut > now_ms && s.statut == "planifie" && c.upcoming.size() < kUpcoming) c.upcoming.push_back(to_coach(s));
     else if (s.fin <= now_ms && (s.statut == "planifie" || s.statut == "rate")) c.missed.push_back(to_coach(s));
+    if (s.fin > now_ms && s.debut < now_ms + 14 * kDayMs && s.statut == "planifie" && c.plan.size() < kPlanSessions)
+      c.plan.push_back(to_coach(s));
   }
 
   const date::time_zone* tz = datetime::zone(user.timezone);

@@ -18,6 +18,7 @@ struct CoachSession {
   std::int64_t debut = 0;
   std::int64_t fin = 0;
   std::string statut;
+  std::string id;  // the session's _id: what an AI's proposal refers to
 };
 
 struct CoachContext {
@@ -27,6 +28,7 @@ struct CoachContext {
   std::vector<std::string> subjects;             // preferences.matieres
   std::optional<CoachSession> current;           // happening now
   std::vector<CoachSession> upcoming;            // the next few, soonest first
+  std::vector<CoachSession> plan;                // planned sessions of the next 14 days (at most 30)
   std::vector<CoachSession> missed;              // last 7 days: ended, still "planifie", or "rate"
   int minutes_last_7_days = 0;
   int sessions_last_7_days = 0;

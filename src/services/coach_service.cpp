@@ -1,7 +1,5 @@
 #include "services/coach_service.hpp"
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 
 #include "core/clock.hpp"
@@ -10,7 +8,9 @@
 #include "llm/fallback_coach.hpp"
 #include "observability/log.hpp"
 #include "services/coach_context.hpp"
+#include "services/coach_intents.hpp"
 #include "services/coach_prompt.hpp"
+#include "services/proposal_drafts.hpp"
 
 namespace planetude {
 
@@ -48,125 +48,114 @@ std::vector<std::string> split_for_stream(const std::string& text) {
   return pieces;
 }
 
+// What the student reads above the proposals when the reply is about them.
+std::string proposals_text(const std::vector<store::ProposalRecord>& proposals) {
+  std::string text = proposals.size() == 1 ? "🧩 Voici ce que je te propose :" : "🧩 Voici mes propositions :";
+  for (const auto& p : proposals) text += "\n• " + p.summary;
+  text += "\nApplique la proposition pour valider, ou écarte-la si elle ne te convient pas. 👾";
+  return text;
+}
+
+// When the built-in coach understood a change but could not prepare it.
+constexpr const char* kChangeRefused =
+    "😕 Je n'ai pas pu préparer ce changement : le nouveau créneau sortirait de la période du planning ou en "
+    "chevaucherait une autre session. Essaie un autre moment !";
+
 }  // namespace
 
-CoachService::CoachService(store::Database& db, WorkerPool& db_pool, metrics::Registry& metrics,
-                           llm::LlmProvider* provider, CoachSettings settings)
-    : db_(db),
-      db_pool_(db_pool),
-      metrics_(metrics),
-      provider_(provider),
-      settings_(settings),
-      limiter_(settings.messages_per_minute, 60s) {}
+CoachService::CoachService(store::Database& db, WorkerPool& db_pool, AiGateway& ai, CoachSettings settings)
+    : db_(db), db_pool_(db_pool), ai_(ai), settings_(settings), limiter_(settings.messages_per_minute, 60s) {}
 
-bool CoachService::breaker_allows() {
-  std::lock_guard lock(breaker_mu_);
-  return std::chrono::steady_clock::now() >= open_until_;
-}
+RateLimitState CoachService::acquire_rate(const std::string& user_id) { return limiter_.acquire(user_id, clock::now_ms()); }
 
-void CoachService::record_outcome(const char* outcome, double seconds, const llm::Usage* usage) {
-  std::string name = provider_->name();
-  metrics_.llm_requests.add({name, outcome});
-  metrics_.llm_duration.observe({name}, seconds);
-  if (usage) {
-    metrics_.llm_tokens.add({name, "prompt"}, static_cast<std::uint64_t>(std::max(0, usage->prompt_tokens)));
-    metrics_.llm_tokens.add({name, "output"}, static_cast<std::uint64_t>(std::max(0, usage->output_tokens)));
-  }
-  std::lock_guard lock(breaker_mu_);
-  if (std::string_view(outcome) == "ok" || std::string_view(outcome) == "max_tokens") {
-    consecutive_failures_ = 0;
-  } else if (std::string_view(outcome) != "cancelled" && std::string_view(outcome) != "blocked" &&
-             ++consecutive_failures_ >= settings_.breaker_failures) {
-    open_until_ = std::chrono::steady_clock::now() + settings_.breaker_open;
-    consecutive_failures_ = 0;
-    log::warn("llm_circuit_open", {{"provider", name}, {"seconds", settings_.breaker_open.count() / 1000}});
-  }
-}
-
-asio::awaitable<llm::Completion> CoachService::ask_provider(llm::Prompt prompt, ReplySink* sink, std::string& streamed) {
-  auto start = std::chrono::steady_clock::now();
-  auto deadline = start + settings_.llm_timeout;
+asio::awaitable<std::optional<llm::Completion>> CoachService::ask_ai(const CoachContext& context,
+                                                                     const models::ChatInput& input, ReplySink* sink,
+                                                                     std::string& streamed,
+                                                                     std::optional<llm::FailureKind>& failure) {
+  if (!ai_.available()) co_return std::nullopt;
+  llm::Prompt prompt = build_coach_prompt(context, input.message, input.context);
+  prompt.tools = proposal_tools();
   llm::DeltaFn on_delta;
   if (sink) {
     on_delta = [sink, &streamed](std::string text) -> asio::awaitable<void> {
       return forward_delta(sink, &streamed, std::move(text));
     };
   }
-  for (int attempt = 0;; ++attempt) {
-    llm::CallOptions options{deadline, settings_.first_byte_timeout, sink ? sink->cancellation() : nullptr};
-    std::optional<llm::ProviderFailure> failure;
-    try {
-      llm::Completion done = co_await provider_->complete(prompt, on_delta, options);
-      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      record_outcome(done.finish == llm::Finish::max_tokens ? "max_tokens" : "ok", seconds, &done.usage);
-      log::info("llm_call", {{"provider", provider_->name()}, {"model", provider_->model()}, {"outcome", "ok"},
-                             {"latency_ms", static_cast<std::int64_t>(seconds * 1000)},
-                             {"prompt_tokens", done.usage.prompt_tokens}, {"output_tokens", done.usage.output_tokens}});
-      co_return done;
-    } catch (const llm::ProviderFailure& f) {
-      failure = f;
-    }
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const char* outcome = llm::failure_label(failure->kind());
-    log::warn("llm_call", {{"provider", provider_->name()}, {"model", provider_->model()}, {"outcome", outcome},
-                           {"latency_ms", static_cast<std::int64_t>(seconds * 1000)}, {"attempt", attempt + 1}});
-    // One retry on 429/503, only before any text reached the student, and only when the wait the
-    // provider asks for fits in the time left.
-    bool retryable = failure->kind() == llm::FailureKind::rate_limited || failure->kind() == llm::FailureKind::unavailable;
-    auto wait = std::chrono::seconds(failure->retry_after_seconds().value_or(1));
-    if (attempt == 0 && retryable && streamed.empty() && std::chrono::steady_clock::now() + wait + 1s < deadline) {
-      metrics_.llm_requests.add({provider_->name(), outcome});
-      asio::steady_timer timer(co_await asio::this_coro::executor, wait);
-      co_await timer.async_wait(asio::use_awaitable);
-      continue;
-    }
-    record_outcome(outcome, seconds, nullptr);
-    throw *failure;
+  try {
+    llm::Completion done = co_await ai_.ask(std::move(prompt), on_delta, sink ? sink->cancellation() : nullptr, "chat");
+    if (!done.text.empty() || !done.calls.empty()) co_return done;
+    failure = llm::FailureKind::malformed;  // an empty answer helps nobody
+  } catch (const llm::ProviderFailure& f) {
+    failure = f.kind();
   }
+  co_return std::nullopt;
 }
 
-RateLimitState CoachService::acquire_rate(const std::string& user_id) { return limiter_.acquire(user_id, clock::now_ms()); }
+asio::awaitable<std::vector<store::ProposalRecord>> CoachService::draft(store::UserRecord user,
+                                                                        std::vector<llm::ToolCall> calls,
+                                                                        std::string origin) {
+  if (calls.empty()) co_return std::vector<store::ProposalRecord>{};
+  co_return co_await db_pool_.run([this, &user, &calls, &origin] {
+    return db_.read_value([&](store::Repos& r) { return draft_proposals(r, user, calls, origin, clock::now_ms()); });
+  });
+}
 
 asio::awaitable<ChatReply> CoachService::chat(store::UserRecord user, models::ChatInput input, ReplySink* sink) {
   std::int64_t now = clock::now_ms();
-  CoachContext context = co_await db_pool_.run([this, &user, now] {
-    return db_.read_value([&](store::Repos& r) { return build_coach_context(r, user, now); });
+  // The built-in coach's reading of the message comes from the same snapshot as the context.
+  auto read = co_await db_pool_.run([this, &user, &input, now] {
+    return db_.read_value([&](store::Repos& r) {
+      return std::make_pair(build_coach_context(r, user, now), change_intent(input.message, user, r, now));
+    });
   });
+  const CoachContext& context = read.first;
+  const std::optional<ChangeIntent>& intent = read.second;
 
   std::string streamed;  // what already reached the student, whatever happens next
-  std::string reply;
-  std::string source = "fallback";
   std::optional<llm::FailureKind> failure;
-  if (provider_ && breaker_allows()) {
-    try {
-      llm::Completion done = co_await ask_provider(build_coach_prompt(context, input.message, input.context), sink, streamed);
-      if (!done.text.empty()) {
-        reply = std::move(done.text);
-        source = provider_->name();
-      } else {
-        failure = llm::FailureKind::malformed;  // an empty answer helps nobody
-      }
-    } catch (const llm::ProviderFailure& f) {
-      failure = f.kind();
+  std::optional<llm::Completion> done = co_await ask_ai(context, input, sink, streamed, failure);
+
+  std::string reply;   // the provider's text, or the built-in coach's
+  std::string source = "fallback";
+  std::vector<store::ProposalRecord> proposals;
+  if (done) {
+    proposals = co_await draft(user, std::move(done->calls), std::string("ai"));
+    if (!done->text.empty() || !proposals.empty()) {
+      reply = std::move(done->text);
+      source = ai_.provider_name();
+    } else {
+      failure = llm::FailureKind::malformed;  // only calls, none of which could be applied
     }
   }
+  std::string text;  // what the server itself adds to the reply (streamed below)
   if (source == "fallback") {
-    std::string text = failure == llm::FailureKind::blocked ? std::string(kSafetyRefusal)
-                                                             : llm::fallback_reply(context, input.message);
+    if (failure == llm::FailureKind::blocked) {
+      text = kSafetyRefusal;
+    } else if (intent && intent->call) {
+      std::vector<llm::ToolCall> calls{*intent->call};
+      proposals = co_await draft(user, std::move(calls), std::string("fallback"));
+      text = proposals.empty() ? kChangeRefused : proposals_text(proposals);
+    } else {
+      text = intent ? intent->explanation : llm::fallback_reply(context, input.message);
+    }
     if (!streamed.empty()) text = "\n\n" + text;
+  } else if (reply.empty()) {
+    text = proposals_text(proposals);  // the model only called functions: say what they propose
+  }
+  if (!text.empty()) {
     if (sink && !(sink->cancellation() && sink->cancellation()->cancelled())) {
       for (auto& piece : split_for_stream(text)) {
         bool listening = co_await sink->delta(std::move(piece));
         if (!listening) break;
       }
     }
-    // done.reply is all that was streamed: the provider's part, then the built-in coach's.
-    reply = streamed + text;
+    // done.reply is all that was streamed: the provider's part, then the server's.
+    reply = source == "fallback" ? streamed + text : reply + text;
   }
 
   store::ChatMessageRecord question{ids::generate(), user.id, "user", input.message, std::nullopt, 0, 0};
   store::ChatMessageRecord answer{ids::generate(), user.id, "coach", reply, source, 0, 0};
-  co_await db_pool_.run([this, &question, &answer] {
+  co_await db_pool_.run([this, &question, &answer, &proposals] {
     db_.write([&](store::Repos& r) {
       // Stamped under the write lock, so the history's order and its times agree even when one
       // student's exchanges overlap.
@@ -175,12 +164,17 @@ asio::awaitable<ChatReply> CoachService::chat(store::UserRecord user, models::Ch
       answer.created_at = question.created_at + 1;
       r.chat().append(question);
       r.chat().append(answer);
+      for (auto& p : proposals) {
+        p.message_id = answer.id;
+        r.proposals().insert(p);
+      }
     });
     return true;
   });
   log::info("coach_reply", {{"user_id", user.id}, {"source", source}, {"streamed", sink != nullptr},
+                            {"proposals", static_cast<std::uint64_t>(proposals.size())},
                             {"provider_failure", failure ? llm::failure_label(*failure) : "none"}});
-  co_return ChatReply{std::move(answer)};
+  co_return ChatReply{std::move(answer), std::move(proposals)};
 }
 
 asio::awaitable<json::object> CoachService::history(std::string user_id, std::size_t limit,

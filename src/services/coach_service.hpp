@@ -1,19 +1,20 @@
-// PixelCoach conversations: builds the student's context, gets a reply (today from the built-in
-// coach; the AI providers plug in here), stores both messages, and serves the history.
+// PixelCoach conversations: builds the student's context, gets a reply from the AI provider (or the
+// built-in coach when it is absent or fails), turns the changes it suggests into proposals, stores
+// the exchange with its proposals, and serves the history.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
 #include <chrono>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "core/cancellation.hpp"
 #include "core/worker_pool.hpp"
 #include "llm/provider.hpp"
+#include "services/ai_gateway.hpp"
+#include "services/coach_context.hpp"
 #include "models/chat.hpp"
-#include "observability/metrics.hpp"
 #include "services/rate_limiter.hpp"
 #include "store/store.hpp"
 
@@ -30,21 +31,17 @@ class ReplySink {
 
 struct CoachSettings {
   int messages_per_minute = 20;
-  std::chrono::milliseconds llm_timeout{20000};
-  std::chrono::milliseconds first_byte_timeout{10000};
-  int breaker_failures = 5;                       // consecutive failures that open the breaker
-  std::chrono::milliseconds breaker_open{30000};  // how long a failing provider is left alone
 };
 
 struct ChatReply {
-  store::ChatMessageRecord message;  // the coach's message, as stored
+  store::ChatMessageRecord message;              // the coach's message, as stored
+  std::vector<store::ProposalRecord> proposals;  // the changes it suggests, pending
 };
 
 class CoachService {
  public:
-  // `provider` may be null: the built-in coach then answers every message.
-  CoachService(store::Database& db, WorkerPool& db_pool, metrics::Registry& metrics, llm::LlmProvider* provider,
-               CoachSettings settings);
+  // Without an available provider, the built-in coach answers every message.
+  CoachService(store::Database& db, WorkerPool& db_pool, AiGateway& ai, CoachSettings settings);
 
   // Counts one accepted message against the user's limit (API.md: refused ones do not count).
   RateLimitState acquire_rate(const std::string& user_id);
@@ -55,20 +52,18 @@ class CoachService {
   boost::asio::awaitable<void> clear(std::string user_id);
 
  private:
-  // Asks the provider (one retry on 429/503 when the wait fits); throws ProviderFailure.
-  boost::asio::awaitable<llm::Completion> ask_provider(llm::Prompt prompt, ReplySink* sink, std::string& streamed);
-  bool breaker_allows();
-  void record_outcome(const char* outcome, double seconds, const llm::Usage* usage);
+  // The provider's reply (streamed to `sink`) with its proposals; nullopt when the built-in coach must answer.
+  boost::asio::awaitable<std::optional<llm::Completion>> ask_ai(const CoachContext& context, const models::ChatInput& input,
+                                                                ReplySink* sink, std::string& streamed,
+                                                                std::optional<llm::FailureKind>& failure);
+  boost::asio::awaitable<std::vector<store::ProposalRecord>> draft(store::UserRecord user, std::vector<llm::ToolCall> calls,
+                                                                   std::string origin);
 
   store::Database& db_;
   WorkerPool& db_pool_;
-  metrics::Registry& metrics_;
-  llm::LlmProvider* provider_;
+  AiGateway& ai_;
   CoachSettings settings_;
   SlidingWindowLimiter limiter_;
-  std::mutex breaker_mu_;
-  int consecutive_failures_ = 0;
-  std::chrono::steady_clock::time_point open_until_{};
 };
 
 }  // namespace planetude

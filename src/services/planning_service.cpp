@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "core/ids.hpp"
 #include "services/jwt.hpp"
+#include "services/planning_ops.hpp"
 
 namespace planetude {
 
@@ -54,19 +55,7 @@ std::optional<store::PlanningQuery::Cursor> decode_planning_cursor(std::string_v
 
 asio::awaitable<PlanningRecord> PlanningService::create(store::UserRecord user, models::PlanningInput input,
                                                        std::string source) {
-  std::int64_t now = clock::now_ms();
-  PlanningRecord p;
-  p.id = ids::generate();
-  p.user_id = user.id;
-  p.titre = input.titre;
-  p.periode = datetime::period_name(input.periode);
-  p.date_debut = input.date_debut;
-  p.date_fin = datetime::add_period(input.date_debut, input.periode, datetime::zone(user.timezone));
-  p.source = std::move(source);
-  p.created_at = p.updated_at = now;
-  for (const auto& s : input.sessions) p.sessions.push_back(from_input(s, ids::generate(), "planifie"));
-  models::check_planning_rules(p, input_paths(p.sessions.size()));
-  sort_sessions(p);
+  PlanningRecord p = new_planning(user, input, std::move(source), clock::now_ms());
   co_await db_pool_.run([this, &p] {
     db_.write([&](store::Repos& r) { r.plannings().insert(p); });
     return true;
@@ -140,24 +129,8 @@ asio::awaitable<PlanningRecord> PlanningService::patch_session(std::string user_
                                                               std::string session_id, models::SessionPatch patch) {
   if (!ids::is_valid(id) || !ids::is_valid(session_id)) throw errors::not_found();
   co_return co_await db_pool_.run([this, &user_id, &id, &session_id, &patch] {
-    return db_.write_value([&](store::Repos& r) {
-      auto p = r.plannings().find(user_id, id);
-      if (!p) throw errors::not_found();
-      auto it = std::find_if(p->sessions.begin(), p->sessions.end(), [&](const SessionRecord& s) { return s.id == session_id; });
-      if (it == p->sessions.end()) throw errors::not_found();
-      if (patch.statut) it->statut = *patch.statut;
-      if (patch.clear_notes) it->notes.reset();
-      if (patch.notes) it->notes = *patch.notes;
-      if (patch.matiere) it->matiere = *patch.matiere;
-      if (patch.debut) it->debut = *patch.debut;
-      if (patch.fin) it->fin = *patch.fin;
-      // The period stays as it was fixed when the planning was written.
-      models::check_planning_rules(*p, input_paths(p->sessions.size()));
-      sort_sessions(*p);
-      p->updated_at = clock::now_ms();
-      r.plannings().replace(*p);
-      return std::move(*p);
-    });
+    return db_.write_value(
+        [&](store::Repos& r) { return patch_session_in(r, user_id, id, session_id, patch, clock::now_ms()); });
   });
 }
 

@@ -3,6 +3,7 @@
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "models/chat.hpp"
+#include "models/proposal.hpp"
 #include "models/planning.hpp"
 #include "models/progress.hpp"
 #include "observability/log.hpp"
@@ -36,24 +37,26 @@ asio::awaitable<json::object> UserService::export_all(store::UserRecord user) {
     std::vector<store::PlanningRecord> plannings;
     std::vector<store::ProgressRecord> progress;
     std::vector<store::ChatMessageRecord> messages;
+    std::vector<store::ProposalRecord> proposals;
   };
   // One read transaction: a consistent snapshot of everything the user owns.
   Everything all = co_await db_pool_.run([this, &user] {
     return db_.read_value([&](store::Repos& r) {
       return Everything{r.users().find_by_id(user.id), r.plannings().list_all(user.id), r.progress().list_all(user.id),
-                        r.chat().list_all(user.id)};
+                        r.chat().list_all(user.id), r.proposals().list_all(user.id)};
     });
   });
   if (!all.user) throw errors::unauthenticated("Ce compte n'existe plus.");
-  json::array plannings, progress, messages;
+  json::array plannings, progress, messages, proposals;
   for (const auto& p : all.plannings) plannings.push_back(models::to_json(p));
   for (const auto& e : all.progress) progress.push_back(models::to_json(e));
   for (const auto& m : all.messages) messages.push_back(models::to_json(m));
+  for (const auto& p : all.proposals) proposals.push_back(models::to_json(p));
   co_return json::object{
       {"user", models::to_json(*all.user)},
       {"plannings", std::move(plannings)},
       {"progress", std::move(progress)},
-      {"chat", json::object{{"messages", std::move(messages)}, {"proposals", json::array{}}}},
+      {"chat", json::object{{"messages", std::move(messages)}, {"proposals", std::move(proposals)}}},
       {"exportedAt", clock::format_rfc3339(clock::now_ms())},
   };
 }

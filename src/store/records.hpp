@@ -85,3 +85,21 @@ struct ChatMessageRecord {
 };
 
 }  // namespace planetude::store
+
+namespace planetude::store {
+
+// A change to the user's plannings that the coach suggested; nothing changes until it is applied.
+struct ProposalRecord {
+  std::string id;
+  std::string user_id;
+  std::string message_id;  // the coach message that made it
+  std::string type;        // "create_planning" | "update_session" | "delete_session"
+  std::string summary;     // French, for the student
+  std::string payload;     // JSON object text: what applying it does (API.md `Proposal.payload`)
+  std::string origin;      // "ai" | "fallback": the `source` a planning it creates takes
+  std::string status = "pending";  // "pending" | "applied" | "dismissed"
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+}  // namespace planetude::store

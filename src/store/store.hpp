@@ -70,6 +70,8 @@ class PlanningStore {
   // (whose `sessions` holds just that one), ordered by start.
   virtual std::vector<PlanningRecord> sessions_ending_after(const std::string& user_id, std::int64_t min_fin_ms) = 0;
   virtual void set_session_status(const std::string& session_id, const std::string& statut, std::int64_t now_ms) = 0;
+  // The id of the user's planning that holds this session; nullopt when none does.
+  virtual std::optional<std::string> planning_of_session(const std::string& user_id, const std::string& session_id) = 0;
 };
 
 class ProgressStore {
@@ -106,6 +108,15 @@ class ChatStore {
   virtual void clear(const std::string& user_id) = 0;
 };
 
+class ProposalStore {
+ public:
+  virtual ~ProposalStore() = default;
+  virtual void insert(const ProposalRecord& proposal) = 0;  // its message must exist
+  virtual std::optional<ProposalRecord> find(const std::string& user_id, const std::string& id) = 0;
+  virtual void set_status(const std::string& id, const std::string& status, std::int64_t now_ms) = 0;
+  virtual std::vector<ProposalRecord> list_all(const std::string& user_id) = 0;  // oldest first
+};
+
 // The stores of one transaction.
 class Repos {
  public:
@@ -115,7 +126,8 @@ class Repos {
   virtual PlanningStore& plannings() = 0;
   virtual ProgressStore& progress() = 0;
   virtual CalendarFeedStore& calendar_feeds() = 0;
-  virtual ChatStore& chat() = 0;
+  virtual ChatStore& chat() = 0;  // clearing the conversation removes its proposals too
+  virtual ProposalStore& proposals() = 0;
 };
 
 class Database {

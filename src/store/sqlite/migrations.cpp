@@ -93,10 +93,29 @@ CREATE TABLE chat_messages (
 CREATE INDEX chat_messages_by_user ON chat_messages(user_id, seq);
 )sql";
 
+constexpr std::string_view kProposals = R"sql(
+CREATE TABLE chat_proposals (
+  id         TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  -- Part of the conversation: clearing the history removes them.
+  message_id TEXT NOT NULL REFERENCES chat_messages(id) ON DELETE CASCADE,
+  type       TEXT NOT NULL CHECK (type IN ('create_planning', 'update_session', 'delete_session')),
+  summary    TEXT NOT NULL,
+  payload    TEXT NOT NULL,
+  origin     TEXT NOT NULL CHECK (origin IN ('ai', 'fallback')),
+  status     TEXT NOT NULL CHECK (status IN ('pending', 'applied', 'dismissed')),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX chat_proposals_by_user ON chat_proposals(user_id, created_at);
+CREATE INDEX chat_proposals_by_message ON chat_proposals(message_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "accounts", kAccounts},
     {2, "plannings_and_progress", kPlanningsAndProgress},
     {3, "chat", kChat},
+    {4, "proposals", kProposals},
 };
 
 }  // namespace

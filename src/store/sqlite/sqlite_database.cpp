@@ -13,13 +13,14 @@ namespace {
 
 class SqliteRepos : public Repos {
  public:
-  explicit SqliteRepos(Connection& c) : users_(c), tokens_(c), plannings_(c), progress_(c), feeds_(c), chat_(c) {}
+  explicit SqliteRepos(Connection& c) : users_(c), tokens_(c), plannings_(c), progress_(c), feeds_(c), chat_(c), proposals_(c) {}
   UserStore& users() override { return users_; }
   TokenStore& tokens() override { return tokens_; }
   PlanningStore& plannings() override { return plannings_; }
   ProgressStore& progress() override { return progress_; }
   CalendarFeedStore& calendar_feeds() override { return feeds_; }
   ChatStore& chat() override { return chat_; }
+  ProposalStore& proposals() override { return proposals_; }
 
  private:
   SqliteUserStore users_;
@@ -28,6 +29,7 @@ class SqliteRepos : public Repos {
   SqliteProgressStore progress_;
   SqliteCalendarFeedStore feeds_;
   SqliteChatStore chat_;
+  SqliteProposalStore proposals_;
 };
 
 // Runs `work` between `begin` and COMMIT; rolls back if it throws.

@@ -170,4 +170,12 @@ void SqlitePlanningStore::set_session_status(const std::string& session_id, cons
       .run();
 }
 
+std::optional<std::string> SqlitePlanningStore::planning_of_session(const std::string& user_id,
+                                                                   const std::string& session_id) {
+  auto st = c_.prepare("SELECT planning_id FROM sessions WHERE id = ? AND user_id = ?");
+  st.bind(1, session_id).bind(2, user_id);
+  if (!st.step()) return std::nullopt;
+  return st.text(0);
+}
+
 }  // namespace planetude::store::sqlite

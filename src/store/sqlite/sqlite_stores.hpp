@@ -45,6 +45,7 @@ class SqlitePlanningStore : public PlanningStore {
   std::vector<PlanningRecord> list_all(const std::string& user_id) override;
   std::vector<PlanningRecord> sessions_ending_after(const std::string& user_id, std::int64_t min_fin_ms) override;
   void set_session_status(const std::string& session_id, const std::string& statut, std::int64_t now_ms) override;
+  std::optional<std::string> planning_of_session(const std::string& user_id, const std::string& session_id) override;
 
  private:
   void load_sessions(std::vector<PlanningRecord>& plannings);
@@ -87,6 +88,18 @@ class SqliteChatStore : public ChatStore {
                                         std::size_t limit) override;
   std::vector<ChatMessageRecord> list_all(const std::string& user_id) override;
   void clear(const std::string& user_id) override;
+
+ private:
+  Connection& c_;
+};
+
+class SqliteProposalStore : public ProposalStore {
+ public:
+  explicit SqliteProposalStore(Connection& c) : c_(c) {}
+  void insert(const ProposalRecord& proposal) override;
+  std::optional<ProposalRecord> find(const std::string& user_id, const std::string& id) override;
+  void set_status(const std::string& id, const std::string& status, std::int64_t now_ms) override;
+  std::vector<ProposalRecord> list_all(const std::string& user_id) override;
 
  private:
   Connection& c_;
