@@ -108,17 +108,31 @@ std::vector<Subject> make_subjects(const Request& req, const date::time_zone* tz
   return out;
 }
 
-// The length of a session given the preferred one, the minutes the day still needs (>= 25) and
-// the room available (minutes): never more than needed, and never leaving less than a minimum
-// session to place afterwards when that can be avoided.
-int fit(int preferred, int need, int room) {
-  if (room < kMinSession) return 0;
-  int len = std::min(std::clamp(preferred, kMinSession, kMaxSession), room);
+// Where a session can go: `now` minutes from the cursor (at most a maximum session), `span`
+// minutes to the end of the free span, and the longest later free span of the day (minutes).
+struct Room {
+  int now = 0;
+  int span = 0;
+  int later = 0;
+};
+
+// The length of a session given the preferred one and the minutes the day still needs (>= 25):
+// never more than needed; never leaving less than a minimum session when that can be avoided; and
+// the whole need at once (as room allows) when nothing else would fit in the day after it.
+// 0: better wait for a later span that holds the whole need.
+int fit(int preferred, int need, const Room& room) {
+  if (room.now < kMinSession) return 0;
+  int len = std::min(std::clamp(preferred, kMinSession, kMaxSession), room.now);
   if (len >= need) return need;
+  // 4 minutes for the alignment of the next start.
+  auto more_fits = [&](int l) { return room.later >= kMinSession || room.span - l - break_after(l) - 4 >= kMinSession; };
   if (need - len < kMinSession) {
-    if (need <= room) return need;
-    if (need - kMinSession >= kMinSession) return need - kMinSession;
+    if (need <= room.now) return need;
+    if (need - kMinSession >= kMinSession && more_fits(need - kMinSession)) return need - kMinSession;
+    if (room.later >= need + 4) return 0;
+    return room.now;
   }
+  if (!more_fits(len)) return std::min(need, room.now);
   return len;
 }
 
@@ -144,14 +158,20 @@ class Planner {
     std::optional<std::size_t> prev;
     Ms last_end = 0;
     int last_len = 0;
-    for (const auto& span : spans) {
+    // later[k]: the longest span from the k-th on (minutes).
+    std::vector<int> later(spans.size() + 1, 0);
+    for (std::size_t k = spans.size(); k-- > 0;)
+      later[k] = std::max(later[k + 1], static_cast<int>(std::min<Ms>((spans[k].end - spans[k].begin) / kMinute, 24 * 60)));
+    for (std::size_t k = 0; k < spans.size(); ++k) {
+      const Span& span = spans[k];
       Ms cursor = span.begin;
       while (!full()) {
         if (prev) cursor = std::max(cursor, last_end + break_after(last_len) * kMinute);
         cursor = align_up(cursor);
         if (cursor >= span.end) break;
-        int room = static_cast<int>(std::min<Ms>((span.end - cursor) / kMinute, kMaxSession));
-        if (room < kMinSession) break;
+        Room room{0, static_cast<int>(std::min<Ms>((span.end - cursor) / kMinute, 24 * 60)), later[k + 1]};
+        room.now = std::min(room.span, kMaxSession);
+        if (room.now < kMinSession) break;
         if (remaining <= 0) return;
         int need = remaining;
         if (remaining < kMinSession) {
@@ -170,12 +190,15 @@ class Planner {
   }
 
  private:
-  // Room for subject `i` at `cursor` (minutes), cut short by its last exam.
-  int room_for(std::size_t i, Ms cursor, int room) const {
+  // Room for subject `i` at `cursor`, cut short by its last exam.
+  Room room_for(std::size_t i, Ms cursor, Room room) const {
     Ms end = subjects_[i].end;
     if (end == kNever) return room;
-    if (end <= cursor) return 0;
-    return static_cast<int>(std::min<Ms>(room, (end - cursor) / kMinute));
+    if (end <= cursor) return Room{};
+    int until_exam = static_cast<int>(std::min<Ms>((end - cursor) / kMinute, 24 * 60));
+    // Later spans count only while the subject can still be studied then (a rough bound).
+    return Room{std::min(room.now, until_exam), std::min(room.span, until_exam),
+                end > cursor + (room.span + kMinSession) * kMinute ? room.later : 0};
   }
 
   // Days until the subject's next exam (at or after `cursor`), or nullopt.
@@ -194,13 +217,13 @@ class Planner {
   }
 
   // Places one session at `cursor`; returns its minutes (0: nothing can go there).
-  int place(Ms cursor, int room, int need, int& review_left, std::optional<std::size_t> prev) {
+  int place(Ms cursor, const Room& room, int need, int& review_left, std::optional<std::size_t> prev) {
     // Current shares of the subjects that can still be studied here.
     std::vector<std::size_t> eligible;
     std::vector<double> share(subjects_.size(), 0.0);
     double total = 0;
     for (std::size_t i = 0; i < subjects_.size(); ++i) {
-      if (room_for(i, cursor, room) < kMinSession) continue;
+      if (room_for(i, cursor, room).now < kMinSession) continue;
       auto left = days_to_exam(i, cursor);
       share[i] = subjects_[i].weight * (left ? exam_factor(*left) : 1.0);
       total += share[i];
@@ -230,8 +253,12 @@ class Planner {
     double best_score = 0;
     for (auto i : eligible) {
       if (others && i == prev) continue;
+      // A bigger share makes longer sessions, and time owed (or overdrawn) lengthens (shortens)
+      // them, so that shares hold even where interleaving forces turns.
       double scale = std::clamp(share[i] * static_cast<double>(eligible.size()), 0.5, 1.5);
-      int len = fit(static_cast<int>(std::lround(chunk(need) * scale)), need, room_for(i, cursor, room));
+      double preferred = chunk(need) * scale + subjects_[i].credit;
+      int len = fit(static_cast<int>(std::lround(std::clamp(preferred, 0.0, 1440.0))), need, room_for(i, cursor, room));
+      if (len == 0) continue;
       double score = subjects_[i].credit + len * share[i];
       if (!best || score > best_score) {
         best = i;
@@ -239,6 +266,7 @@ class Planner {
         best_score = score;
       }
     }
+    if (!best) return 0;
     auto& s = subjects_[*best];
     std::string notes;
     if (!s.discovered) {

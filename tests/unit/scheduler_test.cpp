@@ -256,8 +256,17 @@ void check_case(const sch::Request& r, const std::vector<sch::Session>& out) {
     int total = minutes_by_day[day];
     SCOPED_TRACE("day " + date::format("%F", date::local_days{date::days{day}}) + " total " + std::to_string(total));
     EXPECT_LE(10 * total, 11 * target);
-    if (target - total < 25) continue;
     auto room = free_time(day, r);
+    // One free span long enough for the whole target with the longest breaks: within 10%.
+    Millis enough = (target + 25 + 24 * (target / 25 + 2)) * kMinute;
+    bool big = std::any_of(room.begin(), room.end(), [&](const Span& f) {
+      return f.end - f.begin >= enough &&
+             std::any_of(ends.begin(), ends.end(), [&](const auto& e) { return e.second >= f.end; });
+    });
+    if (big) {
+      EXPECT_GE(10 * total, 9 * target) << "under target in a day with a long free span";
+    }
+    if (target - total < 25) continue;
     for (const auto& s : out)
       if (day_of(s.debut, tz) == day) room = subtract(room, {s.debut - kMaxBreak, s.fin + kMaxBreak});
     for (const auto& piece : room) {
@@ -349,4 +358,313 @@ TEST(SchedulerProperties, GeneratedRequestsObeyEveryRule) {
   // The generator must exercise the interesting paths, or the properties above prove little.
   EXPECT_GE(nonempty, 250);
   EXPECT_GE(stats.checked, 10);
+}
+
+namespace {
+
+// Two subjects over a week from Monday 2026-01-05 (UTC), default windows, 120 minutes a day.
+sch::Request basic_request() {
+  sch::Request r;
+  r.tz = dt::zone("UTC");
+  r.period_start = utc(2026, 1, 5);
+  r.period_end = utc(2026, 1, 12);
+  r.not_before = r.period_start;
+  r.subjects = {"Maths", "Physique"};
+  r.minutes_per_day = 120;
+  return r;
+}
+
+std::map<long, int> minutes_per_day(const std::vector<sch::Session>& out, const date::time_zone* tz) {
+  std::map<long, int> m;
+  for (const auto& s : out) m[day_of(s.debut, tz)] += minutes_of(s);
+  return m;
+}
+
+long day_number(int y, unsigned mo, unsigned d) {
+  return date::local_days(date::year{y} / mo / d).time_since_epoch().count();
+}
+
+}  // namespace
+
+TEST(Scheduler, DefaultAvailabilityIsMorningAndAfternoonEveryDay) {
+  auto windows = sch::default_availability();
+  ASSERT_EQ(windows.size(), 14u);
+  for (int d = 0; d < 7; ++d) {
+    EXPECT_EQ(windows[2 * d].weekday, d);
+    EXPECT_EQ(windows[2 * d].start_minute, 9 * 60);
+    EXPECT_EQ(windows[2 * d].end_minute, 12 * 60);
+    EXPECT_EQ(windows[2 * d + 1].start_minute, 14 * 60);
+    EXPECT_EQ(windows[2 * d + 1].end_minute, 19 * 60);
+  }
+}
+
+TEST(Scheduler, NothingWithoutAvailabilitySubjectsOrPeriod) {
+  auto r = basic_request();
+  ASSERT_FALSE(sch::schedule(r).empty());
+
+  auto no_windows = r;  // given, but every window is empty or invalid: not the defaults
+  no_windows.availability = {{0, 600, 600}, {3, 700, 650}, {7, 0, 600}, {-1, 0, 600}};
+  EXPECT_TRUE(sch::schedule(no_windows).empty());
+
+  auto no_subjects = r;
+  no_subjects.subjects.clear();
+  EXPECT_TRUE(sch::schedule(no_subjects).empty());
+  no_subjects.subjects = {"", ""};
+  EXPECT_TRUE(sch::schedule(no_subjects).empty());
+
+  auto backwards = r;
+  backwards.period_end = backwards.period_start;
+  EXPECT_TRUE(sch::schedule(backwards).empty());
+  backwards.period_end = backwards.period_start - kDay;
+  EXPECT_TRUE(sch::schedule(backwards).empty());
+
+  auto too_late = r;
+  too_late.not_before = r.period_end;
+  EXPECT_TRUE(sch::schedule(too_late).empty());
+
+  auto all_busy = r;
+  all_busy.busy = {{r.period_start, r.period_end}};
+  EXPECT_TRUE(sch::schedule(all_busy).empty());
+}
+
+TEST(Scheduler, OddInputNeverCrashes) {
+  auto r = basic_request();
+  r.tz = nullptr;  // UTC
+  r.period_start = INT64_MIN;
+  r.period_end = INT64_MAX;
+  r.not_before = INT64_MIN;
+  r.weights = {std::numeric_limits<double>::infinity(), -1};
+  r.exams = {{"", 0}, {"Chimie", INT64_MAX}};
+  r.busy = {{INT64_MAX - 5, INT64_MIN}};
+  auto out = sch::schedule(r);
+  EXPECT_EQ(out.size(), 1000u);  // a huge period stops at the planning limit
+  EXPECT_TRUE(std::is_sorted(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.debut < b.debut; }));
+}
+
+TEST(Scheduler, MinutesPerDayOutOfRangeIsClamped) {
+  auto r = basic_request();
+  r.minutes_per_day = -40;  // clamped to 15, then one minimum session a day
+  for (auto [day, total] : minutes_per_day(sch::schedule(r), r.tz)) EXPECT_EQ(total, 25);
+  EXPECT_EQ(minutes_per_day(sch::schedule(r), r.tz).size(), 7u);
+
+  r.minutes_per_day = 5000;  // clamped to 720; the 8 hours of the default windows bind first
+  auto out = sch::schedule(r);
+  for (auto [day, total] : minutes_per_day(out, r.tz)) {
+    EXPECT_LE(total, 480);
+    EXPECT_GE(total, 300);  // the breaks cost some of the 8 hours, not most of them
+  }
+}
+
+TEST(Scheduler, MeetsTheDailyTargetExactlyWhenThereIsRoom) {
+  for (int target : {25, 45, 60, 90, 100, 120, 180, 240, 300}) {
+    auto r = basic_request();
+    r.minutes_per_day = target;
+    auto days = minutes_per_day(sch::schedule(r), r.tz);
+    ASSERT_EQ(days.size(), 7u) << target;
+    for (auto [day, total] : days) EXPECT_EQ(total, target);
+  }
+}
+
+TEST(Scheduler, SingleThirtyMinuteWindow) {
+  auto r = basic_request();
+  r.availability = {{2, 10 * 60, 10 * 60 + 30}};  // mercredi 10:00–10:30
+  auto out = sch::schedule(r);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].debut, utc(2026, 1, 7, 10));
+  EXPECT_EQ(out[0].fin, utc(2026, 1, 7, 10, 30));
+  EXPECT_EQ(out[0].matiere, "Maths");
+  EXPECT_EQ(out[0].notes, "Découverte");
+}
+
+TEST(Scheduler, StartsAfterNotBeforeOnAFiveMinuteBoundary) {
+  auto r = basic_request();
+  r.not_before = utc(2026, 1, 5, 9, 7) + 1234;
+  auto out = sch::schedule(r);
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out[0].debut, utc(2026, 1, 5, 9, 10));
+}
+
+TEST(Scheduler, ExamOnTheFirstDay) {
+  auto r = basic_request();
+  r.exams = {{"Physique", utc(2026, 1, 5, 11)}};
+  auto out = sch::schedule(r);
+  ASSERT_FALSE(out.empty());
+  // Its exam day weighs most: Physique goes first, and ends before the exam.
+  EXPECT_EQ(out[0].matiere, "Physique");
+  EXPECT_EQ(out[0].debut, utc(2026, 1, 5, 9));
+  int physique = 0;
+  for (const auto& s : out) {
+    if (s.matiere != "Physique") continue;
+    ++physique;
+    EXPECT_LE(s.fin, utc(2026, 1, 5, 11));
+  }
+  EXPECT_EQ(physique, 1);
+  // Maths takes the rest of the week, every day at its target.
+  for (auto [day, total] : minutes_per_day(out, r.tz)) EXPECT_EQ(total, 120);
+}
+
+TEST(Scheduler, ExamSubjectMissingFromSubjectsIsAdded) {
+  auto r = basic_request();
+  r.exams = {{"Chimie", utc(2026, 1, 10, 8)}};
+  auto out = sch::schedule(r);
+  auto chimie = std::count_if(out.begin(), out.end(), [](const auto& s) { return s.matiere == "Chimie"; });
+  EXPECT_GE(chimie, 2);
+  for (const auto& s : out) {
+    if (s.matiere == "Chimie") {
+      EXPECT_LE(s.fin, utc(2026, 1, 10, 8));
+    }
+  }
+}
+
+TEST(Scheduler, ReviewsOneThreeAndSevenDaysAfterTheDiscovery) {
+  auto r = basic_request();
+  r.subjects = {"Maths", "Physique", "Chimie"};
+  r.period_end = utc(2026, 1, 19);
+  r.minutes_per_day = 240;
+  auto out = sch::schedule(r);
+  std::map<std::string, std::vector<std::pair<long, std::string>>> by_subject;
+  for (const auto& s : out) by_subject[s.matiere].emplace_back(day_of(s.debut, r.tz), s.notes);
+  long monday = day_number(2026, 1, 5);
+  for (const auto& subject : r.subjects) {
+    SCOPED_TRACE(subject);
+    const auto& list = by_subject[subject];
+    ASSERT_FALSE(list.empty());
+    EXPECT_EQ(list.front(), std::make_pair(monday, std::string("Découverte")));
+    for (int k : {1, 3, 7}) {
+      auto review = std::make_pair(monday + k, "Révision J+" + std::to_string(k));
+      EXPECT_EQ(std::count(list.begin(), list.end(), review), 1) << k;
+    }
+  }
+  for (const auto& s : out) {
+    if (s.notes.rfind("Révision", 0) == 0) {
+      EXPECT_LE(minutes_of(s), 30) << "reviews are short";
+    }
+  }
+}
+
+TEST(Scheduler, InterleavesSubjectsAndRotatesAcrossDays) {
+  auto r = basic_request();
+  r.subjects = {"Maths", "Physique", "Chimie"};
+  r.minutes_per_day = 300;
+  r.period_end = utc(2026, 1, 19);
+  auto out = sch::schedule(r);
+  std::set<std::string> first_of_day;
+  for (std::size_t i = 1; i < out.size(); ++i) {
+    if (day_of(out[i - 1].debut, r.tz) != day_of(out[i].debut, r.tz)) {
+      first_of_day.insert(out[i].matiere);
+      continue;
+    }
+    EXPECT_NE(out[i - 1].matiere, out[i].matiere) << out[i].debut;
+  }
+  EXPECT_EQ(first_of_day.size(), 3u) << "every subject opens some day";
+
+  // With a single subject there is no other choice: it follows itself.
+  r.subjects = {"Maths"};
+  auto alone = sch::schedule(r);
+  EXPECT_EQ(minutes_per_day(alone, r.tz).begin()->second, 300);
+}
+
+TEST(Scheduler, SharesFollowTheWeights) {
+  auto r = basic_request();
+  r.period_end = utc(2026, 2, 5);
+  r.minutes_per_day = 180;
+  r.subjects = {"Maths", "Physique", "Chimie"};
+  auto minutes = [&] {
+    std::map<std::string, double> m;
+    for (const auto& s : sch::schedule(r)) m[s.matiere] += minutes_of(s);
+    return m;
+  };
+  r.weights = {1, 2, 3};
+  auto m = minutes();
+  EXPECT_NEAR(m["Physique"] / m["Maths"], 2.0, 0.2);
+  EXPECT_NEAR(m["Chimie"] / m["Maths"], 3.0, 0.3);
+
+  r.weights.clear();  // all 1
+  m = minutes();
+  EXPECT_NEAR(m["Physique"] / m["Maths"], 1.0, 0.1);
+  EXPECT_NEAR(m["Chimie"] / m["Maths"], 1.0, 0.1);
+
+  // With two subjects, interleaving forces turns: a 1:3 weight still gives well over twice the time.
+  r.subjects = {"Maths", "Physique"};
+  r.weights = {1, 3};
+  m = minutes();
+  EXPECT_GT(m["Physique"] / m["Maths"], 2.0);
+}
+
+TEST(Scheduler, ExamSubjectGainsTimeInItsFinalWeek) {
+  auto r = basic_request();
+  r.subjects = {"Maths", "Physique", "Chimie", "Histoire"};
+  r.period_end = utc(2026, 3, 1);
+  r.minutes_per_day = 240;
+  r.exams = {{"Chimie", utc(2026, 2, 20, 8)}};
+  auto out = sch::schedule(r);
+  auto share = [&](Millis from, Millis to) {
+    double mine = 0, all = 0;
+    for (const auto& s : out) {
+      if (s.debut < from || s.fin > to) continue;
+      all += minutes_of(s);
+      if (s.matiere == "Chimie") mine += minutes_of(s);
+    }
+    return mine / all;
+  };
+  double early = share(utc(2026, 1, 5), utc(2026, 2, 6));
+  double week = share(utc(2026, 2, 13), utc(2026, 2, 20, 8));
+  EXPECT_NEAR(early, 0.25, 0.05);
+  EXPECT_GT(week, 0.4);
+  for (const auto& s : out) {
+    if (s.matiere == "Chimie") {
+      EXPECT_LE(s.fin, utc(2026, 2, 20, 8));
+    }
+  }
+}
+
+TEST(Scheduler, StopsAtOneThousandSessions) {
+  auto r = basic_request();
+  r.period_end = dt::add_period(r.period_start, dt::Period::semestre, r.tz);
+  r.minutes_per_day = 720;
+  for (int d = 0; d < 7; ++d) r.availability.push_back({d, 0, 1440});
+  auto out = sch::schedule(r);
+  EXPECT_EQ(out.size(), 1000u);
+  EXPECT_TRUE(same(out, sch::schedule(r)));
+}
+
+TEST(Scheduler, ParisSpringForwardSkipsAWindowInTheGap) {
+  auto r = basic_request();
+  r.tz = dt::zone("Europe/Paris");
+  r.period_start = local_midnight(2026, 3, 23, r.tz);  // Monday; clocks go 02:00 → 03:00 on Sunday 29
+  r.period_end = local_midnight(2026, 3, 30, r.tz);
+  r.not_before = r.period_start;
+  r.minutes_per_day = 60;
+  for (int d = 0; d < 7; ++d) r.availability.push_back({d, 2 * 60, 3 * 60});
+  auto days = minutes_per_day(sch::schedule(r), r.tz);
+  EXPECT_EQ(days.size(), 6u);
+  EXPECT_FALSE(days.count(day_number(2026, 3, 29)));
+  for (auto [day, total] : days) EXPECT_EQ(total, 60);
+
+  // A window across the gap keeps its real length: 01:00–04:00 is two hours that night.
+  r.availability = {{6, 60, 240}};
+  r.minutes_per_day = 120;
+  auto out = sch::schedule(r);
+  ASSERT_EQ(out.size(), 2u);  // 60 + 45 after a 15-minute break
+  EXPECT_EQ(out[0].debut, utc(2026, 3, 29, 0));  // 01:00 CET
+  EXPECT_EQ(out[1].fin, utc(2026, 3, 29, 2));     // 04:00 CEST
+  EXPECT_EQ(minutes_of(out[0]) + minutes_of(out[1]), 105);
+}
+
+TEST(Scheduler, ParisFallBackWindowLastsTwoHours) {
+  auto r = basic_request();
+  r.tz = dt::zone("Europe/Paris");
+  r.period_start = local_midnight(2026, 10, 19, r.tz);  // Monday; 03:00 → 02:00 on Sunday 25
+  r.period_end = local_midnight(2026, 10, 26, r.tz);
+  r.not_before = r.period_start;
+  r.minutes_per_day = 90;
+  for (int d = 0; d < 7; ++d) r.availability.push_back({d, 2 * 60, 3 * 60});
+  auto out = sch::schedule(r);
+  auto days = minutes_per_day(out, r.tz);
+  ASSERT_EQ(days.size(), 7u);
+  for (auto [day, total] : days) EXPECT_EQ(total, day == day_number(2026, 10, 25) ? 90 : 60);
+  // Two sessions of 45 minutes and a break: they need the repeated hour.
+  ASSERT_GE(out.size(), 2u);
+  EXPECT_EQ(out[out.size() - 2].debut, utc(2026, 10, 25, 0));  // the first 02:00 (CEST)
+  EXPECT_EQ(out.back().fin, utc(2026, 10, 25, 1, 40));         // 02:40 CET, the second time round
 }
