@@ -30,6 +30,7 @@ constexpr Ms kAlign = 5 * kMinute;     // sessions start on a multiple of 5 minu
 constexpr std::size_t kMaxSessions = 1000;  // the planning limit
 constexpr long kMaxDays = 3700;             // about 10 years: bounds the work on odd input
 constexpr int kReviewOffsets[] = {1, 3, 7};
+constexpr double kCreditBound = 2.0 * kMaxSession;  // minutes
 constexpr long kReviewGraceDays = 3;  // a review still unplaced this many days after it was due is dropped
 // Instants are clamped to 1900..2200 so that calendar arithmetic never overflows.
 constexpr Ms kMinInstant = -2208988800000;
@@ -190,15 +191,14 @@ class Planner {
   }
 
  private:
-  // Room for subject `i` at `cursor`, cut short by its last exam.
+  // Room for subject `i` at `cursor`: now cut short by its last exam; the rest of the span and the
+  // later spans stay the day's (another subject can use them).
   Room room_for(std::size_t i, Ms cursor, Room room) const {
     Ms end = subjects_[i].end;
     if (end == kNever) return room;
     if (end <= cursor) return Room{};
-    int until_exam = static_cast<int>(std::min<Ms>((end - cursor) / kMinute, 24 * 60));
-    // Later spans count only while the subject can still be studied then (a rough bound).
-    return Room{std::min(room.now, until_exam), std::min(room.span, until_exam),
-                end > cursor + (room.span + kMinSession) * kMinute ? room.later : 0};
+    room.now = static_cast<int>(std::min<Ms>(room.now, (end - cursor) / kMinute));
+    return room;
   }
 
   // Days until the subject's next exam (at or after `cursor`), or nullopt.
@@ -287,6 +287,8 @@ class Planner {
             const std::vector<double>& share) {
     for (auto i : eligible) subjects_[i].credit += len * share[i];
     subjects_[subject].credit -= len;
+    // Bounded credit: old history must not outweigh today's shares (an exam's ramp acts at once).
+    for (auto i : eligible) subjects_[i].credit = std::clamp(subjects_[i].credit, -kCreditBound, kCreditBound);
     out_.push_back(Session{subjects_[subject].name, cursor, cursor + len * kMinute, std::move(notes)});
     last_subject_ = subject;
   }
