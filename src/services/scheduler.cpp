@@ -256,8 +256,9 @@ class Planner {
       // A bigger share makes longer sessions, and time owed (or overdrawn) lengthens (shortens)
       // them, so that shares hold even where interleaving forces turns.
       double scale = std::clamp(share[i] * static_cast<double>(eligible.size()), 0.5, 1.5);
-      double preferred = chunk(need) * scale + subjects_[i].credit;
-      int len = fit(static_cast<int>(std::lround(std::clamp(preferred, 0.0, 1440.0))), need, room_for(i, cursor, room));
+      // Rounded to 5 minutes, for a readable agenda.
+      double preferred = std::clamp(chunk(need) * scale + subjects_[i].credit, 0.0, 1440.0);
+      int len = fit(5 * static_cast<int>(std::lround(preferred / 5)), need, room_for(i, cursor, room));
       if (len == 0) continue;
       double score = subjects_[i].credit + len * share[i];
       if (!best || score > best_score) {
