@@ -3,6 +3,19 @@
 // is met. Which subject goes next is a weighted deficit round robin: every placed minute credits
 // each eligible subject with its current share, and the subject owed the most goes next (never the
 // previous one when another can go there). Due reviews go first, within half of the day's time.
+//
+// Choices (the constants below):
+// - Sessions of 25–90 minutes, starting on a multiple of 5 minutes; a day's study time is cut into
+//   sessions of about an hour, longer for a subject with a bigger share or owed time.
+// - Breaks: 10 minutes after a session of up to 45 minutes, 15 up to 75, 20 beyond.
+// - Daily target: met exactly where the free time allows; a target under 25 minutes means one
+//   25-minute session; a last session that would overshoot by more than 10% is left out.
+// - Reviews: « Découverte » is a subject's first session; « Révision J+1/J+3/J+7 » follow (30
+//   minutes, the whole day's need when the day has room for one session only), placed on their day
+//   or up to 3 days late, else dropped.
+// - Exams: a subject's weight is multiplied by 1 until 14 days before its next exam, rising to 2
+//   seven days before, then to 5 on the exam day; nothing of it once its last exam has begun.
+//   Sessions of the final week say « Préparation de l'examen (J-n) ».
 #include "services/scheduler.hpp"
 
 #include <algorithm>
@@ -30,7 +43,9 @@ constexpr Ms kAlign = 5 * kMinute;     // sessions start on a multiple of 5 minu
 constexpr std::size_t kMaxSessions = 1000;  // the planning limit
 constexpr long kMaxDays = 3700;             // about 10 years: bounds the work on odd input
 constexpr int kReviewOffsets[] = {1, 3, 7};
-constexpr double kCreditBound = 2.0 * kMaxSession;  // minutes
+// A subject's credit (minutes owed, or overdrawn when negative) stays within this bound, so that
+// old history cannot outweigh the current shares (an exam's ramp acts at once).
+constexpr double kCreditBound = 2.0 * kMaxSession;
 constexpr long kReviewGraceDays = 3;  // a review still unplaced this many days after it was due is dropped
 // Instants are clamped to 1900..2200 so that calendar arithmetic never overflows.
 constexpr Ms kMinInstant = -2208988800000;
@@ -236,6 +251,7 @@ class Planner {
     if (review_left >= kMinSession) {
       for (std::size_t r = 0; r < reviews_.size(); ++r) {
         const Review review = reviews_[r];
+        // Not yet due, the previous session's subject, or not studyable here (no share).
         if (review.due > day_ || review.subject == prev || share[review.subject] == 0) continue;
         int len = fit(kReviewMinutes, need, room_for(review.subject, cursor, room));
         if (len == 0) continue;
@@ -288,7 +304,6 @@ class Planner {
             const std::vector<double>& share) {
     for (auto i : eligible) subjects_[i].credit += len * share[i];
     subjects_[subject].credit -= len;
-    // Bounded credit: old history must not outweigh today's shares (an exam's ramp acts at once).
     for (auto i : eligible) subjects_[i].credit = std::clamp(subjects_[i].credit, -kCreditBound, kCreditBound);
     out_.push_back(Session{subjects_[subject].name, cursor, cursor + len * kMinute, std::move(notes)});
     last_subject_ = subject;
