@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -535,6 +537,27 @@ TEST(Scheduler, ExamSubjectMissingFromSubjectsIsAdded) {
       EXPECT_LE(s.fin, utc(2026, 1, 10, 8));
     }
   }
+}
+
+TEST(Scheduler, TwoExamsOfOneSubjectStudiedUntilTheLast) {
+  auto r = basic_request();
+  r.exams = {{"Maths", utc(2026, 1, 9, 8)}, {"Maths", utc(2026, 1, 7, 8)}};  // a partiel, then the final
+  auto out = sch::schedule(r);
+  bool between = false;
+  for (const auto& s : out) {
+    if (s.matiere != "Maths") continue;
+    EXPECT_LE(s.fin, utc(2026, 1, 9, 8));
+    between = between || (s.debut >= utc(2026, 1, 7, 8) && s.fin <= utc(2026, 1, 9, 8));
+  }
+  EXPECT_TRUE(between);
+  // Its notes count down to the next exam: the partiel, then the final.
+  auto notes_on = [&](Millis from, Millis to) {
+    for (const auto& s : out)
+      if (s.matiere == "Maths" && s.debut >= from && s.fin <= to && s.notes.rfind("Préparation", 0) == 0) return s.notes;
+    return std::string();
+  };
+  EXPECT_EQ(notes_on(utc(2026, 1, 6), utc(2026, 1, 7)), "Préparation de l'examen (J-1)");
+  EXPECT_EQ(notes_on(utc(2026, 1, 8), utc(2026, 1, 9)), "Préparation de l'examen (J-1)");
 }
 
 TEST(Scheduler, ReviewsOneThreeAndSevenDaysAfterTheDiscovery) {
