@@ -19,7 +19,8 @@ struct Span {
 };
 
 // Per weekday (0 = lundi), the union of that day's windows as sorted, disjoint [start, end)
-// minute ranges. Invalid windows (weekday or minutes out of range, start >= end) are dropped.
+// minute ranges. Minutes are clamped to the day; a window with a weekday out of range, or empty
+// (start >= end), is dropped.
 using WeekWindows = std::array<std::vector<std::pair<int, int>>, 7>;
 WeekWindows merge_windows(const std::vector<Availability>& windows);
 bool has_any(const WeekWindows& week);
