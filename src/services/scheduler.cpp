@@ -332,7 +332,7 @@ std::vector<Availability> default_availability() {
 }
 
 std::vector<Session> schedule(const Request& request) {
-  const date::time_zone* tz = request.tz ? request.tz : date::locate_zone("UTC");
+  const date::time_zone* tz = request.tz ? request.tz : date::locate_zone("UTC");  // no zone given: UTC
   // Below the minimum session length, a day's target rounds up to one minimum session.
   int target = std::max(std::clamp(request.minutes_per_day, 15, 720), kMinSession);
 
