@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Shared helpers for the bench/*.sh scripts. Source it; it defines functions and a few variables
-# (BENCH_ROOT, BENCH_TMP, SERVER_PID, SERVER_PORT, SERVER_LOG, BASE_URL) and installs an EXIT trap
-# that stops the server and removes the temporary folder, whatever way the script ends.
+# (BENCH_ROOT, BENCH_TMP, SERVER_PID, SERVER_PORT, SERVER_LOG, BASE_URL, BENCH_CHILD_PIDS) and
+# installs an EXIT trap that stops the server (and the processes listed in BENCH_CHILD_PIDS) and
+# removes the temporary folder, whatever way the script ends.
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_ROOT=$(dirname "$BENCH_DIR")
@@ -10,6 +11,8 @@ SERVER_PID=
 SERVER_PORT=
 SERVER_LOG=$BENCH_TMP/server.log
 BASE_URL=
+# Other background processes a script starts (a fake provider, a sampler): stopped at exit.
+BENCH_CHILD_PIDS=()
 
 # A throwaway secret: every run starts from an empty database, so no token outlives it.
 BENCH_JWT_SECRET=bench-secret-0123456789abcdef0123456789abcdef
@@ -23,6 +26,10 @@ bench_cleanup() {
     kill -KILL "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
+  local pid
+  for pid in "${BENCH_CHILD_PIDS[@]}"; do
+    if kill -TERM "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null || true; fi
+  done
   rm -rf "$BENCH_TMP"
   exit "$rc"
 }
@@ -38,6 +45,31 @@ bench_binary() {
   [[ $bin == /* ]] || bin=$BENCH_ROOT/$bin
   [[ -x $bin ]] || die "no server binary at $bin (build it: make build-release, or set PLANETUDE_BIN)"
   echo "$bin"
+}
+
+# Sets `bin` (the binary, as bench_binary) and `stale` (true when a file under src/ is newer).
+# The default binary is rebuilt when it is missing or older than the sources, so the figures are
+# those of the tree. An explicit PLANETUDE_BIN is used as it is (and flagged when stale).
+# shellcheck disable=SC2034 # bin and stale are for the calling script
+ensure_binary() {
+  local built=false release_bin
+  if [[ -z ${PLANETUDE_BIN:-} ]]; then
+    release_bin=$BENCH_ROOT/build/release/planetude
+    if [[ ! -x $release_bin ||
+      -n $(find "$BENCH_ROOT/src" "$BENCH_ROOT/CMakeLists.txt" -newer "$release_bin" -print -quit) ]]; then
+      echo "bench: building the release preset (build/release/planetude is missing or older than src/)" >&2
+      # The configure step's output (CMake's warnings included) is shown only when it fails.
+      (cd "$BENCH_ROOT" && cmake --preset release) >"$BENCH_TMP/configure.log" 2>&1 ||
+        { cat "$BENCH_TMP/configure.log" >&2; die "cmake --preset release failed"; }
+      (cd "$BENCH_ROOT" && cmake --build --preset release) >&2 || die "the release build failed"
+      built=true
+    fi
+  fi
+  bin=$(bench_binary)
+  stale=false
+  if [[ $built == false ]]; then
+    [[ -z $(find "$BENCH_ROOT/src" "$BENCH_ROOT/CMakeLists.txt" -newer "$bin" -print -quit) ]] || stale=true
+  fi
 }
 
 # Port of a TCP socket in LISTEN state owned by process $1, read from the kernel's tables.
@@ -143,3 +175,35 @@ read_report() {
   done <"$1"
   [[ -n ${into[requests]:-} ]] || { cat "$1" >&2; die "wrk printed no report"; }
 }
+
+# Samples the server every $2 seconds into file $1, one line each: seconds since the epoch
+# (EPOCHREALTIME), Threads, VmRSS and VmHWM (KiB), utime + stime (clock ticks). Runs in the
+# background (bash builtins only between the sleeps) until the server exits or the caller kills
+# it: `start_sampler FILE 0.1; sampler_pid=$!`.
+start_sampler() {
+  local out=$1 interval=$2 pid=$SERVER_PID
+  (
+    local key value rest threads rss hwm stat
+    while [[ -r /proc/$pid/status ]]; do
+      threads='' rss='' hwm=''
+      while read -r key value rest; do
+        case $key in
+          Threads:) threads=$value ;;
+          VmRSS:) rss=$value ;;
+          VmHWM:) hwm=$value ;;
+        esac
+      done <"/proc/$pid/status" 2>/dev/null || break
+      stat=$(<"/proc/$pid/stat") 2>/dev/null || break
+      stat=${stat##*) }
+      read -r -a fields <<<"$stat"
+      # After "(comm) ": index 11 = utime, 12 = stime (fields 14 and 15 of proc(5)).
+      echo "$EPOCHREALTIME $threads $rss $hwm $((fields[11] + fields[12]))"
+      sleep "$interval"
+    done
+  ) >"$out" &
+}
+
+# Resets the server's VmHWM to its current RSS (writing 5 to /proc/<pid>/clear_refs, Linux 4.0+),
+# so that a later VmHWM is the peak of what follows rather than of start-up or registration.
+# Returns non-zero where the kernel does not allow it.
+reset_peak_rss() { echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null; }
