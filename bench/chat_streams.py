@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Load client of bench/chat_streams.sh: N concurrent streaming chats (POST /api/chat, SSE).
 
-Python 3 standard library only. Every stream has its own HTTP/1.1 connection (raw asyncio
+Python 3.11+ standard library only. Every stream has its own HTTP/1.1 connection (raw asyncio
 streams). All connections are opened first; once every one is open, all requests are sent
 together, so the N streams are in flight at the same time. Each chunked SSE response is parsed
 and checked: status 200, at least one `delta`, exactly one `done` whose `source` is "gemini" and
@@ -71,16 +71,16 @@ class SseParser:
         return events
 
 
-async def read_chunked(reader, deadline):
+async def read_chunked(reader):
     """Yields the chunks of a chunked body until the last (empty) chunk; trailers are skipped."""
     while True:
-        size_line = await asyncio.wait_for(reader.readuntil(b"\r\n"), deadline - time.monotonic())
+        size_line = await reader.readuntil(b"\r\n")
         size = int(size_line.split(b";", 1)[0].strip(), 16)
         if size == 0:
-            while (await asyncio.wait_for(reader.readuntil(b"\r\n"), deadline - time.monotonic())) != b"\r\n":
+            while (await reader.readuntil(b"\r\n")) != b"\r\n":
                 pass
             return
-        data = await asyncio.wait_for(reader.readexactly(size + 2), deadline - time.monotonic())
+        data = await reader.readexactly(size + 2)
         if data[-2:] != b"\r\n":
             raise ValueError("bad chunk framing")
         yield data[:-2]
@@ -110,7 +110,7 @@ def check_stream(rec):
 
 async def one_stream(index, host, port, token, opened, go, counters, timeout_s):
     rec = {"index": index, "status": None, "deltas": 0, "dones": 0, "errors": 0, "text": "",
-           "done": None, "complete": False, "failure": None, "sent": None,
+           "done": None, "complete": False, "failure": None, "sent": None, "headers_at": None,
            "first_delta": None, "done_at": None, "ended": None}
     body = json.dumps({"message": MESSAGE}).encode()
     request = (f"POST /api/chat HTTP/1.1\r\nHost: {host}:{port}\r\n"
@@ -123,58 +123,15 @@ async def one_stream(index, host, port, token, opened, go, counters, timeout_s):
         reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port, limit=1 << 20), 30)
         opened()
         await go.wait()
-        deadline = time.monotonic() + timeout_s
-        writer.write(request)
-        await writer.drain()
-        rec["sent"] = time.monotonic()
-        sent = True
-        counters.enter("in_flight")
-        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), deadline - time.monotonic())
-        lines = head.decode("latin-1").split("\r\n")
-        rec["status"] = int(lines[0].split(" ", 2)[1])
-        headers = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            if name:
-                headers[name.strip().lower()] = value.strip()
-        if rec["status"] != 200:
-            rec["failure"] = f"status {rec['status']}"
-            return rec
-        if "text/event-stream" not in headers.get("content-type", ""):
-            rec["failure"] = "not an event stream: " + headers.get("content-type", "")
-            return rec
-        if headers.get("transfer-encoding", "").lower() != "chunked":
-            rec["failure"] = "response not chunked"
-            return rec
-        parser = SseParser()
-        pending = b""
-        async for chunk in read_chunked(reader, deadline):
-            # A chunk may end inside a UTF-8 sequence: decode whole events' bytes only.
-            pending += chunk
-            cut = pending.rfind(b"\n")
-            if cut < 0:
-                continue
-            events = parser.feed(pending[:cut + 1])
-            pending = pending[cut + 1:]
-            for name, data in events:
-                if name == "delta":
-                    if rec["deltas"] == 0:
-                        rec["first_delta"] = time.monotonic()
-                        counters.enter("streaming")
-                    rec["deltas"] += 1
-                    rec["text"] += json.loads(data)["text"]
-                elif name == "done":
-                    rec["dones"] += 1
-                    rec["done"] = json.loads(data)
-                    rec["done_at"] = time.monotonic()
-                elif name == "error":
-                    rec["errors"] += 1
-                    rec["error"] = data[:300]
-        if pending.strip():
-            raise ValueError("the body ends inside an event")
-        rec["complete"] = True
-        rec["ended"] = time.monotonic()
-    except asyncio.TimeoutError:
+        # One deadline for the whole exchange (asyncio.timeout_at: no task per read, unlike wait_for).
+        async with asyncio.timeout_at(asyncio.get_running_loop().time() + timeout_s):
+            writer.write(request)
+            await writer.drain()
+            rec["sent"] = time.monotonic()
+            sent = True
+            counters.enter("in_flight")
+            await read_response(reader, rec, counters)
+    except TimeoutError:
         rec["failure"] = "timeout"
     except (OSError, ValueError, KeyError, TypeError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as e:
         rec["failure"] = f"{type(e).__name__}: {e}"[:200]
@@ -186,6 +143,56 @@ async def one_stream(index, host, port, token, opened, go, counters, timeout_s):
         if writer is not None:
             writer.close()
     return rec
+
+
+async def read_response(reader, rec, counters):
+    """Reads the status, the headers and the SSE body into `rec`."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    rec["headers_at"] = time.monotonic()
+    lines = head.decode("latin-1").split("\r\n")
+    rec["status"] = int(lines[0].split(" ", 2)[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name:
+            headers[name.strip().lower()] = value.strip()
+    if rec["status"] != 200:
+        rec["failure"] = f"status {rec['status']}"
+        return
+    if "text/event-stream" not in headers.get("content-type", ""):
+        rec["failure"] = "not an event stream: " + headers.get("content-type", "")
+        return
+    if headers.get("transfer-encoding", "").lower() != "chunked":
+        rec["failure"] = "response not chunked"
+        return
+    parser = SseParser()
+    pending = b""
+    async for chunk in read_chunked(reader):
+        # A chunk may end inside a UTF-8 sequence: decode whole events' bytes only.
+        pending += chunk
+        cut = pending.rfind(b"\n")
+        if cut < 0:
+            continue
+        events = parser.feed(pending[:cut + 1])
+        pending = pending[cut + 1:]
+        for name, data in events:
+            if name == "delta":
+                if rec["deltas"] == 0:
+                    rec["first_delta"] = time.monotonic()
+                    counters.enter("streaming")
+                rec["deltas"] += 1
+                rec["text"] += json.loads(data)["text"]
+            elif name == "done":
+                rec["dones"] += 1
+                rec["done"] = json.loads(data)
+                rec["done_at"] = time.monotonic()
+            elif name == "error":
+                rec["errors"] += 1
+                rec["error"] = data[:300]
+    if pending.strip():
+        raise ValueError("the body ends inside an event")
+    rec["complete"] = True
+    rec["ended"] = time.monotonic()
 
 
 def percentile(values, p):
@@ -281,6 +288,7 @@ async def run(args):
 
     durations = [r["ended"] - r["sent"] for r in good]
     first = [r["first_delta"] - r["sent"] for r in good]
+    heads = [r["headers_at"] - r["sent"] for r in good]
     sends = [r["sent"] for r in recs if r["sent"] is not None]
 
     def ms(v):
@@ -304,6 +312,8 @@ async def run(args):
                         "min": ms(min(durations) if durations else None)},
         "first_delta_ms": {"p50": ms(percentile(first, 50)), "p99": ms(percentile(first, 99)),
                            "max": ms(max(first) if first else None)},
+        "headers_ms": {"p50": ms(percentile(heads, 50)), "p99": ms(percentile(heads, 99)),
+                       "max": ms(max(heads) if heads else None)},
         "deltas_per_stream": {"min": min((r["deltas"] for r in good), default=None),
                               "max": max((r["deltas"] for r in good), default=None)},
         "reply_chars": len(good[0]["text"]) if good else None,
@@ -331,6 +341,8 @@ def main():
     p.add_argument("--fake-url", help="the fake provider's base URL, to read its records after the run")
     p.add_argument("--fake-wait-ms", type=int, default=15000)
     args = p.parse_args()
+    if sys.version_info < (3, 11):
+        p.error("needs Python 3.11 or later (asyncio.timeout_at)")
     if args.host != "127.0.0.1" or (args.fake_url and not args.fake_url.startswith("http://127.0.0.1:")):
         p.error("only 127.0.0.1 is allowed")
     if args.streams < 1:

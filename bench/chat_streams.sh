@@ -21,7 +21,8 @@ duration_ms=${DURATION_MS:-5000}
 chunks=${CHUNKS:-10}
 users=${USERS:-100}
 ((users <= streams)) || users=$streams
-python=${PYTHON:-python3}
+# The system Python (3.11+) as the Makefile uses it: a pyenv shim in front would add its own CPU time.
+python=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
 gemini_key=bench-gemini-key
 # The provider call may take the whole stream and then some on a loaded machine.
 llm_timeout_ms=$((duration_ms + 15000 > 20000 ? duration_ms + 15000 : 20000))
@@ -66,7 +67,8 @@ fake_admin() {
   curl -fsS --max-time 10 -X POST -H 'Content-Type: application/json' --data "$2" "$fake_url/_admin/$1" >/dev/null ||
     die "the fake's /_admin/$1 failed"
 }
-default_behaviour="{\"behaviour\":\"text\",\"chunks\":$chunks,\"duration_ms\":$duration_ms}"
+# FAKE_BEHAVIOUR replaces it (a behaviour of tests/fakes/README.md), e.g. to see the checks fail.
+default_behaviour=${FAKE_BEHAVIOUR:-"{\"behaviour\":\"text\",\"chunks\":$chunks,\"duration_ms\":$duration_ms}"}
 
 start_server GEMINI_BASE_URL="$fake_url" GEMINI_API_KEY="$gemini_key" LLM_PROVIDER=gemini \
   LLM_TIMEOUT_MS="$llm_timeout_ms" CHAT_RATE_LIMIT=100000 REGISTER_MAX_PER_IP=1000000 \
@@ -175,7 +177,8 @@ printf '  concurrency  client max in flight %s  max streaming %s  requests sent 
   "$max_in_flight" "$(q .max_streaming)" "$(q .send_spread_ms)"
 printf '  duration ms  p50 %s  p99 %s  max %s  (min %s)\n' \
   "$(q .duration_ms.p50)" "$(q .duration_ms.p99)" "$(q .duration_ms.max)" "$(q .duration_ms.min)"
-printf '  1st delta ms p50 %s  p99 %s  max %s\n' "$(q .first_delta_ms.p50)" "$(q .first_delta_ms.p99)" "$(q .first_delta_ms.max)"
+printf '  1st delta ms p50 %s  p99 %s  max %s  (headers p50 %s  p99 %s)\n' "$(q .first_delta_ms.p50)" "$(q .first_delta_ms.p99)" "$(q .first_delta_ms.max)" \
+  "$(q .headers_ms.p50)" "$(q .headers_ms.p99)"
 printf '  fake         streams %s  completed %s  client_disconnected %s  max concurrent %s  arrivals within %s s\n' \
   "$fake_streams" "$fake_completed" "$fake_disconnected" "$fake_max" "$(q .fake.arrival_spread_s)"
 printf '  threads      max %s (bound %s)  idle %s  after %s  (%s samples)\n' \
@@ -183,14 +186,17 @@ printf '  threads      max %s (bound %s)  idle %s  after %s  (%s samples)\n' \
 printf '  memory MiB   peak RSS %s%s  max sampled RSS %s  after %s  idle %s (idle peak %s, registration)\n' \
   "$(mib "$peak_kib")" "$([[ $hwm_reset == true ]] && echo ' (VmHWM since the run began)' || echo ' (sampled: VmHWM could not be reset)')" \
   "$(mib "$max_rss_kib")" "$(mib "$end_rss_kib")" "$(mib "$idle_rss_kib")" "$(mib "$idle_hwm_kib")"
-printf '  cpu seconds  server %s  client %s  fake %s  other %s  over %s s\n' \
-  "$cpu_server_s" "$cpu_client_s" "$cpu_fake_s" "$cpu_other_s" "$run_s"
+printf '  cpu seconds  server %s  client %s  fake %s  other %s  over %s s (streams: %s s from the first request to the last byte)\n' \
+  "$cpu_server_s" "$cpu_client_s" "$cpu_fake_s" "$cpu_other_s" "$run_s" "$(q .run_s)"
 printf '  server log   %s warnings, %s errors; exit %s; %s users registered in %s s\n' \
   "$log_warnings" "$log_errors" "$server_rc" "$users" "$register_s"
 for check in "${checks[@]}"; do echo "  FAILED: $check"; done
 if ((log_warnings + log_errors > 0)); then
   echo "  log excerpt:"
-  grep -E '"level":"(warn|error)"' "$SERVER_LOG" | sort | uniq -c | sort -rn | head -n 5 | cut -c1-300 | sed 's/^/    /'
+  # Grouped without the fields that differ on every line (time, latency, request id).
+  grep -E '"level":"(warn|error)"' "$SERVER_LOG" |
+    sed -E 's/"time":"[^"]*",//; s/,?"(latency_ms|request_id|attempt)":("[^"]*"|[0-9]+)//g' |
+    sort | uniq -c | sort -rn | head -n 8 | cut -c1-300 | sed 's/^/    /'
 fi
 
 json=$(jq -c --arg date "$date" --arg commit "$commit" --argjson dirty "$dirty" --argjson stale "$stale" \
@@ -205,7 +211,8 @@ json=$(jq -c --arg date "$date" --arg commit "$commit" --argjson dirty "$dirty" 
   '{bench: "chat_streams", ok: $ok, date: $date, commit: $commit, dirty: $dirty, stale_binary: $stale,
     binary: $binary, nproc: $nproc, streams: .streams, users: .users, duration_ms: $duration_ms, chunks: $chunks,
     started: .started, completed: .completed, failed: .failed, failures: .failures,
-    max_in_flight: .max_in_flight, stream_ms: .duration_ms, first_delta_ms: .first_delta_ms,
+    max_in_flight: .max_in_flight, max_streaming: .max_streaming, streams_run_s: .run_s,
+    stream_ms: .duration_ms, headers_ms: .headers_ms, first_delta_ms: .first_delta_ms,
     fake: .fake, max_threads: $max_threads, thread_bound: $thread_bound, idle_threads: $idle_threads,
     peak_rss_mib: $peak_rss_mib, peak_is_vmhwm: $hwm_reset, max_sampled_rss_mib: $max_sampled_rss_mib,
     end_rss_mib: $end_rss_mib, idle_rss_mib: $idle_rss_mib, idle_peak_rss_mib: $idle_peak_rss_mib,
