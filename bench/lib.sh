@@ -180,27 +180,31 @@ read_report() {
 # (EPOCHREALTIME), Threads, VmRSS and VmHWM (KiB), utime + stime (clock ticks). Runs in the
 # background (bash builtins only between the sleeps) until the server exits or the caller kills
 # it: `start_sampler FILE 0.1; sampler_pid=$!`.
-start_sampler() {
-  local out=$1 interval=$2 pid=$SERVER_PID
-  (
-    local key value rest threads rss hwm stat
-    while [[ -r /proc/$pid/status ]]; do
-      threads='' rss='' hwm=''
-      while read -r key value rest; do
-        case $key in
-          Threads:) threads=$value ;;
-          VmRSS:) rss=$value ;;
-          VmHWM:) hwm=$value ;;
-        esac
-      done <"/proc/$pid/status" 2>/dev/null || break
-      stat=$(<"/proc/$pid/stat") 2>/dev/null || break
-      stat=${stat##*) }
-      read -r -a fields <<<"$stat"
-      # After "(comm) ": index 11 = utime, 12 = stime (fields 14 and 15 of proc(5)).
+start_sampler() { sample_proc "$SERVER_PID" "$2" >"$1" 2>/dev/null & }
+
+# The loop of start_sampler: process $1, every $2 seconds, until the process is gone.
+sample_proc() {
+  local pid=$1 interval=$2 status stat threads rss hwm fields
+  # Sets variable $2 to the digits of the status line that starts with "$1:".
+  field() { local v=${status#*$'\n'"$1":}; v=${v%%$'\n'*}; printf -v "$2" '%s' "${v//[!0-9]/}"; }
+  while [[ -r /proc/$pid/status ]]; do
+    # Each file is read whole, sequentially (`read -d ''` reads up to the end). Reading it line by
+    # line (`while read`) makes bash seek back after each line, and /proc then regenerates the
+    # text, so a line can come out cut when the figures change in between (seen under load: a
+    # sample whose Threads field was missing).
+    IFS= read -r -d '' status <"/proc/$pid/status" || true
+    IFS= read -r -d '' stat <"/proc/$pid/stat" || true
+    field Threads threads
+    field VmRSS rss
+    field VmHWM hwm
+    stat=${stat##*) }
+    read -r -a fields <<<"$stat"
+    # After "(comm) ": index 11 = utime, 12 = stime (fields 14 and 15 of proc(5)).
+    if [[ -n $threads && -n $rss && -n $hwm && ${#fields[@]} -gt 12 ]]; then
       echo "$EPOCHREALTIME $threads $rss $hwm $((fields[11] + fields[12]))"
-      sleep "$interval"
-    done
-  ) >"$out" &
+    fi
+    sleep "$interval"
+  done
 }
 
 # Resets the server's VmHWM to its current RSS (writing 5 to /proc/<pid>/clear_refs, Linux 4.0+),
