@@ -107,6 +107,9 @@ reset_peak_rss || hwm_reset=false
 start_sampler "$BENCH_TMP/samples.txt" 0.1
 sampler_pid=$!
 BENCH_CHILD_PIDS+=("$sampler_pid")
+sample_proc "$fake_pid" 0.1 >"$BENCH_TMP/fake_samples.txt" 2>/dev/null &
+fake_sampler_pid=$!
+BENCH_CHILD_PIDS+=("$fake_sampler_pid")
 t0=${EPOCHREALTIME/[.,]/} busy0=$(machine_busy_ticks) srv0=$(stat_ticks "$SERVER_PID" self)
 kids0=$(stat_ticks $$ children) fake0=$(stat_ticks "$fake_pid" self)
 client_rc=0
@@ -116,8 +119,8 @@ timeout --kill-after=5 $((client_timeout_s + 60)) \
   >"$BENCH_TMP/client.json" 2>"$BENCH_TMP/client.err" || client_rc=$?
 t1=${EPOCHREALTIME/[.,]/} busy1=$(machine_busy_ticks) srv1=$(stat_ticks "$SERVER_PID" self)
 kids1=$(stat_ticks $$ children) fake1=$(stat_ticks "$fake_pid" self)
-kill "$sampler_pid" 2>/dev/null || true
-wait "$sampler_pid" 2>/dev/null || true
+kill "$sampler_pid" "$fake_sampler_pid" 2>/dev/null || true
+wait "$sampler_pid" "$fake_sampler_pid" 2>/dev/null || true
 cat "$BENCH_TMP/client.err" >&2
 if ((client_rc != 0)) || ! jq -e . "$BENCH_TMP/client.json" >/dev/null; then
   die "the load client failed (status $client_rc): $(head -c 2000 "$BENCH_TMP/client.json")"
@@ -131,12 +134,11 @@ end_threads=$(proc_status Threads)
 read -r n_samples max_threads max_rss_kib < <(awk -v t="$end_threads" -v r="$end_rss_kib" \
   '{ n++; if ($2 > t) t = $2; if ($3 > r) r = $3 } END { print n + 0, t, r }' "$BENCH_TMP/samples.txt")
 if [[ $hwm_reset == true ]]; then peak_kib=$end_hwm_kib; else peak_kib=$max_rss_kib; fi
-# The server's CPU second by second from the first sample (cores used in each second), to see
-# when it works: the burst of requests at the start, the streaming, the replies saved at the end.
-cpu_timeline=$(awk -v hz="$(getconf CLK_TCK)" 'NR == 1 { t0 = $1; base = $5 }
-  { s = int($1 - t0); at[s] = $5; if (s > last) last = s }
-  END { prev = base; for (i = 0; i <= last; i++) { if (i in at) { v = (at[i] - prev) / hz; prev = at[i] } else v = 0
-          printf "%s%.2f", (i ? " " : ""), v } }' "$BENCH_TMP/samples.txt")
+# CPU second by second from the first sample (cores used in each second), to see when each one
+# works: the burst of requests at the start, the streaming, the replies saved at the end.
+cpu_timeline=$(per_second_cores "$BENCH_TMP/samples.txt" 5)
+fake_timeline=$(per_second_cores "$BENCH_TMP/fake_samples.txt" 5)
+machine_timeline=$(per_second_cores "$BENCH_TMP/samples.txt" 6)
 # Warnings and errors the server logged during the whole run (LOG_LEVEL=warn keeps only those).
 log_warnings=$(grep -c '"level":"warn"' "$SERVER_LOG" || true)
 log_errors=$(grep -c '"level":"error"' "$SERVER_LOG" || true)
@@ -194,7 +196,9 @@ printf '  memory MiB   peak RSS %s%s  max sampled RSS %s  after %s  idle %s (idl
   "$(mib "$max_rss_kib")" "$(mib "$end_rss_kib")" "$(mib "$idle_rss_kib")" "$(mib "$idle_hwm_kib")"
 printf '  cpu seconds  server %s  client %s  fake %s  other %s  over %s s (streams: %s s from the first request to the last byte)\n' \
   "$cpu_server_s" "$cpu_client_s" "$cpu_fake_s" "$cpu_other_s" "$run_s" "$(q .run_s)"
-printf '  server cpu/s %s  (cores in each second from the first sample)\n' "$cpu_timeline"
+printf '  cpu/s        server  %s  (cores used in each second from the first sample)\n' "$cpu_timeline"
+printf '               fake    %s\n' "$fake_timeline"
+printf '               machine %s  (of %s)\n' "$machine_timeline" "$(nproc)"
 printf '  server log   %s warnings, %s errors; exit %s; %s users registered in %s s\n' \
   "$log_warnings" "$log_errors" "$server_rc" "$users" "$register_s"
 for check in "${checks[@]}"; do echo "  FAILED: $check"; done
@@ -214,7 +218,8 @@ json=$(jq -c --arg date "$date" --arg commit "$commit" --argjson dirty "$dirty" 
   --argjson idle_peak_rss_mib "$(mib "$idle_hwm_kib")" --argjson hwm_reset "$hwm_reset" \
   --argjson cpu_server_s "$cpu_server_s" --argjson cpu_client_s "$cpu_client_s" --argjson cpu_fake_s "$cpu_fake_s" \
   --argjson cpu_other_s "$cpu_other_s" --argjson run_s "$run_s" --argjson server_exit "$server_rc" \
-  --argjson cpu_timeline "[${cpu_timeline// /,}]" --argjson log_warnings "$log_warnings" --argjson log_errors "$log_errors" --arg binary "$bin" \
+  --argjson cpu_timeline "[${cpu_timeline// /,}]" --argjson fake_timeline "[${fake_timeline// /,}]" \
+  --argjson machine_timeline "[${machine_timeline// /,}]" --argjson log_warnings "$log_warnings" --argjson log_errors "$log_errors" --arg binary "$bin" \
   '{bench: "chat_streams", ok: $ok, date: $date, commit: $commit, dirty: $dirty, stale_binary: $stale,
     binary: $binary, nproc: $nproc, streams: .streams, users: .users, duration_ms: $duration_ms, chunks: $chunks,
     started: .started, completed: .completed, failed: .failed, failures: .failures,
@@ -224,7 +229,8 @@ json=$(jq -c --arg date "$date" --arg commit "$commit" --argjson dirty "$dirty" 
     peak_rss_mib: $peak_rss_mib, peak_is_vmhwm: $hwm_reset, max_sampled_rss_mib: $max_sampled_rss_mib,
     end_rss_mib: $end_rss_mib, idle_rss_mib: $idle_rss_mib, idle_peak_rss_mib: $idle_peak_rss_mib,
     cpu_server_s: $cpu_server_s, cpu_client_s: $cpu_client_s, cpu_fake_s: $cpu_fake_s, cpu_other_s: $cpu_other_s,
-    run_s: $run_s, server_cpu_per_second: $cpu_timeline, log_warnings: $log_warnings, log_errors: $log_errors, server_exit: $server_exit}' "$c")
+    run_s: $run_s, server_cpu_per_second: $cpu_timeline,
+    fake_cpu_per_second: $fake_timeline, machine_cpu_per_second: $machine_timeline, log_warnings: $log_warnings, log_errors: $log_errors, server_exit: $server_exit}' "$c")
 echo "$json"
 mkdir -p "$BENCH_DIR/results"
 echo "$json" >>"$BENCH_DIR/results/chat_streams.jsonl"

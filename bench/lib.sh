@@ -177,14 +177,15 @@ read_report() {
 }
 
 # Samples the server every $2 seconds into file $1, one line each: seconds since the epoch
-# (EPOCHREALTIME), Threads, VmRSS and VmHWM (KiB), utime + stime (clock ticks). Runs in the
+# (EPOCHREALTIME), Threads, VmRSS and VmHWM (KiB), utime + stime (clock ticks), machine busy ticks. Runs in the
 # background (bash builtins only between the sleeps) until the server exits or the caller kills
 # it: `start_sampler FILE 0.1; sampler_pid=$!`.
 start_sampler() { sample_proc "$SERVER_PID" "$2" >"$1" 2>/dev/null & }
 
-# The loop of start_sampler: process $1, every $2 seconds, until the process is gone.
+# The loop of start_sampler: process $1, every $2 seconds, until the process is gone. Each line
+# has a sixth column: the busy ticks of the whole machine (as machine_busy_ticks).
 sample_proc() {
-  local pid=$1 interval=$2 status stat threads rss hwm fields
+  local pid=$1 interval=$2 status stat threads rss hwm fields cpu
   # Sets variable $2 to the digits of the status line that starts with "$1:".
   field() { local v=${status#*$'\n'"$1":}; v=${v%%$'\n'*}; printf -v "$2" '%s' "${v//[!0-9]/}"; }
   while [[ -r /proc/$pid/status ]]; do
@@ -200,8 +201,9 @@ sample_proc() {
     stat=${stat##*) }
     read -r -a fields <<<"$stat"
     # After "(comm) ": index 11 = utime, 12 = stime (fields 14 and 15 of proc(5)).
+    read -r -a cpu </proc/stat
     if [[ -n $threads && -n $rss && -n $hwm && ${#fields[@]} -gt 12 ]]; then
-      echo "$EPOCHREALTIME $threads $rss $hwm $((fields[11] + fields[12]))"
+      echo "$EPOCHREALTIME $threads $rss $hwm $((fields[11] + fields[12])) $((cpu[1] + cpu[2] + cpu[3] + cpu[6] + cpu[7] + cpu[8]))"
     fi
     sleep "$interval"
   done
@@ -211,3 +213,12 @@ sample_proc() {
 # so that a later VmHWM is the peak of what follows rather than of start-up or registration.
 # Returns non-zero where the kernel does not allow it.
 reset_peak_rss() { echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null; }
+
+# Cores used in each whole second from the first line of sample file $1 (as start_sampler writes
+# it), from the ticks in column $2 (5: the process, 6: the whole machine), space-separated.
+per_second_cores() {
+  awk -v hz="$(getconf CLK_TCK)" -v col="$2" 'NR == 1 { t0 = $1; base = $col }
+    { s = int($1 - t0); at[s] = $col; if (s > last) last = s }
+    END { prev = base; for (i = 0; i <= last; i++) { if (i in at) { v = (at[i] - prev) / hz; prev = at[i] } else v = 0
+            printf "%s%.2f", (i ? " " : ""), v } }' "$1"
+}
