@@ -130,7 +130,7 @@ kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$SERVER_LOG" >&2; die "the se
 end_rss_kib=$(proc_status VmRSS)
 end_hwm_kib=$(proc_status VmHWM)
 end_threads=$(proc_status Threads)
-# Samples: time, threads, VmRSS, VmHWM, CPU ticks.
+# Samples: time, threads, VmRSS, VmHWM, server CPU ticks, machine busy ticks.
 read -r n_samples max_threads max_rss_kib < <(awk -v t="$end_threads" -v r="$end_rss_kib" \
   '{ n++; if ($2 > t) t = $2; if ($3 > r) r = $3 } END { print n + 0, t, r }' "$BENCH_TMP/samples.txt")
 if [[ $hwm_reset == true ]]; then peak_kib=$end_hwm_kib; else peak_kib=$max_rss_kib; fi
