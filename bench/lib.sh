@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Shared helpers for the bench/*.sh scripts. Source it; it defines functions and a few variables
-# (BENCH_ROOT, BENCH_TMP, SERVER_PID, SERVER_PORT, SERVER_LOG, BASE_URL) and installs an EXIT trap
-# that stops the server and removes the temporary folder, whatever way the script ends.
+# (BENCH_ROOT, BENCH_TMP, SERVER_PID, SERVER_PORT, SERVER_LOG, BASE_URL, BENCH_CHILD_PIDS) and
+# installs an EXIT trap that stops the server (and the processes listed in BENCH_CHILD_PIDS) and
+# removes the temporary folder, whatever way the script ends.
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_ROOT=$(dirname "$BENCH_DIR")
@@ -10,6 +11,8 @@ SERVER_PID=
 SERVER_PORT=
 SERVER_LOG=$BENCH_TMP/server.log
 BASE_URL=
+# Other background processes a script starts (a fake provider, a sampler): stopped at exit.
+BENCH_CHILD_PIDS=()
 
 # A throwaway secret: every run starts from an empty database, so no token outlives it.
 BENCH_JWT_SECRET=bench-secret-0123456789abcdef0123456789abcdef
@@ -23,6 +26,10 @@ bench_cleanup() {
     kill -KILL "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
+  local pid
+  for pid in "${BENCH_CHILD_PIDS[@]}"; do
+    if kill -TERM "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null || true; fi
+  done
   rm -rf "$BENCH_TMP"
   exit "$rc"
 }
@@ -38,6 +45,31 @@ bench_binary() {
   [[ $bin == /* ]] || bin=$BENCH_ROOT/$bin
   [[ -x $bin ]] || die "no server binary at $bin (build it: make build-release, or set PLANETUDE_BIN)"
   echo "$bin"
+}
+
+# Sets `bin` (the binary, as bench_binary) and `stale` (true when a file under src/ is newer).
+# The default binary is rebuilt when it is missing or older than the sources, so the figures are
+# those of the tree. An explicit PLANETUDE_BIN is used as it is (and flagged when stale).
+# shellcheck disable=SC2034 # bin and stale are for the calling script
+ensure_binary() {
+  local built=false release_bin
+  if [[ -z ${PLANETUDE_BIN:-} ]]; then
+    release_bin=$BENCH_ROOT/build/release/planetude
+    if [[ ! -x $release_bin ||
+      -n $(find "$BENCH_ROOT/src" "$BENCH_ROOT/CMakeLists.txt" -newer "$release_bin" -print -quit) ]]; then
+      echo "bench: building the release preset (build/release/planetude is missing or older than src/)" >&2
+      # The configure step's output (CMake's warnings included) is shown only when it fails.
+      (cd "$BENCH_ROOT" && cmake --preset release) >"$BENCH_TMP/configure.log" 2>&1 ||
+        { cat "$BENCH_TMP/configure.log" >&2; die "cmake --preset release failed"; }
+      (cd "$BENCH_ROOT" && cmake --build --preset release) >&2 || die "the release build failed"
+      built=true
+    fi
+  fi
+  bin=$(bench_binary)
+  stale=false
+  if [[ $built == false ]]; then
+    [[ -z $(find "$BENCH_ROOT/src" "$BENCH_ROOT/CMakeLists.txt" -newer "$bin" -print -quit) ]] || stale=true
+  fi
 }
 
 # Port of a TCP socket in LISTEN state owned by process $1, read from the kernel's tables.
@@ -142,4 +174,51 @@ read_report() {
     if [[ $tag == bench ]]; then into[$key]=$value; fi
   done <"$1"
   [[ -n ${into[requests]:-} ]] || { cat "$1" >&2; die "wrk printed no report"; }
+}
+
+# Samples the server every $2 seconds into file $1, one line each: seconds since the epoch
+# (EPOCHREALTIME), Threads, VmRSS and VmHWM (KiB), utime + stime (clock ticks), machine busy ticks. Runs in the
+# background (bash builtins only between the sleeps) until the server exits or the caller kills
+# it: `start_sampler FILE 0.1; sampler_pid=$!`.
+start_sampler() { sample_proc "$SERVER_PID" "$2" >"$1" 2>/dev/null & }
+
+# The loop of start_sampler: process $1, every $2 seconds, until the process is gone. Each line
+# has a sixth column: the busy ticks of the whole machine (as machine_busy_ticks).
+sample_proc() {
+  local pid=$1 interval=$2 status stat threads rss hwm fields cpu
+  # Sets variable $2 to the digits of the status line that starts with "$1:".
+  field() { local v=${status#*$'\n'"$1":}; v=${v%%$'\n'*}; printf -v "$2" '%s' "${v//[!0-9]/}"; }
+  while [[ -r /proc/$pid/status ]]; do
+    # Each file is read whole, sequentially (`read -d ''` reads up to the end). Reading it line by
+    # line (`while read`) makes bash seek back after each line, and /proc then regenerates the
+    # text, so a line can come out cut when the figures change in between (seen under load: a
+    # sample whose Threads field was missing).
+    IFS= read -r -d '' status <"/proc/$pid/status" || true
+    IFS= read -r -d '' stat <"/proc/$pid/stat" || true
+    field Threads threads
+    field VmRSS rss
+    field VmHWM hwm
+    stat=${stat##*) }
+    read -r -a fields <<<"$stat"
+    # After "(comm) ": index 11 = utime, 12 = stime (fields 14 and 15 of proc(5)).
+    read -r -a cpu </proc/stat
+    if [[ -n $threads && -n $rss && -n $hwm && ${#fields[@]} -gt 12 ]]; then
+      echo "$EPOCHREALTIME $threads $rss $hwm $((fields[11] + fields[12])) $((cpu[1] + cpu[2] + cpu[3] + cpu[6] + cpu[7] + cpu[8]))"
+    fi
+    sleep "$interval"
+  done
+}
+
+# Resets the server's VmHWM to its current RSS (writing 5 to /proc/<pid>/clear_refs, Linux 4.0+),
+# so that a later VmHWM is the peak of what follows rather than of start-up or registration.
+# Returns non-zero where the kernel does not allow it.
+reset_peak_rss() { echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null; }
+
+# Cores used in each whole second from the first line of sample file $1 (as start_sampler writes
+# it), from the ticks in column $2 (5: the process, 6: the whole machine), space-separated.
+per_second_cores() {
+  awk -v hz="$(getconf CLK_TCK)" -v col="$2" 'NR == 1 { t0 = $1; base = $col }
+    { s = int($1 - t0); at[s] = $col; if (s > last) last = s }
+    END { prev = base; for (i = 0; i <= last; i++) { if (i in at) { v = (at[i] - prev) / hz; prev = at[i] } else v = 0
+            printf "%s%.2f", (i ? " " : ""), v } }' "$1"
 }

@@ -23,26 +23,7 @@ connections=${CONNECTIONS:-64}
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk, or make deps)"
 command -v jq >/dev/null || die "jq is not installed (apt-get install jq)"
 
-# The default binary is rebuilt when it is missing or older than the sources, so the figures are
-# those of the tree. An explicit PLANETUDE_BIN is used as it is (and flagged when stale).
-built=false
-if [[ -z ${PLANETUDE_BIN:-} ]]; then
-  release_bin=$BENCH_ROOT/build/release/planetude
-  if [[ ! -x $release_bin ||
-    -n $(find "$BENCH_ROOT/src" "$BENCH_ROOT/CMakeLists.txt" -newer "$release_bin" -print -quit) ]]; then
-    echo "bench: building the release preset (build/release/planetude is missing or older than src/)" >&2
-    # The configure step's output (CMake's warnings included) is shown only when it fails.
-    (cd "$BENCH_ROOT" && cmake --preset release) >"$BENCH_TMP/configure.log" 2>&1 ||
-      { cat "$BENCH_TMP/configure.log" >&2; die "cmake --preset release failed"; }
-    (cd "$BENCH_ROOT" && cmake --build --preset release) >&2 || die "the release build failed"
-    built=true
-  fi
-fi
-bin=$(bench_binary)
-stale=false
-if [[ $built == false ]]; then
-  [[ -z $(find "$BENCH_ROOT/src" "$BENCH_ROOT/CMakeLists.txt" -newer "$bin" -print -quit) ]] || stale=true
-fi
+ensure_binary
 
 # shellcheck disable=SC2119 # no extra server settings here
 start_server
