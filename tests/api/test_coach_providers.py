@@ -507,6 +507,19 @@ def test_gemini_429_not_retried_when_the_delay_does_not_fit(make_server, fake):
     assert len(fake.requests(since=recs[-1]["seq"], count=1)) == 1
 
 
+def test_gemini_per_day_quota_is_not_retried(make_server, fake):
+    # LLM-WIRE 1.6: a QuotaFailure on a PerDay quota clears only the next day, whatever retryDelay says.
+    s = gemini_server(make_server, fake)
+    c = new_user(s)
+    fake.script(default={"behaviour": "error", "status": 429, "retry_delay": "1s", "per_day": True})
+    body = ask(c, "On y va ?")
+    assert body["source"] == "fallback", body
+    recs = fake.requests(count=1)
+    assert [r["status"] for r in recs] == [429], recs
+    metrics = requests.get(s.url + "/metrics", timeout=10).text
+    assert 'llm_requests_total{provider="gemini",outcome="quota_exhausted"} 1' in metrics, metrics
+
+
 MID_STREAM = {
     "cut_stream": ({}, {"behaviour": "cut_stream", "after_chunks": 2, "chunks": 4}),
     "stream_error_event": ({}, {"behaviour": "stream_error_event", "after_chunks": 2, "chunks": 4, "code": 500}),
