@@ -59,6 +59,10 @@ asio::awaitable<void> Server::accept_loop() {
       co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
       continue;
     }
+    // Streamed replies are many small writes: Nagle's algorithm would hold each behind the
+    // client's delayed ACK (up to 40 ms a delta).
+    boost::system::error_code ignored;
+    socket.set_option(asio::ip::tcp::no_delay(true), ignored);
     auto executor = socket.get_executor();
     asio::co_spawn(executor, serve(std::move(socket)), asio::detached);
   }

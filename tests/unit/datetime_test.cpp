@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "core/clock.hpp"
 #include "core/datetime.hpp"
 
 namespace dt = planetude::datetime;
@@ -371,4 +372,17 @@ TEST(AddPeriod, ClockTimeInADstGapMapsToTheTransitionInstant) {
   EXPECT_EQ(dt::add_period(start, Period::semaine, paris), utc(2026, 3, 29, 1));
   // 2026-03-28 02:30 CET + 1 day: the same gap.
   EXPECT_EQ(dt::add_period(utc(2026, 3, 28, 1, 30), Period::jour, paris), utc(2026, 3, 29, 1));
+}
+
+// clock::format_rfc3339 is written by hand; date::format is the reference.
+TEST(FormatRfc3339, AgreesWithDateFormat) {
+  using namespace std::chrono;
+  std::vector<dt::Millis> samples{0, 1, 999, 86'399'999, 86'400'000, -1, -86'400'001, 951'782'400'000 /* 2000-02-29 */,
+                                  253'402'300'799'999 /* 9999-12-31T23:59:59.999 */};
+  for (dt::Millis m = -2'000'000'000'000; m < 4'000'000'000'000; m += 7'777'777'777) samples.push_back(m);
+  for (dt::Millis m : samples) {
+    date::sys_time<milliseconds> tp{milliseconds{m}};
+    EXPECT_EQ(planetude::clock::format_rfc3339(m), date::format("%FT%TZ", tp)) << m;
+  }
+  EXPECT_EQ(planetude::clock::format_rfc3339(1'766'653'200'000), "2025-12-25T09:00:00.000Z");
 }
