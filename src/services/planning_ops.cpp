@@ -10,8 +10,6 @@ namespace planetude {
 using store::PlanningRecord;
 using store::SessionRecord;
 
-namespace {
-
 std::vector<std::string> session_paths(std::size_t n) {
   std::vector<std::string> paths;
   for (std::size_t i = 0; i < n; ++i) paths.push_back("sessions[" + std::to_string(i) + "]");
@@ -22,6 +20,8 @@ void sort_sessions(PlanningRecord& p) {
   std::stable_sort(p.sessions.begin(), p.sessions.end(),
                    [](const SessionRecord& a, const SessionRecord& b) { return a.debut < b.debut; });
 }
+
+namespace {
 
 PlanningRecord owned_planning(store::Repos& repos, const std::string& user_id, const std::string& planning_id) {
   auto p = ids::is_valid(planning_id) ? repos.plannings().find(user_id, planning_id) : std::nullopt;

@@ -4,11 +4,17 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "models/planning.hpp"
 #include "store/store.hpp"
 
 namespace planetude {
+
+// "sessions[0]", "sessions[1]"…: how rule errors name the sessions of a planning.
+std::vector<std::string> session_paths(std::size_t count);
+// By start; sessions that start together keep their order.
+void sort_sessions(store::PlanningRecord& planning);
 
 // A new planning from checked input: fresh ids, the period's end fixed in the user's zone, sessions
 // sorted by start. Throws 400 session_outside_period / sessions_overlap. No I/O.

@@ -19,17 +19,6 @@ using store::SessionRecord;
 
 namespace {
 
-std::vector<std::string> input_paths(std::size_t n) {
-  std::vector<std::string> paths;
-  for (std::size_t i = 0; i < n; ++i) paths.push_back("sessions[" + std::to_string(i) + "]");
-  return paths;
-}
-
-void sort_sessions(PlanningRecord& p) {
-  std::stable_sort(p.sessions.begin(), p.sessions.end(),
-                   [](const SessionRecord& a, const SessionRecord& b) { return a.debut < b.debut; });
-}
-
 SessionRecord from_input(const models::SessionInput& in, std::string id, std::string statut) {
   return SessionRecord{std::move(id), in.matiere, in.debut, in.fin, in.statut.value_or(std::move(statut)), in.notes};
 }
@@ -117,7 +106,7 @@ asio::awaitable<PlanningRecord> PlanningService::replace(store::UserRecord user,
         else p.sessions.push_back(from_input(s, *s.id, it->second->statut));
       }
       if (!problems.empty()) throw errors::validation(std::move(problems));
-      models::check_planning_rules(p, input_paths(p.sessions.size()));
+      models::check_planning_rules(p, session_paths(p.sessions.size()));
       sort_sessions(p);
       r.plannings().replace(p);
       return p;

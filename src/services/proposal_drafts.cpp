@@ -135,9 +135,7 @@ Draft draft_update(store::Repos& repos, const store::UserRecord& user, const jso
   if (patch.fin) s.fin = *patch.fin;
   if (patch.matiere) s.matiere = *patch.matiere;
   if (patch.notes) s.notes = *patch.notes;
-  std::vector<std::string> paths;
-  for (std::size_t i = 0; i < after.sessions.size(); ++i) paths.push_back("sessions[" + std::to_string(i) + "]");
-  models::check_planning_rules(after, paths);
+  models::check_planning_rules(after, session_paths(after.sessions.size()));
 
   json::object payload{{"planningId", planning.id}, {"sessionId", session.id}};
   if (patch.debut) payload["debut"] = clock::format_rfc3339(*patch.debut);

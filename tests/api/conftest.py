@@ -181,6 +181,41 @@ class Fake:
         return recs[-1]["seq"] if recs else 0
 
 
+# The keys the fake accepts in the test files that use `llm_fake`.
+FAKE_GEMINI_KEY = "gk-test-shared-K2v9"
+FAKE_OPENAI_KEY = "sk-test-shared-Wm4x"
+
+
+@pytest.fixture(scope="module")
+def llm_fake():
+    """A fake Gemini/OpenAI server for one test module, emptied before each of its tests."""
+    proc, port = start_fake_program(FAKES / "fake_llm.py", "--gemini-key", FAKE_GEMINI_KEY,
+                                    "--openai-key", FAKE_OPENAI_KEY)
+    try:
+        yield Fake(proc, port)
+    finally:
+        stop_process(proc)
+
+
+@pytest.fixture
+def fake(llm_fake):
+    llm_fake.reset()
+    return llm_fake
+
+
+@pytest.fixture(scope="module")
+def gemini(llm_fake):
+    """A server of the module whose coach is Gemini on `llm_fake`."""
+    s = Server(env={"LLM_PROVIDER": "gemini", "GEMINI_API_KEY": FAKE_GEMINI_KEY, "GEMINI_BASE_URL": llm_fake.url})
+    yield s
+    s.cleanup()
+
+
+def openai_env(fake):
+    return {"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": fake.url + "/v1", "OPENAI_MODEL": "llama3.1",
+            "OPENAI_API_KEY": FAKE_OPENAI_KEY}
+
+
 @pytest.fixture(scope="session")
 def server():
     s = Server()

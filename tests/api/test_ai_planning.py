@@ -8,40 +8,15 @@ Sources: /work/shared/API.md ("Plannings" and its Details: AI mode), docs/behavi
 Periods are in 2027, so that "now" never cuts into them while these tests are maintained.
 """
 import datetime as dt
-import json
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 
-from conftest import FAKES, Fake, Server, assert_french_error, assert_invalid, register, start_fake_program, stop_process
+from conftest import assert_french_error, assert_invalid, openai_env, register
 
-GKEY = "gk-test-plan-K2v9"
-OKEY = "sk-test-plan-Wm4x"
 MONDAY = "2027-03-01"  # a Monday
 PARIS = ZoneInfo("Europe/Paris")
-
-
-@pytest.fixture(scope="module")
-def fake():
-    proc, port = start_fake_program(FAKES / "fake_llm.py", "--gemini-key", GKEY, "--openai-key", OKEY)
-    try:
-        yield Fake(proc, port)
-    finally:
-        stop_process(proc)
-
-
-@pytest.fixture(autouse=True)
-def clean_fake(fake):
-    fake.reset()
-    yield
-
-
-@pytest.fixture(scope="module")
-def gemini(fake):
-    s = Server(env={"LLM_PROVIDER": "gemini", "GEMINI_API_KEY": GKEY, "GEMINI_BASE_URL": fake.url})
-    yield s
-    s.cleanup()
 
 
 def parse_ts(text):
@@ -143,8 +118,7 @@ def test_gemini_request_asks_for_structured_output(gemini, fake):
 
 
 def test_openai_request_uses_response_format_json_schema(make_server, fake):
-    s = make_server(env={"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": fake.url + "/v1", "OPENAI_MODEL": "llama3.1",
-                         "OPENAI_API_KEY": OKEY})
+    s = make_server(env=openai_env(fake))
     c = new_user(s)
     fake.script({"behaviour": "json_plan", "document": GOOD})
     p = create(c, ai_body())

@@ -10,37 +10,12 @@ import json
 import re
 from zoneinfo import ZoneInfo
 
-import pytest
 
-from conftest import (FAKES, Fake, Server, assert_french_error, register, start_fake_program, stop_process)
+from conftest import assert_french_error, openai_env, register
 
-GKEY = "gk-test-prop-J3n8"
-OKEY = "sk-test-prop-Pq5z"
 PARIS = ZoneInfo("Europe/Paris")
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 SSE = {"Accept": "text/event-stream"}
-
-
-@pytest.fixture(scope="module")
-def fake():
-    proc, port = start_fake_program(FAKES / "fake_llm.py", "--gemini-key", GKEY, "--openai-key", OKEY)
-    try:
-        yield Fake(proc, port)
-    finally:
-        stop_process(proc)
-
-
-@pytest.fixture(autouse=True)
-def clean_fake(fake):
-    fake.reset()
-    yield
-
-
-@pytest.fixture(scope="module")
-def gemini(fake):
-    s = Server(env={"LLM_PROVIDER": "gemini", "GEMINI_API_KEY": GKEY, "GEMINI_BASE_URL": fake.url})
-    yield s
-    s.cleanup()
 
 
 def utc(ts):
@@ -342,8 +317,7 @@ def test_a_call_that_would_break_a_rule_is_dropped(gemini, fake):
 
 
 def test_openai_streamed_tool_call_becomes_a_proposal(make_server, fake):
-    s = make_server(env={"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": fake.url + "/v1", "OPENAI_MODEL": "llama3.1",
-                         "OPENAI_API_KEY": OKEY})
+    s = make_server(env=openai_env(fake))
     c = new_user(s)
     plan = week_plan(c)
     maths = plan["by_subject"]["Maths"]
@@ -362,8 +336,7 @@ def test_openai_streamed_tool_call_becomes_a_proposal(make_server, fake):
 
 
 def test_openai_unary_tool_call(make_server, fake):
-    s = make_server(env={"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": fake.url + "/v1", "OPENAI_MODEL": "llama3.1",
-                         "OPENAI_API_KEY": OKEY})
+    s = make_server(env=openai_env(fake))
     c = new_user(s)
     plan = week_plan(c)
     fake.script({"behaviour": "function_call", "name": "delete_session",
