@@ -28,7 +28,8 @@ std::unique_ptr<llm::LlmProvider> make_provider(const Config& c, std::unique_ptr
   const std::string& base = c.llm_provider == "gemini" ? c.gemini_base_url : c.openai_base_url;
   auto url = http::parse_url(base);
   if (!url) throw ConfigError({"the AI provider's base URL is not a valid http(s) URL: " + base});
-  client = std::make_unique<http::HttpClient>(c.https_proxy.empty() ? std::nullopt : http::parse_url(c.https_proxy));
+  client = std::make_unique<http::HttpClient>(c.https_proxy.empty() ? std::nullopt : http::parse_url(c.https_proxy),
+                                              c.no_proxy);
   if (c.llm_provider == "gemini")
     return std::make_unique<llm::GeminiProvider>(*client, *url, c.gemini_api_key, c.gemini_model);
   return std::make_unique<llm::OpenAiProvider>(*client, *url, c.openai_api_key, c.openai_model);

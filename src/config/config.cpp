@@ -59,6 +59,19 @@ std::string get(const EnvMap& env, const std::string& key) {
   return it == env.end() ? std::string() : it->second;
 }
 
+// NO_PROXY's comma-separated entries, trimmed and lower-cased (host names are case-insensitive);
+// what an entry means is the HTTP client's business (http::bypasses_proxy).
+std::vector<std::string> parse_no_proxy(const std::string& value) {
+  std::vector<std::string> entries;
+  std::stringstream list(value);
+  std::string entry;
+  while (std::getline(list, entry, ',')) {
+    entry = text::to_lower_ascii(text::trim(entry));
+    if (!entry.empty()) entries.push_back(entry);
+  }
+  return entries;
+}
+
 }  // namespace
 
 ConfigError::ConfigError(std::vector<std::string> problems)
@@ -210,7 +223,11 @@ Config load_config(const EnvMap& env) {
   if (!is_url(c.gemini_base_url)) problems.push_back("GEMINI_BASE_URL must start with http:// or https://");
   if (!c.openai_base_url.empty() && !is_url(c.openai_base_url))
     problems.push_back("OPENAI_BASE_URL must start with http:// or https:// (e.g. http://localhost:11434/v1 for Ollama)");
-  if (!c.https_proxy.empty() && !is_url(c.https_proxy)) problems.push_back("HTTPS_PROXY must be an http:// URL");
+  // The client speaks plain HTTP to the proxy (then TLS through the tunnel): an https:// proxy URL
+  // would silently not be encrypted.
+  if (!c.https_proxy.empty() && c.https_proxy.rfind("http://", 0) != 0)
+    problems.push_back("HTTPS_PROXY must be an http:// URL");
+  c.no_proxy = parse_no_proxy(has("NO_PROXY") ? get(env, "NO_PROXY") : get(env, "no_proxy"));
   if (has("LLM_PROVIDER")) c.llm_provider = get(env, "LLM_PROVIDER");
   if (c.llm_provider == "auto") {
     // What is configured, else the built-in coach.

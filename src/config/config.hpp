@@ -45,6 +45,9 @@ struct Config {
   std::string openai_api_key;
   std::string openai_model;
   std::string https_proxy;
+  // NO_PROXY: hosts reached without the proxy; trimmed, lower-cased entries such as "*",
+  // "example.com" (itself and its subdomains), ".example.com", "10.0.0.7", "::1", "localhost:8443".
+  std::vector<std::string> no_proxy;
   std::int64_t llm_timeout_ms = 20000;
   int chat_rate_limit = 20;
 };

@@ -17,11 +17,12 @@ What is checked (README "Configuration", API.md "Chat with PixelCoach"):
 - plain http:// base URLs never go through the proxy (the client tunnels only TLS);
 - the logs never hold the API keys (nor a proxy password);
 - a TLS server or a proxy that never answers is given up at LLM_TIMEOUT_MS; a student who hangs up
-  cancels the upstream call through the tunnel.
-
-Known defects of the client are pinned with strict xfails (they turn red once fixed, to be unmarked):
-SNI sent for IP literals, NO_PROXY ignored, https:// proxy URLs used in plain text, IPv6 literal URLs
-not parsed, Host header without the port.
+  cancels the upstream call through the tunnel;
+- no SNI for an IP-address base URL (RFC 6066 section 3), the certificate still checked against it;
+- NO_PROXY (and no_proxy): the hosts it names are reached directly, without a CONNECT;
+- an https:// HTTPS_PROXY is refused at start-up (the hop to the proxy is plain HTTP);
+- bracketed IPv6 literals in the base URL and in HTTPS_PROXY;
+- the Host header names the port unless it is the scheme's default (RFC 9110 section 7.2).
 """
 import socket
 import sys
@@ -213,10 +214,6 @@ def test_ip_address_base_url_is_verified_against_the_ip_san(make_server, pki, pr
     assert_no_secrets(s)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "client.cpp sets the SNI host name unconditionally (SSL_set_tlsext_host_name(url.host)), also for an "
-    "IP literal; RFC 6066 section 3 forbids IP addresses in SNI (curl, Python, Go send none). "
-    "Fix: skip SSL_set_tlsext_host_name when url.host parses as an IP address."))
 def test_no_sni_for_an_ip_address_base_url(make_server, pki, programs):
     fake = programs.tls_fake("localhost")
     s = make_server(env=gemini_env(pki, f"https://127.0.0.1:{fake.port}"))
@@ -367,10 +364,6 @@ def test_plain_http_base_url_does_not_use_the_proxy(make_server, pki, programs, 
     assert_no_secrets(s)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "NO_PROXY / no_proxy is not read: config.cpp only reads HTTPS_PROXY/https_proxy and HttpClient "
-    "tunnels every https:// call when a proxy is set, so a provider on localhost or on the internal "
-    "network cannot be reached directly while HTTPS_PROXY is set (curl, Python, Go honour NO_PROXY)."))
 def test_no_proxy_hosts_are_reached_directly(make_server, pki, programs):
     fake = programs.tls_fake("localhost")
     proxy = programs.proxy("--refuse")
@@ -442,10 +435,6 @@ def test_student_hang_up_cancels_the_call_through_the_tunnel(make_server, pki, p
     assert [(x["target"], x["status"], x["closed"]) for x in connects] == [(f"localhost:{fake.port}", 200, True)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "config.cpp accepts an https:// HTTPS_PROXY (is_url) although its own message says it must be an "
-    "http:// URL, and client.cpp then speaks plain text to it: the proxy hop the operator asked to be "
-    "encrypted is not. Fix (config.cpp): require the http:// prefix for HTTPS_PROXY/https_proxy."))
 def test_an_https_proxy_url_is_refused_at_start_up(make_server, pki, programs):
     fake = programs.tls_fake("localhost")
     proxy = programs.proxy()
@@ -468,11 +457,6 @@ def ipv6_programs():
     stop_process(proxy_proc)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "parse_url (client.cpp) does not understand bracketed IPv6 literals: for 'http://[::1]:PORT' it keeps "
-    "'[::1]:PORT' as the host and uses the default port, so resolving fails and the built-in coach "
-    "answers. Same for HTTPS_PROXY=http://[::1]:PORT. Fix: when the authority starts with '[', take the "
-    "host up to ']' (without brackets for the resolver, with them in Host/CONNECT) and the port after ']:'."))
 @pytest.mark.parametrize("what", ["base_url", "proxy_url"])
 def test_ipv6_literal_urls(make_server, pki, programs, ipv6_programs, what):
     v6_fake, v6_proxy = ipv6_programs
@@ -488,12 +472,6 @@ def test_ipv6_literal_urls(make_server, pki, programs, ipv6_programs, what):
     assert len(fake.requests(count=1)) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "exchange() in client.cpp sets 'Host: <host>' without the port, also for a non-default port "
-    "(https://localhost:8443 -> 'Host: localhost'); RFC 9110 section 7.2 wants the URI's authority, "
-    "'localhost:8443'. Servers or reverse proxies that route or check by Host (virtual hosts, DNS-rebinding "
-    "guards of local model servers) can then refuse or misroute the call. Fix: add ':' + port to the "
-    "Host value when the port is not the scheme's default (443 for https, 80 for http)."))
 @pytest.mark.parametrize("scheme", ["https", "http"])
 def test_host_header_names_the_port(make_server, pki, programs, scheme):
     fake = programs.tls_fake("localhost") if scheme == "https" else programs.plain_fake()

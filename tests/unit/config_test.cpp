@@ -264,6 +264,33 @@ TEST(LoadConfig, MongodbUriAloneIsRefusedNamingDatabaseUrl) {
   EXPECT_TRUE(problems_of({{"MONGODB_URI", "mongodb://x"}, {"DATABASE_URL", "sqlite:data/p.db"}}).empty());
 }
 
+// ---- load_config: the outbound proxy ---------------------------------------------------------------
+
+TEST(LoadConfig, HttpsProxyMustBeAnHttpUrl) {
+  EXPECT_EQ(load_config({{"HTTPS_PROXY", "http://proxy.local:3128"}}).https_proxy, "http://proxy.local:3128");
+  EXPECT_EQ(load_config({{"https_proxy", "http://proxy.local:3128"}}).https_proxy, "http://proxy.local:3128");
+  // The hop to the proxy would be plain text although the URL promises TLS: refused.
+  for (const char* key : {"HTTPS_PROXY", "https_proxy"}) {
+    for (const char* bad : {"https://proxy.local:3128", "proxy.local:3128", "socks5://proxy.local:1080"}) {
+      auto problems = problems_of({{key, bad}});
+      ASSERT_EQ(problems.size(), 1u) << key << "=" << bad;
+      EXPECT_EQ(problems[0], "HTTPS_PROXY must be an http:// URL");
+    }
+  }
+}
+
+TEST(LoadConfig, NoProxyEntriesAreTrimmedAndLowerCased) {
+  EXPECT_TRUE(load_config({}).no_proxy.empty());
+  Config c = load_config({{"NO_PROXY", " LocalHost, .Example.COM ,,10.0.0.7:8443 , [::1] , *,"}});
+  EXPECT_EQ(c.no_proxy, (std::vector<std::string>{"localhost", ".example.com", "10.0.0.7:8443", "[::1]", "*"}));
+}
+
+TEST(LoadConfig, NoProxyUpperCaseWinsOverLowerCase) {
+  EXPECT_EQ(load_config({{"no_proxy", "a.example"}}).no_proxy, std::vector<std::string>{"a.example"});
+  EXPECT_EQ(load_config({{"NO_PROXY", "b.example"}, {"no_proxy", "a.example"}}).no_proxy,
+            std::vector<std::string>{"b.example"});
+}
+
 // ---- resolve_jwt_secret -----------------------------------------------------------------------------
 
 TEST(ResolveJwtSecret, CreatesAPrivateFileOnceThenReadsItBack) {
