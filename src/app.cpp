@@ -28,8 +28,13 @@ std::unique_ptr<llm::LlmProvider> make_provider(const Config& c, std::unique_ptr
   const std::string& base = c.llm_provider == "gemini" ? c.gemini_base_url : c.openai_base_url;
   auto url = http::parse_url(base);
   if (!url) throw ConfigError({"the AI provider's base URL is not a valid http(s) URL: " + base});
-  client = std::make_unique<http::HttpClient>(c.https_proxy.empty() ? std::nullopt : http::parse_url(c.https_proxy),
-                                              c.no_proxy);
+  std::optional<http::Url> proxy;
+  if (!c.https_proxy.empty()) {
+    proxy = http::parse_url(c.https_proxy);
+    // A proxy that was asked for but cannot be used must not be skipped in silence.
+    if (!proxy) throw ConfigError({"HTTPS_PROXY is not a valid http:// URL"});
+  }
+  client = std::make_unique<http::HttpClient>(std::move(proxy), c.no_proxy);
   if (c.llm_provider == "gemini")
     return std::make_unique<llm::GeminiProvider>(*client, *url, c.gemini_api_key, c.gemini_model);
   return std::make_unique<llm::OpenAiProvider>(*client, *url, c.openai_api_key, c.openai_model);

@@ -240,6 +240,9 @@ asio::awaitable<ClientResponse> HttpClient::send(Url url, ClientRequest request,
   if (rec) fail(rec, cancel, limits.deadline, "resolve");
   auto [cec, ep] = co_await tcp.async_connect(endpoints, kTuple);
   if (cec) fail(cec, cancel, limits.deadline, "connect");
+  // A request goes out in a few small writes (TLS records, CONNECT then the request): no Nagle wait.
+  boost::system::error_code ignored;
+  tcp.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
   if (tunnel) co_await connect_tunnel(tcp, url, limits, cancel);
 
   if (!url.tls) co_return co_await exchange(tcp, tcp, url, request, limits, on_data, cancel);

@@ -435,12 +435,14 @@ def test_student_hang_up_cancels_the_call_through_the_tunnel(make_server, pki, p
     assert [(x["target"], x["status"], x["closed"]) for x in connects] == [(f"localhost:{fake.port}", 200, True)]
 
 
-def test_an_https_proxy_url_is_refused_at_start_up(make_server, pki, programs):
+@pytest.mark.parametrize("proxy_url", ["https://127.0.0.1:{port}", "http://[::1:{port}"])
+def test_an_unusable_proxy_url_is_refused_at_start_up(make_server, pki, programs, proxy_url):
+    # A proxy that was asked for is never skipped in silence: the server does not start.
     fake = programs.tls_fake("localhost")
     proxy = programs.proxy()
     with pytest.raises(RuntimeError) as failed:
         make_server(env=gemini_env(pki, f"https://localhost:{fake.port}",
-                                   HTTPS_PROXY=f"https://127.0.0.1:{proxy.port}"))
+                                   HTTPS_PROXY=proxy_url.format(port=proxy.port)))
     assert "HTTPS_PROXY" in str(failed.value)
 
 
