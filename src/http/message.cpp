@@ -1,6 +1,6 @@
 #include "http/message.hpp"
 
-#include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
 
 #include "core/json_input.hpp"
 
@@ -45,8 +45,26 @@ std::optional<std::string> Request::cookie(std::string_view name) const {
 
 boost::json::value Request::json() const { return json_input::parse_body(raw.body()); }
 
+namespace {
+
+// boost::json::serialize grows its string with resize(), zero-filling every new byte before it
+// writes it; a planning list is tens of kilobytes. Chunks through a stack buffer instead.
+std::string serialize_body(const boost::json::value& value) {
+  boost::json::serializer serializer;
+  serializer.reset(&value);
+  char buffer[16 * 1024];
+  std::string out;
+  while (!serializer.done()) {
+    boost::json::string_view part = serializer.read(buffer, sizeof buffer);
+    out.append(part.data(), part.size());
+  }
+  return out;
+}
+
+}  // namespace
+
 Response Response::json(unsigned status, const boost::json::value& value) {
-  return Response{status, "application/json; charset=utf-8", boost::json::serialize(value), {}};
+  return Response{status, "application/json; charset=utf-8", serialize_body(value), {}};
 }
 
 Response Response::no_content() { return Response{204, "", "", {}}; }

@@ -379,7 +379,9 @@ TEST(FormatRfc3339, AgreesWithDateFormat) {
   using namespace std::chrono;
   std::vector<dt::Millis> samples{0, 1, 999, 86'399'999, 86'400'000, -1, -86'400'001, 951'782'400'000 /* 2000-02-29 */,
                                   253'402'300'799'999 /* 9999-12-31T23:59:59.999 */};
-  for (dt::Millis m = -2'000'000'000'000; m < 4'000'000'000'000; m += 7'777'777'777) samples.push_back(m);
+  for (dt::Millis m = -62'200'000'000'000; m < 253'402'300'800'000; m += 7'777'777'777) samples.push_back(m);
+  samples.push_back(-62'167'219'200'001);  // the last millisecond of year -1
+  samples.push_back(253'402'300'800'000);   // 10000-01-01
   for (dt::Millis m : samples) {
     date::sys_time<milliseconds> tp{milliseconds{m}};
     EXPECT_EQ(planetude::clock::format_rfc3339(m), date::format("%FT%TZ", tp)) << m;

@@ -37,6 +37,7 @@ Connection::Connection(const std::string& path, bool read_only) {
 }
 
 Connection::~Connection() {
+  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
   if (db_) sqlite3_close_v2(db_);
 }
 
@@ -52,7 +53,20 @@ void Connection::exec(const char* sql) {
   }
 }
 
-Statement Connection::prepare(std::string_view sql) { return Statement(db_, sql); }
+Statement Connection::prepare(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    if (cache_.size() >= kMaxCached) return Statement(db_, sql);
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) fail(db_, rc, "prepare");
+    it = cache_.emplace(std::string(sql), Cached{stmt, false}).first;
+  }
+  // The same SQL may be in use already (a statement still alive in the caller): a new one then.
+  if (it->second.in_use) return Statement(db_, sql);
+  it->second.in_use = true;
+  return Statement(db_, it->second.stmt, &it->second.in_use);
+}
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
@@ -60,10 +74,22 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
 }
 
 Statement::~Statement() {
-  if (stmt_) sqlite3_finalize(stmt_);
+  if (!stmt_) return;
+  if (!in_use_) {
+    sqlite3_finalize(stmt_);
+    return;
+  }
+  // Back to the connection's cache, clean: no row left open (it would hold a read snapshot) and
+  // no bound text kept alive.
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  *in_use_ = false;
 }
 
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_), in_use_(other.in_use_) {
+  other.stmt_ = nullptr;
+  other.in_use_ = nullptr;
+}
 
 Statement& Statement::bind(int index, std::string_view value) {
   int rc = sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);

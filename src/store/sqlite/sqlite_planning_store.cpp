@@ -1,3 +1,5 @@
+#include <boost/json.hpp>
+
 #include <map>
 
 #include "store/sqlite/connection.hpp"
@@ -36,6 +38,15 @@ SessionRecord read_session(const Statement& st, int first) {
   return s;
 }
 
+// A JSON array of the ids, for `IN (SELECT value FROM json_each(?))`: one SQL text whatever the
+// number of ids, so the connection's statement cache keeps it.
+template <typename Range, typename Id>
+std::string json_ids(const Range& items, Id id_of) {
+  boost::json::array ids;
+  for (const auto& item : items) ids.emplace_back(id_of(item));
+  return boost::json::serialize(ids);
+}
+
 void bind_optional_text(Statement& st, int index, const std::optional<std::string>& v) {
   if (v) st.bind(index, *v);
   else st.bind_null(index);
@@ -45,16 +56,12 @@ void bind_optional_text(Statement& st, int index, const std::optional<std::strin
 
 void SqlitePlanningStore::load_sessions(std::vector<PlanningRecord>& plannings) {
   if (plannings.empty()) return;
-  std::map<std::string, PlanningRecord*> by_id;
-  std::string placeholders;
-  for (auto& p : plannings) {
-    by_id[p.id] = &p;
-    placeholders += placeholders.empty() ? "?" : ", ?";
-  }
-  auto st = c_.prepare("SELECT planning_id, id, matiere, debut, fin, statut, notes FROM sessions WHERE planning_id IN (" +
-                       placeholders + ") ORDER BY debut, id");
-  int i = 1;
-  for (auto& p : plannings) st.bind(i++, p.id);
+  std::map<std::string, PlanningRecord*, std::less<>> by_id;
+  for (auto& p : plannings) by_id[p.id] = &p;
+  auto st = c_.prepare(
+      "SELECT planning_id, id, matiere, debut, fin, statut, notes FROM sessions "
+      "WHERE planning_id IN (SELECT value FROM json_each(?)) ORDER BY debut, id");
+  st.bind(1, json_ids(plannings, [](const PlanningRecord& p) { return p.id; }));
   while (st.step()) by_id[st.text(0)]->sessions.push_back(read_session(st, 1));
 }
 
@@ -98,14 +105,10 @@ void SqlitePlanningStore::replace(const PlanningRecord& p) {
   st.bind(2, p.periode).bind(3, p.date_debut).bind(4, p.date_fin).bind(5, p.source).bind(6, p.updated_at).bind(7, p.id).bind(8, p.user_id);
   st.run();
   // Remove the sessions that are no longer listed, then write the others.
-  std::string keep;
-  for (std::size_t i = 0; i < p.sessions.size(); ++i) keep += i ? ", ?" : "?";
-  auto del = c_.prepare("DELETE FROM sessions WHERE planning_id = ?" +
-                        (keep.empty() ? std::string() : " AND id NOT IN (" + keep + ")"));
-  del.bind(1, p.id);
-  int i = 2;
-  for (const auto& s : p.sessions) del.bind(i++, s.id);
-  del.run();
+  c_.prepare("DELETE FROM sessions WHERE planning_id = ? AND id NOT IN (SELECT value FROM json_each(?))")
+      .bind(1, p.id)
+      .bind(2, json_ids(p.sessions, [](const SessionRecord& s) { return s.id; }))
+      .run();
   insert_sessions(p);
 }
 
