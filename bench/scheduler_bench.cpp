@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/datetime.hpp"
-#include "services/scheduler.hpp"
+#include "services/planning/scheduler.hpp"
 
 namespace dt = planetude::datetime;
 namespace sch = planetude::scheduler;

@@ -32,7 +32,7 @@ struct Config {
   std::int64_t shutdown_timeout_ms = 10000;
   std::size_t io_threads = 0;      // 0: one per core
   std::size_t db_threads = 4;
-  // Throttling (API.md "Details"): failures per 15 minutes, registrations per hour.
+  // Throttling (docs/api.md): failures per 15 minutes, registrations per hour.
   int login_max_failures_per_email = 10;
   int login_max_failures_per_ip = 100;
   int register_max_per_ip = 20;

@@ -1,4 +1,4 @@
-// Dates and times as API.md defines them: date-time input with an offset, `YYYY-MM-DD` dates,
+// Dates and times as docs/api.md defines them: date-time input with an offset, `YYYY-MM-DD` dates,
 // and calendar arithmetic in the user's IANA time zone (Hinnant date/tz on the system tzdata).
 #pragma once
 #include <date/date.h>

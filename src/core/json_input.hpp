@@ -1,5 +1,5 @@
 // Strict reading of JSON request bodies: every problem is collected with its JSON path, unknown
-// fields are refused, strings are trimmed and measured in code points (API.md "Conventions").
+// fields are refused, strings are trimmed and measured in code points (docs/api.md).
 #pragma once
 #include <boost/json/value.hpp>
 

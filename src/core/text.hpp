@@ -1,4 +1,4 @@
-// Text rules of API.md: strings are trimmed, lengths are counted in Unicode code points.
+// Text rules of docs/api.md: strings are trimmed, lengths are counted in Unicode code points.
 // Input has already been checked as valid UTF-8 by the JSON parser.
 #pragma once
 #include <cstddef>

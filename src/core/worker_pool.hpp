@@ -12,6 +12,7 @@
 #include <optional>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 namespace planetude {
 
@@ -22,12 +23,28 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  // Runs `fn` on a pool thread and resumes the caller on its own executor with the result
-  // (or the exception `fn` threw). `fn` must return a value; wrap void work in a lambda returning bool.
+  // Runs `fn` on a pool thread and resumes the caller on its own executor with the result (or
+  // the exception `fn` threw). `fn` may return void.
   template <class Fn>
   boost::asio::awaitable<std::invoke_result_t<Fn&>> run(Fn fn) {
     using Result = std::invoke_result_t<Fn&>;
-    static_assert(!std::is_void_v<Result>, "WorkerPool::run needs a function that returns a value");
+    if constexpr (std::is_void_v<Result>) {
+      co_await run_returning([fn = std::move(fn)]() mutable {
+        fn();
+        return std::monostate{};
+      });
+    } else {
+      co_return co_await run_returning(std::move(fn));
+    }
+  }
+
+  // Waits for the work in flight, then lets the threads end.
+  void stop() { pool_.join(); }
+
+ private:
+  template <class Fn>
+  boost::asio::awaitable<std::invoke_result_t<Fn&>> run_returning(Fn fn) {
+    using Result = std::invoke_result_t<Fn&>;
     auto outcome = co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
                                                         void(std::exception_ptr, std::optional<Result>)>(
         [this](auto handler, Fn work) {
@@ -49,11 +66,6 @@ class WorkerPool {
     co_return std::move(*outcome);
   }
 
-  void stop() {
-    pool_.join();
-  }
-
- private:
   boost::asio::thread_pool pool_;
 };
 

@@ -1,5 +1,5 @@
-// One HTTP/1.1 connection: read a request (header first, so routing, size and type are decided
-// before any body is read), dispatch it, write the answer, repeat while keep-alive allows.
+// One HTTP/1.1 connection: wait for a request, read its header (so routing, size and type are
+// decided before any body is read), read the body, dispatch, answer; repeat while keep-alive allows.
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -9,11 +9,11 @@
 
 #include "core/errors.hpp"
 #include "http/connection_state.hpp"
+#include "http/content_type.hpp"
+#include "http/error_response.hpp"
+#include "http/request_id.hpp"
+#include "http/security_headers.hpp"
 #include "http/server.hpp"
-#include "middleware/content_type.hpp"
-#include "middleware/errors.hpp"
-#include "middleware/request_id.hpp"
-#include "middleware/security_headers.hpp"
 #include "observability/log.hpp"
 
 namespace planetude::http {
@@ -27,6 +27,7 @@ using std::chrono::milliseconds;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+using HeadParser = bhttp::request_parser<bhttp::empty_body>;
 
 // Keeps the count of open connections and the shutdown registry right, however the coroutine ends.
 struct ConnectionGuard {
@@ -54,12 +55,46 @@ bhttp::response<bhttp::string_body> to_wire(Response& r, unsigned version, bool 
   return res;
 }
 
-bool has_body(const bhttp::request_parser<bhttp::empty_body>& p) {
-  return p.chunked() || (p.content_length() && *p.content_length() > 0);
-}
+bool has_body(const HeadParser& p) { return p.chunked() || (p.content_length() && *p.content_length() > 0); }
 
 bool carries_body_checked_for_type(std::string_view method) {
   return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+// Read errors that only mean the client went away or stayed silent: nothing to answer.
+bool is_hang_up(const boost::system::error_code& ec) {
+  return ec == beast::error::timeout || ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::operation_aborted || ec == asio::error::connection_reset;
+}
+
+std::string peer_address(beast::tcp_stream& stream) {
+  boost::system::error_code ec;
+  auto peer = stream.socket().remote_endpoint(ec);
+  return ec ? std::string("unknown") : peer.address().to_string();
+}
+
+Response payload_too_large() {
+  return error_response(413, "payload_too_large", "Le corps de la requête est trop volumineux.");
+}
+
+// The request a handler sees, built from the parsed header (the body comes later).
+Request request_from(const HeadParser::value_type& head, std::string client_ip) {
+  Request req;
+  req.client_ip = std::move(client_ip);
+  req.request_id = request_id_for(std::string_view(head["X-Request-Id"]));
+  req.raw.method_string(head.method_string());
+  req.raw.target(head.target());
+  req.raw.version(head.version());
+  for (const auto& f : head) req.raw.insert(f.name_string(), f.value());
+  return req;
+}
+
+// A request that cannot be matched to a route or parsed gets an id for its log line anyway.
+Request unparsed_request(std::string client_ip) {
+  Request req;
+  req.request_id = request_id_for({});
+  req.client_ip = std::move(client_ip);
+  return req;
 }
 
 }  // namespace
@@ -73,201 +108,199 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     connections_.insert(state);
   }
   ConnectionGuard guard{open_connections_, connections_mu_, connections_, state};
-
-  boost::system::error_code ep_ec;
-  auto peer = stream.socket().remote_endpoint(ep_ec);
-  std::string client_ip = ep_ec ? std::string("unknown") : peer.address().to_string();
+  std::string client_ip = peer_address(stream);
 
   if (open_connections_.load() > settings_.max_connections) {
-    Response busy = middleware::error_response(ApiError(503, "overloaded", "Le serveur est saturé. Réessayez dans un instant."));
-    busy.with_header("Retry-After", "1");
-    middleware::add_security_headers(busy, settings_.production);
-    auto wire = to_wire(busy, 11, false);
-    stream.expires_after(milliseconds(1000));
-    co_await bhttp::async_write(stream, wire, kTuple);
-    stream.socket().shutdown(tcp::socket::shutdown_send, ep_ec);
+    co_await refuse_overloaded(stream);
     co_return;
   }
 
   beast::flat_buffer buffer;
   bool first = true;
   while (!draining_) {
-    // Wait for the next request: the first has REQUEST_TIMEOUT_MS to arrive whole, later ones may
-    // idle for IDLE_TIMEOUT_MS before their first byte.
-    if (buffer.size() == 0) {
-      state->idle = true;
-      stream.expires_after(milliseconds(first ? settings_.request_timeout_ms : settings_.idle_timeout_ms));
-      if (draining_) break;
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
-      if (ec) break;
-      buffer.commit(n);
-    }
-    state->idle = false;
-    // From its first byte on, a request has REQUEST_TIMEOUT_MS to arrive whole.
-    if (!first) stream.expires_after(milliseconds(settings_.request_timeout_ms));
+    if (!co_await wait_for_request(stream, buffer, *state, first)) break;
     first = false;
-
-    bhttp::request_parser<bhttp::empty_body> header_parser;
-    header_parser.header_limit(static_cast<std::uint32_t>(settings_.max_header_bytes));
-    header_parser.body_limit(boost::none);
-    // Beast 1.81 applies header_limit to each parse step, and a step consumes whole fields, so a
-    // client could send headers without end. Feed the parser here and bound the total instead.
-    boost::system::error_code hec;
-    std::size_t header_bytes = 0;
-    for (;;) {
-      if (buffer.size() > 0) {
-        std::size_t used = header_parser.put(buffer.data(), hec);
-        buffer.consume(used);
-        header_bytes += used;
-        if (header_parser.is_header_done()) {
-          hec = header_bytes > settings_.max_header_bytes ? bhttp::error::header_limit : boost::system::error_code{};
-          break;
-        }
-        if (hec && hec != bhttp::error::need_more) break;
-        hec = {};
-      }
-      if (header_bytes + buffer.size() > settings_.max_header_bytes) {
-        hec = bhttp::error::header_limit;
-        break;
-      }
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
-      if (ec) {
-        hec = ec;
-        break;
-      }
-      buffer.commit(n);
-    }
     auto start = std::chrono::steady_clock::now();
-    if (hec == bhttp::error::header_limit) {
-      Request req;
-      req.request_id = middleware::request_id_for({});
-      req.client_ip = client_ip;
-      Response r = middleware::error_response(
-          ApiError(431, "headers_too_large", "Les en-têtes de la requête sont trop volumineux."));
-      finish(req, r, start);
-      auto wire = to_wire(r, 11, false);
-      co_await bhttp::async_write(stream, wire, kTuple);
+
+    HeadParser head_parser;
+    boost::system::error_code ec = co_await read_head(stream, buffer, head_parser);
+    if (ec) {
+      co_await answer_unreadable(stream, ec, client_ip, start);
       break;
     }
-    if (hec) {
-      if (hec != beast::error::timeout && hec != bhttp::error::end_of_stream && hec != asio::error::eof &&
-          hec != asio::error::operation_aborted && hec != asio::error::connection_reset) {
-        // Not HTTP: say so once and hang up.
-        Request req;
-        req.request_id = middleware::request_id_for({});
-        req.client_ip = client_ip;
-        Response r = middleware::error_response(ApiError(400, "bad_request", "Requête HTTP invalide."));
-        finish(req, r, start);
-        auto wire = to_wire(r, 11, false);
-        co_await bhttp::async_write(stream, wire, kTuple);
-      }
-      break;
-    }
-
-    Request req;
-    req.client_ip = client_ip;
-    const auto& head = header_parser.get();
-    req.request_id = middleware::request_id_for(std::string_view(head["X-Request-Id"]));
-    std::string_view target(head.target().data(), head.target().size());
-    auto url = boost::urls::parse_origin_form(target);
-    RouteMatch match;
-    if (url) {
-      req.path = url->path();
-      for (auto p : url->params()) req.query.emplace_back(p.key, p.has_value ? p.value : std::string());
-      match = router_.match(std::string_view(head.method_string().data(), head.method_string().size()), req.path);
-    }
-    req.raw.method_string(head.method_string());
-    req.raw.target(head.target());
-    req.raw.version(head.version());
-    for (const auto& f : head) req.raw.insert(f.name_string(), f.value());
-    bool body_pending = has_body(header_parser);
-    bool keep_alive = head.keep_alive();
-    Response early;
-    bool answered_early = false;
-
-    // Routing first (API.md: 404 and 405 are decided before anything else), then the body's size.
-    if (!match.route) {
-      if (req.raw.method() == bhttp::verb::options && middleware::Cors::is_preflight(req) && !match.allowed.empty()) {
-        early = cors_.preflight(req, match.allowed);
-      } else if (!match.allowed.empty()) {
-        std::string allow;
-        for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
-        early = middleware::error_response(ApiError(405, "method_not_allowed", "Méthode non autorisée sur cette ressource."));
-        early.with_header("Allow", allow);
-      } else {
-        early = middleware::error_response(errors::not_found());
-      }
-      answered_early = true;
-    } else if (header_parser.content_length() && *header_parser.content_length() > settings_.max_body_bytes) {
-      early = middleware::error_response(ApiError(413, "payload_too_large", "Le corps de la requête est trop volumineux."));
-      answered_early = true;
-    }
-    if (answered_early) {
-      if (req.route.empty()) req.route = match.pattern;
+    Request req = request_from(head_parser.get(), client_ip);
+    RouteMatch match = route(req);
+    if (auto early = refusal_before_body(req, match, head_parser)) {
       // An unread body would be taken for the next request: close instead.
-      if (body_pending) keep_alive = false;
-      finish(req, early, start);
-      auto wire = to_wire(early, head.version(), keep_alive && !draining_);
-      stream.expires_after(milliseconds(settings_.request_timeout_ms));
-      auto [wec, wn] = co_await bhttp::async_write(stream, wire, kTuple);
-      if (wec || !keep_alive) break;
+      bool keep_alive = head_parser.get().keep_alive() && !has_body(head_parser);
+      if (!co_await send(stream, req, *early, start, head_parser.get().version(), keep_alive)) break;
       continue;
     }
-
-    if (body_pending && beast::iequals(head[bhttp::field::expect], "100-continue")) {
-      bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, head.version()};
-      auto [cec, cn] = co_await bhttp::async_write(stream, go_on, kTuple);
-      if (cec) break;
-    }
-    bhttp::request_parser<bhttp::string_body> parser(std::move(header_parser));
-    parser.body_limit(settings_.max_body_bytes);
-    auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-    req.route = match.route->pattern;
-    if (bec == bhttp::error::body_limit) {
-      Response r = middleware::error_response(ApiError(413, "payload_too_large", "Le corps de la requête est trop volumineux."));
-      finish(req, r, start);
-      auto wire = to_wire(r, 11, false);
-      co_await bhttp::async_write(stream, wire, kTuple);
-      break;
-    }
-    if (bec) break;
-    req.raw = parser.release();
+    if (!co_await read_body(stream, buffer, head_parser, req, start)) break;
     req.params = std::move(match.params);
 
     Response res = co_await dispatch(req, match);
-    keep_alive = req.raw.keep_alive() && !draining_;
-    finish(req, res, start);
+    bool keep_alive = req.raw.keep_alive() && !draining_;
     if (res.stream) {
+      finish(req, res, start);
       bool ok = co_await write_event_stream(stream, req, res);
       if (!ok || !keep_alive || draining_) break;
       continue;
     }
-    auto wire = to_wire(res, req.raw.version(), keep_alive);
-    stream.expires_after(milliseconds(settings_.request_timeout_ms));
-    auto [wec, wn] = co_await bhttp::async_write(stream, wire, kTuple);
-    if (wec || !keep_alive) break;
+    if (!co_await send(stream, req, res, start, req.raw.version(), keep_alive)) break;
   }
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
+asio::awaitable<void> Server::refuse_overloaded(beast::tcp_stream& stream) {
+  Response busy = error_response(503, "overloaded", "Le serveur est saturé. Réessayez dans un instant.");
+  busy.with_header("Retry-After", "1");
+  add_security_headers(busy, settings_.production);
+  auto wire = to_wire(busy, 11, false);
+  stream.expires_after(milliseconds(1000));
+  co_await bhttp::async_write(stream, wire, kTuple);
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<bool> Server::wait_for_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                               Connection& state, bool first) {
+  // The first request has REQUEST_TIMEOUT_MS to arrive whole; later ones may idle for
+  // IDLE_TIMEOUT_MS before their first byte (a pipelined request may already be buffered).
+  if (buffer.size() == 0) {
+    state.idle = true;
+    stream.expires_after(milliseconds(first ? settings_.request_timeout_ms : settings_.idle_timeout_ms));
+    if (draining_) co_return false;
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+    if (ec) co_return false;
+    buffer.commit(n);
+  }
+  state.idle = false;
+  // From its first byte on, a request has REQUEST_TIMEOUT_MS to arrive whole.
+  if (!first) stream.expires_after(milliseconds(settings_.request_timeout_ms));
+  co_return true;
+}
+
+asio::awaitable<boost::system::error_code> Server::read_head(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                             HeadParser& parser) {
+  parser.header_limit(static_cast<std::uint32_t>(settings_.max_header_bytes));
+  parser.body_limit(boost::none);
+  // Beast 1.81 applies header_limit to each parse step, and a step consumes whole fields, so a
+  // client could send headers without end. Feed the parser here and bound the total instead.
+  std::size_t header_bytes = 0;
+  for (;;) {
+    if (buffer.size() > 0) {
+      boost::system::error_code ec;
+      std::size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      header_bytes += used;
+      if (parser.is_header_done())
+        co_return header_bytes > settings_.max_header_bytes ? bhttp::error::header_limit : boost::system::error_code{};
+      if (ec && ec != bhttp::error::need_more) co_return ec;
+    }
+    if (header_bytes + buffer.size() > settings_.max_header_bytes) co_return bhttp::error::header_limit;
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+    if (ec) co_return ec;
+    buffer.commit(n);
+  }
+}
+
+asio::awaitable<void> Server::answer_unreadable(beast::tcp_stream& stream, boost::system::error_code ec,
+                                                const std::string& client_ip,
+                                                std::chrono::steady_clock::time_point start) {
+  Response r;
+  if (ec == bhttp::error::header_limit)
+    r = error_response(431, "headers_too_large", "Les en-têtes de la requête sont trop volumineux.");
+  else if (!is_hang_up(ec))
+    r = error_response(400, "bad_request", "Requête HTTP invalide.");  // not HTTP: say so once and hang up
+  else
+    co_return;
+  Request req = unparsed_request(client_ip);
+  finish(req, r, start);
+  auto wire = to_wire(r, 11, false);
+  co_await bhttp::async_write(stream, wire, kTuple);
+}
+
+RouteMatch Server::route(Request& req) const {
+  std::string_view target(req.raw.target().data(), req.raw.target().size());
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return {};
+  req.path = url->path();
+  for (auto p : url->params()) req.query.emplace_back(p.key, p.has_value ? p.value : std::string());
+  RouteMatch match = router_.match(req.method(), req.path);
+  req.route = match.route ? match.route->pattern : match.pattern;
+  return match;
+}
+
+std::optional<Response> Server::refusal_before_body(const Request& req, const RouteMatch& match,
+                                                    const HeadParser& parser) const {
+  // Routing first (404 and 405 are decided before anything else), then the body's size.
+  if (!match.route) {
+    if (req.raw.method() == bhttp::verb::options && Cors::is_preflight(req) && !match.allowed.empty())
+      return cors_.preflight(req, match.allowed);
+    if (match.allowed.empty()) return error_response(errors::not_found());
+    std::string allow;
+    for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+    Response r = error_response(405, "method_not_allowed", "Méthode non autorisée sur cette ressource.");
+    r.with_header("Allow", allow);
+    return r;
+  }
+  if (parser.content_length() && *parser.content_length() > settings_.max_body_bytes) return payload_too_large();
+  return std::nullopt;
+}
+
+asio::awaitable<bool> Server::read_body(beast::tcp_stream& stream, beast::flat_buffer& buffer, HeadParser& head,
+                                        Request& req, std::chrono::steady_clock::time_point start) {
+  const auto& fields = head.get();
+  if (has_body(head) && beast::iequals(fields[bhttp::field::expect], "100-continue")) {
+    bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, fields.version()};
+    auto [ec, n] = co_await bhttp::async_write(stream, go_on, kTuple);
+    if (ec) co_return false;
+  }
+  bhttp::request_parser<bhttp::string_body> parser(std::move(head));
+  parser.body_limit(settings_.max_body_bytes);
+  auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+  if (ec == bhttp::error::body_limit) {
+    Response r = payload_too_large();
+    finish(req, r, start);
+    auto wire = to_wire(r, 11, false);
+    co_await bhttp::async_write(stream, wire, kTuple);
+    co_return false;
+  }
+  if (ec) co_return false;
+  // Keep what the header step derived (route, request id) and take the whole message.
+  req.raw = parser.release();
+  co_return true;
+}
+
+asio::awaitable<bool> Server::send(beast::tcp_stream& stream, Request& req, Response& res,
+                                   std::chrono::steady_clock::time_point start, unsigned version, bool keep_alive) {
+  keep_alive = keep_alive && !draining_;
+  finish(req, res, start);
+  auto wire = to_wire(res, version, keep_alive);
+  stream.expires_after(milliseconds(settings_.request_timeout_ms));
+  auto [ec, n] = co_await bhttp::async_write(stream, wire, kTuple);
+  co_return !ec && keep_alive;
+}
+
 asio::awaitable<Response> Server::dispatch(Request& req, const RouteMatch& match) {
   try {
-    std::string_view method = req.method();
-    if (carries_body_checked_for_type(method) && !req.raw.body().empty() &&
-        !middleware::is_json_content_type(req.header("Content-Type")))
-      throw ApiError(415, "unsupported_media_type", "Le corps de la requête doit être en JSON (Content-Type: application/json).");
+    if (carries_body_checked_for_type(req.method()) && !req.raw.body().empty() &&
+        !is_json_content_type(req.header("Content-Type")))
+      co_return error_response(415, "unsupported_media_type",
+                               "Le corps de la requête doit être en JSON (Content-Type: application/json).");
     co_return co_await match.route->handler(req);
-  } catch (const ApiError& e) {
-    co_return middleware::error_response(e);
+  } catch (const DomainError& e) {
+    co_return error_response(e);
   } catch (const std::exception& e) {
     log::error("unhandled_exception", {{"request_id", req.request_id}, {"route", req.route}, {"error", e.what()}});
-    co_return middleware::error_response(errors::internal());
+    co_return error_response(errors::internal());
   }
 }
 
 void Server::finish(Request& req, Response& res, std::chrono::steady_clock::time_point start) {
-  middleware::add_security_headers(res, settings_.production);
+  add_security_headers(res, settings_.production);
   cors_.apply(req, res);
   res.with_header("X-Request-Id", req.request_id);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

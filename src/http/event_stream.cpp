@@ -8,7 +8,7 @@
 
 #include "core/errors.hpp"
 #include "http/server.hpp"
-#include "middleware/errors.hpp"
+#include "http/error_response.hpp"
 #include "observability/log.hpp"
 
 namespace planetude::http {
@@ -114,7 +114,7 @@ asio::awaitable<bool> Server::write_event_stream(boost::beast::tcp_stream& strea
   bool failed = false;
   try {
     co_await res.stream(sink);
-  } catch (const ApiError& e) {
+  } catch (const DomainError& e) {
     log::warn("stream_failed", {{"request_id", req.request_id}, {"code", e.code()}});
     failed = true;
   } catch (const std::exception& e) {
@@ -123,7 +123,7 @@ asio::awaitable<bool> Server::write_event_stream(boost::beast::tcp_stream& strea
   }
   if (failed) {
     // The status line is gone already: report the server's own failure as an `error` event.
-    Response error = middleware::error_response(errors::internal());
+    Response error = error_response(errors::internal());
     co_await sink.send("error", std::move(error.body));
   }
   co_return co_await sink.finish();

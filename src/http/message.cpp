@@ -64,13 +64,13 @@ std::string serialize_body(const boost::json::value& value) {
 }  // namespace
 
 Response Response::json(unsigned status, const boost::json::value& value) {
-  return Response{status, "application/json; charset=utf-8", serialize_body(value), {}};
+  return Response{status, "application/json; charset=utf-8", serialize_body(value), {}, {}};
 }
 
-Response Response::no_content() { return Response{204, "", "", {}}; }
+Response Response::no_content() { return Response{204, "", "", {}, {}}; }
 
 Response Response::text(unsigned status, std::string content_type, std::string body) {
-  return Response{status, std::move(content_type), std::move(body), {}};
+  return Response{status, std::move(content_type), std::move(body), {}, {}};
 }
 
 }  // namespace planetude::http

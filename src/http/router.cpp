@@ -39,8 +39,8 @@ bool match_segments(const Route& r, const std::vector<std::string>& parts,
 
 }  // namespace
 
-void Router::add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
-  Route r{std::move(method), std::move(pattern), options, std::move(handler), {}};
+void Router::add(std::string method, std::string pattern, Handler handler) {
+  Route r{std::move(method), std::move(pattern), std::move(handler), {}};
   r.segments = split_path(r.pattern);
   routes_.push_back(std::move(r));
 }

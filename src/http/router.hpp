@@ -9,14 +9,9 @@
 
 namespace planetude::http {
 
-struct RouteOptions {
-  bool takes_body = false;  // the handler reads a JSON body (content type and size are checked)
-};
-
 struct Route {
   std::string method;
   std::string pattern;
-  RouteOptions options;
   Handler handler;
   std::vector<std::string> segments;
 };
@@ -30,7 +25,7 @@ struct RouteMatch {
 
 class Router {
  public:
-  void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  void add(std::string method, std::string pattern, Handler handler);
   RouteMatch match(std::string_view method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 

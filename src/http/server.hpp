@@ -4,7 +4,10 @@
 #pragma once
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -15,7 +18,7 @@
 #include <vector>
 
 #include "http/router.hpp"
-#include "middleware/cors.hpp"
+#include "http/cors.hpp"
 #include "observability/metrics.hpp"
 
 namespace planetude::http {
@@ -49,8 +52,34 @@ class Server {
   struct Connection;
 
  private:
-  boost::asio::awaitable<void> accept_loop();
+  // One connection, request after request; each step below is one stage of a request.
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
+  boost::asio::awaitable<void> refuse_overloaded(boost::beast::tcp_stream& stream);
+  // False when the client left or stayed silent past its timeout.
+  boost::asio::awaitable<bool> wait_for_request(boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+                                                Connection& state, bool first);
+  // Parses the header, bounding its total size; an error means the request cannot be served.
+  boost::asio::awaitable<boost::system::error_code> read_head(
+      boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+      boost::beast::http::request_parser<boost::beast::http::empty_body>& parser);
+  // 431 or 400 for a header that could not be read (nothing for a client that hung up).
+  boost::asio::awaitable<void> answer_unreadable(boost::beast::tcp_stream& stream, boost::system::error_code ec,
+                                                 const std::string& client_ip,
+                                                 std::chrono::steady_clock::time_point start);
+  // Fills path, query and route template; the match says which handler, or 404/405.
+  RouteMatch route(Request& request) const;
+  // 404, 405, a CORS preflight or 413 (declared size): answers decided before reading any body.
+  std::optional<Response> refusal_before_body(
+      const Request& request, const RouteMatch& match,
+      const boost::beast::http::request_parser<boost::beast::http::empty_body>& parser) const;
+  // Reads the body (after 100-continue when asked); false when the connection must close.
+  boost::asio::awaitable<bool> read_body(boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+                                         boost::beast::http::request_parser<boost::beast::http::empty_body>& head,
+                                         Request& request, std::chrono::steady_clock::time_point start);
+  // Logs and writes the answer; true when the connection stays open for another request.
+  boost::asio::awaitable<bool> send(boost::beast::tcp_stream& stream, Request& request, Response& response,
+                                    std::chrono::steady_clock::time_point start, unsigned version, bool keep_alive);
+  boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> wait_for_signal();
   boost::asio::awaitable<void> drain();
   boost::asio::awaitable<Response> dispatch(Request& request, const RouteMatch& match);
@@ -61,7 +90,7 @@ class Server {
   ServerSettings settings_;
   const Router& router_;
   metrics::Registry& metrics_;
-  middleware::Cors cors_;
+  Cors cors_;
   std::atomic<bool> draining_{false};
   std::atomic<std::size_t> open_connections_{0};
   std::mutex connections_mu_;

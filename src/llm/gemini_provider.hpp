@@ -1,5 +1,6 @@
 // Google Gemini over its REST API (v1beta): generateContent, and streamGenerateContent?alt=sse.
 #pragma once
+#include "http_client/client.hpp"
 #include "llm/provider.hpp"
 
 namespace planetude::llm {

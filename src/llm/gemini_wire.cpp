@@ -126,7 +126,7 @@ std::optional<int> duration_seconds(std::string_view s) {
 }
 
 // A QuotaFailure whose violated quota counts per day ("GenerateRequestsPerDayPerProjectPerModel…"):
-// it clears only the next day, so waiting a few seconds is pointless (LLM-WIRE 1.6).
+// it clears only the next day, so waiting a few seconds is pointless (Gemini's quota errors).
 bool names_daily_quota(const json::object& failure) {
   const json::value* violations = failure.if_contains("violations");
   if (!violations || !violations->is_array()) return false;
@@ -178,7 +178,7 @@ std::string excerpt(std::string_view body) {
 }  // namespace
 
 std::optional<int> gemini_thinking_budget(std::string_view model) {
-  // LLM-WIRE 1.3: 2.5 Flash and Flash-Lite can turn thinking off (0); 2.5 Pro cannot, and its
+  // Gemini thinking budget: 2.5 Flash and Flash-Lite can turn thinking off (0); 2.5 Pro cannot, and its
   // smallest budget is 128. Other models get no thinkingConfig: older ones do not think, and
   // Gemini 3 takes thinkingLevel instead.
   if (model.find("2.5-pro") != std::string_view::npos) return 128;

@@ -1,4 +1,4 @@
-// The Gemini REST v1beta wire format (LLM-WIRE.md section 1): the request body and path we send,
+// The Gemini REST v1beta wire format (Google's Gemini API reference): the request body and path we send,
 // and the responses, streamed events and errors we read back. Pure functions, no I/O.
 #pragma once
 #include <optional>

@@ -1,6 +1,7 @@
 // Any OpenAI-compatible chat-completions server (OpenAI, Ollama, llama.cpp's server, vLLM), so a
 // student can keep their data on their own machine.
 #pragma once
+#include "http_client/client.hpp"
 #include "llm/provider.hpp"
 
 namespace planetude::llm {

@@ -1,4 +1,4 @@
-// The OpenAI-compatible chat-completions wire format (LLM-WIRE.md section 2): OpenAI itself, Ollama,
+// The OpenAI-compatible chat-completions wire format (OpenAI's API reference): OpenAI itself, Ollama,
 // llama.cpp's llama-server and vLLM. The request body and path we send, and the responses, streamed
 // events and errors we read back. Pure functions, no I/O.
 #pragma once

@@ -33,16 +33,6 @@ ProviderFailure failure_from(const ProviderError& e) {
   return {FailureKind::http_error, what};
 }
 
-ProviderFailure failure_from(const http::ClientError& e) {
-  switch (e.kind()) {
-    case http::ClientFailure::timeout:
-    case http::ClientFailure::first_byte_timeout: return {FailureKind::timeout, e.what()};
-    case http::ClientFailure::cancelled: return {FailureKind::cancelled, e.what()};
-    case http::ClientFailure::too_large: return {FailureKind::malformed, e.what()};
-    default: return {FailureKind::network, e.what()};
-  }
-}
-
 std::vector<ToolCall> assemble_calls(const std::vector<ToolCallPart>& parts) {
   struct Pending {
     int index;

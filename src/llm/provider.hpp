@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "http/client.hpp"
+#include "core/cancellation.hpp"
 #include "llm/types.hpp"
 
 namespace planetude::llm {
@@ -60,8 +60,7 @@ class LlmProvider {
   virtual boost::asio::awaitable<Completion> complete(Prompt prompt, DeltaFn on_delta, CallOptions options) = 0;
 };
 
-// Maps an HTTP error answer, or a client failure, to a ProviderFailure.
+// Maps an error the provider answered with to a ProviderFailure.
 ProviderFailure failure_from(const ProviderError& error);
-ProviderFailure failure_from(const http::ClientError& error);
 
 }  // namespace planetude::llm

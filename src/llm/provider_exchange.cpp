@@ -6,6 +6,16 @@ namespace planetude::llm {
 
 namespace asio = boost::asio;
 
+ProviderFailure failure_from(const http::ClientError& e) {
+  switch (e.kind()) {
+    case http::ClientFailure::timeout:
+    case http::ClientFailure::first_byte_timeout: return {FailureKind::timeout, e.what()};
+    case http::ClientFailure::cancelled: return {FailureKind::cancelled, e.what()};
+    case http::ClientFailure::too_large: return {FailureKind::malformed, e.what()};
+    default: return {FailureKind::network, e.what()};
+  }
+}
+
 namespace {
 
 // What has arrived so far of one answer.

@@ -7,10 +7,13 @@
 #include <optional>
 #include <string_view>
 
-#include "http/client.hpp"
+#include "http_client/client.hpp"
 #include "llm/provider.hpp"
 
 namespace planetude::llm {
+
+// Maps a failure of the HTTP client (timeout, network, TLS) to a ProviderFailure.
+ProviderFailure failure_from(const http::ClientError& error);
 
 struct WireReader {
   // A whole (non-streamed) response body. Throws WireError.

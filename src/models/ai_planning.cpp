@@ -39,13 +39,13 @@ void read_windows(const json::value& list, const std::string& path, Problems& pr
     auto debut = w.string("debut", StringRule{1, 5, true, false}, true);
     auto fin = w.string("fin", StringRule{1, 5, true, false}, true);
     w.reject_unknown();
-    std::optional<int> start = debut ? parse_clock(*debut) : std::nullopt;
-    std::optional<int> end = fin ? parse_clock(*fin) : std::nullopt;
-    if (debut && (!start || *start == 1440)) problems.add(w.path("debut"), "doit être une heure HH:MM, par exemple 09:30");
-    if (fin && !end) problems.add(w.path("fin"), "doit être une heure HH:MM, par exemple 18:00 (24:00 pour minuit)");
-    if (start && end && *start < 1440 && *end <= *start) problems.add(w.path("fin"), "doit être après debut");
-    if (jour && start && end && *end > *start)
-      in.disponibilites.push_back({static_cast<int>(*jour), *start, *end});
+    // Minutes since midnight; -1 when absent or not a time.
+    int start = debut ? parse_clock(*debut).value_or(-1) : -1;
+    int end = fin ? parse_clock(*fin).value_or(-1) : -1;
+    if (debut && (start < 0 || start == 1440)) problems.add(w.path("debut"), "doit être une heure HH:MM, par exemple 09:30");
+    if (fin && end < 0) problems.add(w.path("fin"), "doit être une heure HH:MM, par exemple 18:00 (24:00 pour minuit)");
+    if (start >= 0 && end >= 0 && start < 1440 && end <= start) problems.add(w.path("fin"), "doit être après debut");
+    if (jour && start >= 0 && end > start) in.disponibilites.push_back({static_cast<int>(*jour), start, end});
   }
 }
 

@@ -1,4 +1,4 @@
-// The AI-mode body of POST /api/planning (API.md "Plannings", "Details"): what the student asks
+// The AI-mode body of POST /api/planning (docs/api.md): what the student asks
 // the coach to plan. Validated strictly, like every other input.
 #pragma once
 #include <boost/json/value.hpp>

@@ -144,7 +144,7 @@ void check_planning_rules(const store::PlanningRecord& planning, const std::vect
   }
   if (!outside.empty()) {
     std::string message = "La session « " + outside.front().path + " » sort de la période du planning.";
-    throw ApiError(400, "session_outside_period", std::move(message), std::move(outside));
+    throw RuleBroken("session_outside_period", std::move(message), std::move(outside));
   }
 
   // Sorted by start, a session overlaps an earlier one exactly when it starts before the latest
@@ -159,8 +159,8 @@ void check_planning_rules(const store::PlanningRecord& planning, const std::vect
     std::size_t i = order[k];
     if (k > 0 && sessions[i].debut < sessions[latest].fin) {
       std::size_t a = std::min(i, latest), b = std::max(i, latest);
-      throw ApiError(400, "sessions_overlap",
-                     "Les sessions « " + paths[a] + " » et « " + paths[b] + " » se chevauchent.",
+      throw RuleBroken("sessions_overlap",
+                       "Les sessions « " + paths[a] + " » et « " + paths[b] + " » se chevauchent.",
                      {{paths[a], "chevauche " + paths[b]}, {paths[b], "chevauche " + paths[a]}});
     }
     if (k == 0 || sessions[i].fin > sessions[latest].fin) latest = i;

@@ -1,4 +1,4 @@
-// Plannings and their sessions: input parsing, the planning rules (API.md "Plannings"), and JSON.
+// Plannings and their sessions: input parsing, the planning rules (docs/api.md), and JSON.
 // The same rules guard manual input, PUT, PATCH, and (later) AI output and proposals.
 #pragma once
 #include <boost/json/value.hpp>

@@ -38,7 +38,7 @@ ProgressInput parse_progress_input(const json::value& body) {
     auto notes = r.string("notes", kNotes, false);
     r.reject_unknown();
     problems.throw_if_any();
-    // An id that cannot name anything is "not found", as API.md asks.
+    // An id that cannot name anything is "not found", as docs/api.md asks.
     if (!planning->is_string() || !ids::is_valid(planning->get_string()) || !session->is_string() ||
         !ids::is_valid(session->get_string()))
       throw errors::not_found();

@@ -33,7 +33,7 @@ struct ProgressInput {
   std::optional<FreeProgressInput> free;
 };
 
-// Throws 400 validation_failed; a malformed planningId or sessionId is 404 (API.md "Details").
+// Throws 400 validation_failed; a malformed planningId or sessionId is 404 (docs/api.md).
 ProgressInput parse_progress_input(const boost::json::value& body);
 
 boost::json::object to_json(const store::ProgressRecord& entry);

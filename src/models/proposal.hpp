@@ -1,4 +1,4 @@
-// The coach's proposals as the API shows them (API.md `Proposal`).
+// The coach's proposals as the API shows them (docs/api.md).
 #pragma once
 #include <boost/json/object.hpp>
 

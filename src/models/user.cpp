@@ -18,7 +18,7 @@ using json_input::StringRule;
 namespace {
 
 const StringRule kEmail{1, 254, true, false};
-// Passwords are never trimmed (API.md "Details").
+// Passwords are never trimmed (docs/api.md).
 const StringRule kPassword{8, 128, false, true};
 const StringRule kName{1, 100, true, false};
 const StringRule kListItem{1, 100, true, false};

@@ -38,7 +38,7 @@ struct PasswordChangeInput {
   std::string new_password;
 };
 
-// Each throws ApiError 400 validation_failed listing every problem.
+// Each throws RuleBroken validation_failed listing every problem.
 RegisterInput parse_register(const boost::json::value& body);
 LoginInput parse_login(const boost::json::value& body);
 ProfileUpdate parse_profile_update(const boost::json::value& body);

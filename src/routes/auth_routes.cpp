@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/clock.hpp"
-#include "middleware/auth.hpp"
+#include "routes/authentication.hpp"
 #include "models/user.hpp"
 
 namespace planetude::routes {
@@ -13,8 +13,8 @@ using http::Request;
 using http::Response;
 
 void AuthRoutes::add_to(http::Router& router) {
-  router.add("POST", "/api/auth/register", [this](Request& r) { return register_user(r); }, {.takes_body = true});
-  router.add("POST", "/api/auth/login", [this](Request& r) { return login(r); }, {.takes_body = true});
+  router.add("POST", "/api/auth/register", [this](Request& r) { return register_user(r); });
+  router.add("POST", "/api/auth/login", [this](Request& r) { return login(r); });
   router.add("POST", "/api/auth/logout", [this](Request& r) { return logout(r); });
 }
 
@@ -22,7 +22,7 @@ Response AuthRoutes::session_response(unsigned status, const AuthResult& result)
   auto r = Response::json(status, boost::json::object{{"user", models::to_json(result.user)},
                                                       {"token", result.token},
                                                       {"expiresAt", clock::format_rfc3339(result.expires_at_ms)}});
-  r.with_header("Set-Cookie", middleware::session_cookie(result.token, ttl_, production_));
+  r.with_header("Set-Cookie", session_cookie(result.token, ttl_, production_));
   r.with_header("Cache-Control", "no-store");
   return r;
 }
@@ -40,10 +40,10 @@ asio::awaitable<Response> AuthRoutes::login(Request& req) {
 }
 
 asio::awaitable<Response> AuthRoutes::logout(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   co_await auth_.logout(std::move(who));
   Response r = Response::no_content();
-  r.with_header("Set-Cookie", middleware::cleared_session_cookie(production_));
+  r.with_header("Set-Cookie", cleared_session_cookie(production_));
   co_return r;
 }
 

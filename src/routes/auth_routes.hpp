@@ -1,7 +1,7 @@
 // POST /api/auth/register, /api/auth/login, /api/auth/logout.
 #pragma once
 #include "http/router.hpp"
-#include "services/auth_service.hpp"
+#include "services/accounts/auth_service.hpp"
 
 namespace planetude::routes {
 

@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/errors.hpp"
-#include "middleware/auth.hpp"
+#include "routes/authentication.hpp"
 
 namespace planetude::routes {
 
@@ -28,7 +28,7 @@ std::string CalendarRoutes::origin(const Request& req) const {
 }
 
 asio::awaitable<Response> CalendarRoutes::create_feed(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   std::string secret = co_await calendars_.create_feed(who.user.id);
   auto r = Response::json(201, boost::json::object{{"url", origin(req) + "/cal/" + secret + ".ics"}});
   r.with_header("Cache-Control", "no-store");
@@ -36,7 +36,7 @@ asio::awaitable<Response> CalendarRoutes::create_feed(Request& req) {
 }
 
 asio::awaitable<Response> CalendarRoutes::delete_feed(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   co_await calendars_.delete_feed(who.user.id);
   co_return Response::no_content();
 }

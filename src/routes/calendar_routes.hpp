@@ -2,8 +2,8 @@
 // calendar apps fetch without a token.
 #pragma once
 #include "http/router.hpp"
-#include "services/auth_service.hpp"
-#include "services/calendar_service.hpp"
+#include "services/accounts/auth_service.hpp"
+#include "services/planning/calendar_service.hpp"
 
 namespace planetude::routes {
 

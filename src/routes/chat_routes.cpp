@@ -4,8 +4,11 @@
 
 #include "core/clock.hpp"
 #include "core/errors.hpp"
-#include "middleware/auth.hpp"
+#include "http/error_response.hpp"
+#include "routes/authentication.hpp"
+#include "routes/query_params.hpp"
 #include "models/chat.hpp"
+#include "models/planning.hpp"
 #include "models/proposal.hpp"
 
 namespace planetude::routes {
@@ -25,12 +28,6 @@ json::object reply_json(const ChatReply& r) {
                       {"messageId", r.message.id},
                       {"proposals", std::move(proposals)},
                       {"createdAt", clock::format_rfc3339(r.message.created_at)}};
-}
-
-void add_rate_headers(Response& r, const RateLimitState& s) {
-  r.with_header("RateLimit-Limit", std::to_string(s.limit))
-      .with_header("RateLimit-Remaining", std::to_string(s.remaining))
-      .with_header("RateLimit-Reset", std::to_string(std::max<std::int64_t>(s.reset_seconds, 0)));
 }
 
 bool wants_event_stream(const Request& req) {
@@ -55,7 +52,7 @@ class DeltaEvents : public ReplySink {
 }  // namespace
 
 void ChatRoutes::add_to(http::Router& router) {
-  router.add("POST", "/api/chat", [this](Request& r) { return chat(r); }, {.takes_body = true});
+  router.add("POST", "/api/chat", [this](Request& r) { return chat(r); });
   router.add("GET", "/api/chat/history", [this](Request& r) { return history(r); });
   router.add("DELETE", "/api/chat/history", [this](Request& r) { return clear(r); });
   router.add("POST", "/api/chat/proposals/:id/apply", [this](Request& r) { return apply(r); });
@@ -63,18 +60,9 @@ void ChatRoutes::add_to(http::Router& router) {
 }
 
 asio::awaitable<Response> ChatRoutes::chat(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   auto input = models::parse_chat_input(req.json());
   RateLimitState limit = coach_.acquire_rate(who.user.id);
-  if (!limit.allowed) {
-    std::string wait = std::to_string(std::max<std::int64_t>(1, limit.reset_seconds));
-    ApiError e(429, "rate_limited", "Tu as envoyé beaucoup de messages : réessaie dans " + wait + " secondes.");
-    e.with_header("Retry-After", wait)
-        .with_header("RateLimit-Limit", std::to_string(limit.limit))
-        .with_header("RateLimit-Remaining", "0")
-        .with_header("RateLimit-Reset", wait);
-    throw e;
-  }
   Response r;
   if (wants_event_stream(req)) {
     r.stream = [this, user = who.user, input = std::move(input)](http::EventSink& events) mutable {
@@ -84,7 +72,7 @@ asio::awaitable<Response> ChatRoutes::chat(Request& req) {
     ChatReply reply = co_await coach_.chat(who.user, std::move(input), nullptr);
     r = Response::json(200, reply_json(reply));
   }
-  add_rate_headers(r, limit);
+  http::add_rate_limit_headers(r, limit.limit, limit.remaining, limit.reset_seconds);
   co_return r;
 }
 
@@ -96,35 +84,37 @@ asio::awaitable<void> ChatRoutes::stream_reply(store::UserRecord user, models::C
 }
 
 asio::awaitable<Response> ChatRoutes::history(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   std::size_t limit = 50;
   if (auto text = req.query_param("limit")) {
-    bool digits = !text->empty() && text->size() <= 3 &&
-                  std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
-    int n = digits ? std::stoi(*text) : 0;
-    if (n < 1 || n > 100) throw errors::validation({{"limit", "doit être un entier entre 1 et 100"}});
-    limit = static_cast<std::size_t>(n);
+    auto n = parse_limit(*text);
+    if (!n) throw errors::validation({{"limit", kLimitProblem}});
+    limit = *n;
   }
-  auto page = co_await coach_.history(who.user.id, limit, req.query_param("before"));
-  co_return Response::json(200, page);
+  ChatPage page = co_await coach_.history(who.user.id, limit, req.query_param("before"));
+  json::array messages;
+  for (const auto& m : page.messages) messages.push_back(models::to_json(m));
+  json::value next = page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr);
+  co_return Response::json(200, json::object{{"messages", std::move(messages)}, {"nextCursor", std::move(next)}});
 }
 
 asio::awaitable<Response> ChatRoutes::clear(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   co_await coach_.clear(who.user.id);
   co_return Response::no_content();
 }
 
 asio::awaitable<Response> ChatRoutes::apply(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
-  auto result = co_await proposals_.apply(who.user, std::string(req.param("id")));
-  co_return Response::json(200, result);
+  AuthContext who = co_await require_user(auth_, req);
+  AppliedProposal done = co_await proposals_.apply(who.user, std::string(req.param("id")));
+  co_return Response::json(200, json::object{{"proposal", models::to_json(done.proposal)},
+                                             {"planning", models::to_json(done.planning)}});
 }
 
 asio::awaitable<Response> ChatRoutes::dismiss(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
-  auto result = co_await proposals_.dismiss(who.user.id, std::string(req.param("id")));
-  co_return Response::json(200, result);
+  AuthContext who = co_await require_user(auth_, req);
+  store::ProposalRecord p = co_await proposals_.dismiss(who.user.id, std::string(req.param("id")));
+  co_return Response::json(200, json::object{{"proposal", models::to_json(p)}});
 }
 
 }  // namespace planetude::routes

@@ -2,9 +2,9 @@
 // applying or dismissing the coach's proposals.
 #pragma once
 #include "http/router.hpp"
-#include "services/auth_service.hpp"
-#include "services/coach_service.hpp"
-#include "services/proposal_service.hpp"
+#include "services/accounts/auth_service.hpp"
+#include "services/coach/coach_service.hpp"
+#include "services/coach/proposal_service.hpp"
 
 namespace planetude::routes {
 

@@ -27,8 +27,8 @@ void OpsRoutes::add_to(http::Router& router) {
 }
 
 asio::awaitable<Response> OpsRoutes::readyz(Request&) {
-  bool ok = co_await db_pool_.run([this] { return db_.ping(); });
-  if (!ok) throw ApiError(503, "not_ready", "La base de données ne répond pas.");
+  bool ok = co_await ready_();
+  if (!ok) throw errors::unavailable("not_ready", "La base de données ne répond pas.");
   co_return Response::json(200, boost::json::object{{"status", "ok"}});
 }
 

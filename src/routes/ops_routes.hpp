@@ -1,23 +1,24 @@
 // Operations: /healthz, /readyz, /metrics, /api/openapi.json.
 #pragma once
-#include "core/worker_pool.hpp"
+#include <functional>
+
 #include "http/router.hpp"
 #include "observability/metrics.hpp"
-#include "store/store.hpp"
 
 namespace planetude::routes {
 
+// Whether the server can serve requests now (the database answers); passed in by the app.
+using ReadinessCheck = std::function<boost::asio::awaitable<bool>()>;
+
 class OpsRoutes {
  public:
-  OpsRoutes(store::Database& db, WorkerPool& db_pool, metrics::Registry& metrics)
-      : db_(db), db_pool_(db_pool), metrics_(metrics) {}
+  OpsRoutes(ReadinessCheck ready, metrics::Registry& metrics) : ready_(std::move(ready)), metrics_(metrics) {}
   void add_to(http::Router& router);
 
  private:
   boost::asio::awaitable<http::Response> readyz(http::Request& req);
 
-  store::Database& db_;
-  WorkerPool& db_pool_;
+  ReadinessCheck ready_;
   metrics::Registry& metrics_;
 };
 

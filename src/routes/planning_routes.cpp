@@ -4,7 +4,8 @@
 
 #include "core/datetime.hpp"
 #include "core/errors.hpp"
-#include "middleware/auth.hpp"
+#include "routes/authentication.hpp"
+#include "routes/query_params.hpp"
 #include "models/ai_planning.hpp"
 #include "models/planning.hpp"
 
@@ -17,12 +18,11 @@ using http::Response;
 
 void PlanningRoutes::add_to(http::Router& router) {
   router.add("GET", "/api/planning", [this](Request& r) { return list(r); });
-  router.add("POST", "/api/planning", [this](Request& r) { return create(r); }, {.takes_body = true});
+  router.add("POST", "/api/planning", [this](Request& r) { return create(r); });
   router.add("GET", "/api/planning/:id", [this](Request& r) { return get(r); });
-  router.add("PUT", "/api/planning/:id", [this](Request& r) { return replace(r); }, {.takes_body = true});
+  router.add("PUT", "/api/planning/:id", [this](Request& r) { return replace(r); });
   router.add("DELETE", "/api/planning/:id", [this](Request& r) { return remove(r); });
-  router.add("PATCH", "/api/planning/:id/sessions/:sessionId", [this](Request& r) { return patch_session(r); },
-             {.takes_body = true});
+  router.add("PATCH", "/api/planning/:id/sessions/:sessionId", [this](Request& r) { return patch_session(r); });
   router.add("GET", "/api/planning/:id/ics", [this](Request& r) { return ics(r); });
 }
 
@@ -47,12 +47,8 @@ store::PlanningQuery parse_planning_query(const Request& req, const date::time_z
   if (q.from_ms && q.to_excl_ms && *q.from_ms >= *q.to_excl_ms)
     problems.push_back({"from", "doit être antérieure à « to »"});
   if (auto limit = req.query_param("limit")) {
-    int n = 0;
-    bool digits = !limit->empty() && limit->size() <= 3 &&
-                  std::all_of(limit->begin(), limit->end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (digits) n = std::stoi(*limit);
-    if (!digits || n < 1 || n > 100) problems.push_back({"limit", "doit être un entier entre 1 et 100"});
-    else q.limit = static_cast<std::size_t>(n);
+    if (auto n = parse_limit(*limit)) q.limit = *n;
+    else problems.push_back({"limit", kLimitProblem});
   }
   if (auto cursor = req.query_param("cursor")) {
     if (auto c = decode_planning_cursor(*cursor)) q.after = *c;
@@ -63,7 +59,7 @@ store::PlanningQuery parse_planning_query(const Request& req, const date::time_z
 }
 
 asio::awaitable<Response> PlanningRoutes::list(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   auto query = parse_planning_query(req, datetime::zone(who.user.timezone));
   PlanningPage page = co_await plannings_.list(who.user.id, std::move(query));
   json::array items;
@@ -73,7 +69,7 @@ asio::awaitable<Response> PlanningRoutes::list(Request& req) {
 }
 
 asio::awaitable<Response> PlanningRoutes::create(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   json::value body = req.json();
   if (models::is_ai_mode(body)) {
     auto input = models::parse_ai_planning_input(body, datetime::zone(who.user.timezone), who.user.matieres);
@@ -86,26 +82,26 @@ asio::awaitable<Response> PlanningRoutes::create(Request& req) {
 }
 
 asio::awaitable<Response> PlanningRoutes::get(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   auto planning = co_await plannings_.get(who.user.id, std::string(req.param("id")));
   co_return Response::json(200, models::to_json(planning));
 }
 
 asio::awaitable<Response> PlanningRoutes::replace(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   auto input = models::parse_planning_input(req.json(), datetime::zone(who.user.timezone), true);
   auto planning = co_await plannings_.replace(who.user, std::string(req.param("id")), std::move(input));
   co_return Response::json(200, models::to_json(planning));
 }
 
 asio::awaitable<Response> PlanningRoutes::remove(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   co_await plannings_.remove(who.user.id, std::string(req.param("id")));
   co_return Response::no_content();
 }
 
 asio::awaitable<Response> PlanningRoutes::patch_session(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   auto patch = models::parse_session_patch(req.json());
   auto planning = co_await plannings_.patch_session(who.user.id, std::string(req.param("id")),
                                                     std::string(req.param("sessionId")), std::move(patch));
@@ -113,7 +109,7 @@ asio::awaitable<Response> PlanningRoutes::patch_session(Request& req) {
 }
 
 asio::awaitable<Response> PlanningRoutes::ics(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   std::string id(req.param("id"));
   std::string body = co_await calendars_.planning_calendar(who.user.id, id);
   auto r = Response::text(200, "text/calendar; charset=utf-8", std::move(body));

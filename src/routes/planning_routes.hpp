@@ -1,10 +1,10 @@
 // /api/planning: list, create, read, replace, delete, patch one session, and the .ics export.
 #pragma once
 #include "http/router.hpp"
-#include "services/ai_planning_service.hpp"
-#include "services/auth_service.hpp"
-#include "services/calendar_service.hpp"
-#include "services/planning_service.hpp"
+#include "services/planning/ai_planning_service.hpp"
+#include "services/accounts/auth_service.hpp"
+#include "services/planning/calendar_service.hpp"
+#include "services/planning/planning_service.hpp"
 
 namespace planetude::routes {
 

@@ -1,31 +1,34 @@
 #include "routes/progress_routes.hpp"
 
+#include <boost/json.hpp>
+
 #include "core/datetime.hpp"
 #include "core/errors.hpp"
-#include "middleware/auth.hpp"
+#include "routes/authentication.hpp"
 #include "models/progress.hpp"
 
 namespace planetude::routes {
 
 namespace asio = boost::asio;
+namespace json = boost::json;
 using http::Request;
 using http::Response;
 
 void ProgressRoutes::add_to(http::Router& router) {
-  router.add("POST", "/api/progress", [this](Request& r) { return create(r); }, {.takes_body = true});
+  router.add("POST", "/api/progress", [this](Request& r) { return create(r); });
   router.add("GET", "/api/progress", [this](Request& r) { return report(r); });
   router.add("DELETE", "/api/progress/:id", [this](Request& r) { return remove(r); });
 }
 
 asio::awaitable<Response> ProgressRoutes::create(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   auto input = models::parse_progress_input(req.json());
   auto entry = co_await progress_.record(who.user, std::move(input));
   co_return Response::json(201, models::to_json(entry));
 }
 
 asio::awaitable<Response> ProgressRoutes::report(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   std::vector<FieldError> problems;
   auto day = [&](const char* name) -> std::optional<std::string> {
     auto value = req.query_param(name);
@@ -38,12 +41,16 @@ asio::awaitable<Response> ProgressRoutes::report(Request& req) {
   auto from = day("from");
   auto to = day("to");
   if (!problems.empty()) throw errors::validation(std::move(problems));
-  auto document = co_await progress_.report(who.user, std::move(from), std::move(to));
-  co_return Response::json(200, document);
+  ProgressReport report = co_await progress_.report(who.user, std::move(from), std::move(to));
+  json::array entries;
+  for (const auto& e : report.entries) entries.push_back(models::to_json(e));
+  co_return Response::json(200, json::object{{"entries", std::move(entries)},
+                                             {"summary", models::progress_summary(report.entries, report.active_days,
+                                                                                  report.today)}});
 }
 
 asio::awaitable<Response> ProgressRoutes::remove(Request& req) {
-  AuthContext who = co_await middleware::require_user(auth_, req);
+  AuthContext who = co_await require_user(auth_, req);
   co_await progress_.remove(who.user.id, std::string(req.param("id")));
   co_return Response::no_content();
 }

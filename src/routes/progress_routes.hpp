@@ -1,8 +1,8 @@
 // /api/progress: record work, read it back with its summary, delete an entry.
 #pragma once
 #include "http/router.hpp"
-#include "services/auth_service.hpp"
-#include "services/progress_service.hpp"
+#include "services/accounts/auth_service.hpp"
+#include "services/progress/progress_service.hpp"
 
 namespace planetude::routes {
 

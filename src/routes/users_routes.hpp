@@ -1,8 +1,8 @@
 // /api/users/me and its sub-resources: profile, password, export, deletion.
 #pragma once
 #include "http/router.hpp"
-#include "services/auth_service.hpp"
-#include "services/user_service.hpp"
+#include "services/accounts/auth_service.hpp"
+#include "services/accounts/user_service.hpp"
 
 namespace planetude::routes {
 

@@ -95,7 +95,7 @@ struct ProposalRecord {
   std::string message_id;  // the coach message that made it
   std::string type;        // "create_planning" | "update_session" | "delete_session"
   std::string summary;     // French, for the student
-  std::string payload;     // JSON object text: what applying it does (API.md `Proposal.payload`)
+  std::string payload;     // JSON object text: what applying it does (docs/api.md)
   std::string origin;      // "ai" | "fallback": the `source` a planning it creates takes
   std::string status = "pending";  // "pending" | "applied" | "dismissed"
   std::int64_t created_at = 0;

@@ -1,5 +1,5 @@
-// core/datetime: date-time and date input (API.md "Conventions"), days in a time zone, and the
-// calendar periods of plannings (API.md "Details that clients rely on", behaviour.md "Plannings").
+// core/datetime: date-time and date input (docs/api.md), days in a time zone, and the
+// calendar periods of plannings (docs/api.md, behaviour.md "Plannings").
 #include <gtest/gtest.h>
 
 #include <chrono>

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "http/client.hpp"
+#include "http_client/client.hpp"
 
 using planetude::http::authority;
 using planetude::http::bypasses_proxy;

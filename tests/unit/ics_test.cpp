@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "services/ics.hpp"
+#include "services/planning/ics.hpp"
 #include "store/records.hpp"
 
 namespace ics = planetude::ics;

@@ -12,7 +12,7 @@
 #include "core/json_input.hpp"
 
 namespace json = boost::json;
-using planetude::ApiError;
+using planetude::DomainError;
 using planetude::FieldError;
 using planetude::json_input::ObjectReader;
 using planetude::json_input::parse_body;
@@ -21,15 +21,15 @@ using planetude::json_input::StringRule;
 
 namespace {
 
-// Runs `fn`, which must throw ApiError, and returns the error.
-ApiError catch_api_error(const std::function<void()>& fn) {
+// Runs `fn`, which must throw DomainError, and returns the error.
+DomainError catch_api_error(const std::function<void()>& fn) {
   try {
     fn();
-  } catch (const ApiError& e) {
+  } catch (const DomainError& e) {
     return e;
   }
-  ADD_FAILURE() << "no ApiError thrown";
-  return ApiError(0, "none", "none");
+  ADD_FAILURE() << "no DomainError thrown";
+  return DomainError(planetude::ErrorKind::internal, "none", "none");
 }
 
 const FieldError* find_problem(const Problems& p, const std::string& path) {
@@ -47,16 +47,16 @@ std::string nested(int depth) {
 // ---- parse_body -------------------------------------------------------------------------------
 
 TEST(JsonParseBody, EmptyBodyIsInvalidJson) {
-  ApiError e = catch_api_error([] { parse_body(""); });
-  EXPECT_EQ(e.status(), 400);
+  DomainError e = catch_api_error([] { parse_body(""); });
+  EXPECT_EQ(e.kind(), planetude::ErrorKind::invalid_input);
   EXPECT_EQ(e.code(), "invalid_json");
   EXPECT_FALSE(e.message().empty());
 }
 
 TEST(JsonParseBody, MalformedIsInvalidJson) {
   for (const char* body : {"{", "{\"a\":1,}", "nul", "{'a':1}", "{} trailing", "{\"a\":01}", "\"\\x\""}) {
-    ApiError e = catch_api_error([&] { parse_body(body); });
-    EXPECT_EQ(e.status(), 400) << body;
+    DomainError e = catch_api_error([&] { parse_body(body); });
+    EXPECT_EQ(e.kind(), planetude::ErrorKind::invalid_input) << body;
     EXPECT_EQ(e.code(), "invalid_json") << body;
   }
 }
@@ -73,9 +73,9 @@ TEST(JsonParseBody, ValidJsonIsReturned) {
 
 TEST(JsonParseBody, NestingDeeperThan64IsInvalidJson) {
   EXPECT_NO_THROW(parse_body(nested(64)));
-  ApiError e = catch_api_error([] { parse_body(nested(65)); });
+  DomainError e = catch_api_error([] { parse_body(nested(65)); });
   EXPECT_EQ(e.code(), "invalid_json");
-  ApiError huge = catch_api_error([] { parse_body(nested(100000)); });
+  DomainError huge = catch_api_error([] { parse_body(nested(100000)); });
   EXPECT_EQ(huge.code(), "invalid_json");
 
   std::string objects;
@@ -397,8 +397,8 @@ TEST(Problems, ThrowsValidationFailedListingEveryProblem) {
   pr.reject_unknown();
   r.reject_unknown();
 
-  ApiError e = catch_api_error([&] { p.throw_if_any(); });
-  EXPECT_EQ(e.status(), 400);
+  DomainError e = catch_api_error([&] { p.throw_if_any(); });
+  EXPECT_EQ(e.kind(), planetude::ErrorKind::invalid_input);
   EXPECT_EQ(e.code(), "validation_failed");
   std::vector<std::string> paths;
   for (const auto& d : e.details()) paths.push_back(d.path);
@@ -412,7 +412,7 @@ TEST(Problems, ThrowsValidationFailedListingEveryProblem) {
 TEST(Problems, SingleProblemMessage) {
   Problems p;
   p.add("preferences.themes[3]", "ne doit pas être vide");
-  ApiError e = catch_api_error([&] { p.throw_if_any(); });
+  DomainError e = catch_api_error([&] { p.throw_if_any(); });
   EXPECT_EQ(e.message(), "Le champ « preferences.themes[3] » ne doit pas être vide.");
   ASSERT_EQ(e.details().size(), 1u);
 }
@@ -421,7 +421,7 @@ TEST(Problems, RootProblemMessage) {
   Problems p;
   json::value body = json::parse("42");
   ObjectReader r(body, "", p);
-  ApiError e = catch_api_error([&] { p.throw_if_any(); });
+  DomainError e = catch_api_error([&] { p.throw_if_any(); });
   EXPECT_EQ(e.code(), "validation_failed");
   EXPECT_EQ(e.message(), "Le corps de la requête doit être un objet JSON.");
 }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "services/jwt.hpp"
+#include "core/base64url.hpp"
+#include "services/accounts/jwt.hpp"
 
 using planetude::JwtCodec;
 using planetude::TokenClaims;

@@ -1,4 +1,4 @@
-// Function calling and structured output on both wires (LLM-WIRE 1.3–1.5, 2.1–2.3): what we send
+// Function calling and structured output on both wires (Gemini and OpenAI API references): what we send
 // (tools, toolConfig, responseSchema, response_format), what we read back (functionCall parts,
 // tool_calls whole and in fragments), how fragments become calls, and the per-day quota flag.
 #include <gtest/gtest.h>

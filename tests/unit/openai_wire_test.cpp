@@ -45,7 +45,7 @@ Chunk stream_chunk(std::string_view data) {
   return chunk.value_or(Chunk{});
 }
 
-// LLM-WIRE 2.4: the OpenAI error body.
+// The OpenAI error body.
 std::string openai_error(std::string_view message, std::string_view type, std::string_view code_json) {
   return R"({"error":{"message":")" + std::string(message) + R"(","type":")" + std::string(type) +
          R"(","param":null,"code":)" + std::string(code_json) + "}}";
@@ -85,7 +85,7 @@ TEST(OpenAiRequest, StreamAsksForUsage) {
 }
 
 TEST(OpenAiRequest, OnlyParametersOpenAiAccepts) {
-  // OpenAI answers 400 "Unrecognized request argument supplied" to anything else (LLM-WIRE 2.1).
+  // OpenAI answers 400 "Unrecognized request argument supplied" to anything else (OpenAI's API reference).
   const std::set<std::string> accepted{"model", "messages",    "temperature", "top_p", "max_tokens",
                                        "stop",  "n",           "seed",        "stream", "stream_options",
                                        "user",  "max_completion_tokens"};
@@ -141,7 +141,7 @@ TEST(OpenAiPath, FullEndpointAndQueryAreKept) {
 // ---- Unary responses ---------------------------------------------------------------------------
 
 TEST(OpenAiResponse, DocumentedBody) {
-  // LLM-WIRE 2.2, with its elisions ("chatcmpl-…", "fp_…", "…") filled in.
+  // A real OpenAI chat completion, with its elisions ("chatcmpl-…", "fp_…", "…") filled in.
   const char* body =
       R"({"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion","created":1741569952,"model":"gpt-4o-mini-2024-07-18",
  "choices":[{"index":0,"message":{"role":"assistant","content":"Bonjour ! Prêt à réviser ?","refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"stop"}],
@@ -266,7 +266,7 @@ TEST(OpenAiResponse, DeepNestingIsRefusedNotRecursed) {
 
 // ---- Streams -----------------------------------------------------------------------------------
 
-// LLM-WIRE 2.3, byte for byte except its elisions ("chatcmpl-…", "created":…, "model":"…",
+// A real OpenAI stream, byte for byte except its elisions ("chatcmpl-…", "created":…, "model":"…",
 // "system_fingerprint":"…" and the second chunk's "{…,") filled in with the same values.
 constexpr std::string_view kDocumentedStream =
     "data: {\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,"
@@ -333,7 +333,7 @@ TEST(OpenAiStream, IncludeUsageChunks) {
 }
 
 TEST(OpenAiStream, OllamaRoleInEveryDelta) {
-  // LLM-WIRE 2.5: no role-only first chunk, role in every delta, no logprobs, 3-field usage.
+  // Ollama's OpenAI-compatible stream: no role-only first chunk, role in every delta, no logprobs, 3-field usage.
   const char* stream =
       "data: {\"id\":\"chatcmpl-417\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"llama3.2\","
       "\"system_fingerprint\":\"fp_ollama\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Bon\"},"

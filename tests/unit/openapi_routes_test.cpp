@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <set>
 
-#include "app.hpp"
+#include "app/app.hpp"
 #include "resources/openapi.hpp"
 
 namespace {

@@ -7,7 +7,7 @@
 #include "core/datetime.hpp"
 #include "core/errors.hpp"
 #include "models/ai_planning.hpp"
-#include "services/plan_from_ai.hpp"
+#include "services/planning/plan_from_ai.hpp"
 
 namespace json = boost::json;
 namespace dt = planetude::datetime;
@@ -138,7 +138,7 @@ json::value ai(json::object extra = {}) {
 std::vector<std::string> problem_paths(const json::value& body, const std::vector<std::string>& prefs = {}) {
   try {
     models::parse_ai_planning_input(body, dt::zone("Europe/Paris"), prefs);
-  } catch (const ApiError& e) {
+  } catch (const DomainError& e) {
     std::vector<std::string> paths;
     for (const auto& d : e.details()) paths.push_back(d.path);
     return paths;

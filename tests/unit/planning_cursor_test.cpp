@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "services/jwt.hpp"
-#include "services/planning_service.hpp"
+#include "core/base64url.hpp"
+#include "services/planning/planning_service.hpp"
 
 namespace store = planetude::store;
 namespace base64url = planetude::base64url;

@@ -1,5 +1,5 @@
 // models/planning: the manual body of POST/PUT, the session PATCH body, the planning rules, and the
-// JSON view (API.md "Plannings", "Details that clients rely on"; behaviour.md "Plannings").
+// JSON view (docs/api.md; behaviour.md "Plannings").
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -19,7 +19,7 @@ namespace json = boost::json;
 namespace models = planetude::models;
 namespace store = planetude::store;
 namespace dt = planetude::datetime;
-using planetude::ApiError;
+using planetude::DomainError;
 using dt::Millis;
 
 namespace {
@@ -46,27 +46,27 @@ json::object good_body() {
   return json::object{{"periode", "jour"}, {"dateDebut", "2025-12-25"}, {"sessions", json::array{good_session()}}};
 }
 
-ApiError error_of(const std::function<void()>& f) {
+DomainError error_of(const std::function<void()>& f) {
   try {
     f();
-  } catch (const ApiError& e) {
+  } catch (const DomainError& e) {
     return e;
   }
-  ADD_FAILURE() << "no ApiError was thrown";
-  return ApiError(0, "none", "none");
+  ADD_FAILURE() << "no DomainError was thrown";
+  return DomainError(planetude::ErrorKind::internal, "none", "none");
 }
 
-ApiError parse_error(const json::value& body, bool for_put = false) {
+DomainError parse_error(const json::value& body, bool for_put = false) {
   return error_of([&] { models::parse_planning_input(body, utc_zone(), for_put); });
 }
 
-std::vector<std::string> paths_of(const ApiError& e) {
+std::vector<std::string> paths_of(const DomainError& e) {
   std::vector<std::string> out;
   for (const auto& d : e.details()) out.push_back(d.path);
   return out;
 }
 
-std::vector<std::string> sorted_paths(const ApiError& e) {
+std::vector<std::string> sorted_paths(const DomainError& e) {
   auto out = paths_of(e);
   std::sort(out.begin(), out.end());
   return out;
@@ -74,8 +74,8 @@ std::vector<std::string> sorted_paths(const ApiError& e) {
 
 // A validation error naming exactly `path` (and nothing else).
 void expect_only_problem(const json::value& body, const std::string& path, bool for_put = false) {
-  ApiError e = parse_error(body, for_put);
-  EXPECT_EQ(e.status(), 400) << json::serialize(body);
+  DomainError e = parse_error(body, for_put);
+  EXPECT_EQ(e.kind(), planetude::ErrorKind::invalid_input) << json::serialize(body);
   EXPECT_EQ(e.code(), "validation_failed") << json::serialize(body);
   EXPECT_EQ(paths_of(e), std::vector<std::string>{path}) << json::serialize(body);
 }
@@ -140,15 +140,15 @@ TEST(PlanningInput, RequiredFields) {
 }
 
 TEST(PlanningInput, EmptyObjectListsEveryRequiredField) {
-  ApiError e = parse_error(json::object{});
+  DomainError e = parse_error(json::object{});
   EXPECT_EQ(e.code(), "validation_failed");
   EXPECT_EQ(sorted_paths(e), (std::vector<std::string>{"dateDebut", "periode", "sessions"}));
 }
 
 TEST(PlanningInput, BodyThatIsNotAnObject) {
   for (const char* text : {"[]", "\"x\"", "42", "null"}) {
-    ApiError e = parse_error(json::parse(text));
-    EXPECT_EQ(e.status(), 400) << text;
+    DomainError e = parse_error(json::parse(text));
+    EXPECT_EQ(e.kind(), planetude::ErrorKind::invalid_input) << text;
     EXPECT_EQ(e.code(), "validation_failed") << text;
   }
 }
@@ -160,8 +160,8 @@ TEST(PlanningInput, EveryProblemIsReportedWithItsPath) {
                                session("Chimie", "2025-12-25T12:00:00Z", "demain"), 7,
                                session("", "2025-12-25T15:00:00Z", "2025-12-25T14:00:00Z")}},
       {"couleur", "bleu"}};
-  ApiError e = parse_error(body);
-  EXPECT_EQ(e.status(), 400);
+  DomainError e = parse_error(body);
+  EXPECT_EQ(e.kind(), planetude::ErrorKind::invalid_input);
   EXPECT_EQ(e.code(), "validation_failed");
   EXPECT_EQ(sorted_paths(e), (std::vector<std::string>{"couleur", "dateDebut", "periode", "sessions[1].fin",
                                                        "sessions[2].fin", "sessions[3]", "sessions[4].fin",
@@ -412,7 +412,7 @@ TEST(SessionPatch, ReadsEveryField) {
 
 TEST(SessionPatch, RefusesUnknownAndBadFields) {
   auto expect_problem = [](const char* text, std::vector<std::string> paths) {
-    ApiError e = error_of([&] { models::parse_session_patch(json::parse(text)); });
+    DomainError e = error_of([&] { models::parse_session_patch(json::parse(text)); });
     EXPECT_EQ(e.code(), "validation_failed") << text;
     std::sort(paths.begin(), paths.end());
     EXPECT_EQ(sorted_paths(e), paths) << text;
@@ -457,7 +457,7 @@ std::vector<std::string> paths_for(std::size_t n) {
   return out;
 }
 
-ApiError rules_error(const store::PlanningRecord& p) {
+DomainError rules_error(const store::PlanningRecord& p) {
   return error_of([&] { models::check_planning_rules(p, paths_for(p.sessions.size())); });
 }
 
@@ -479,8 +479,8 @@ TEST(PlanningRules, SessionsAtTheExactBoundsAreInside) {
 
 TEST(PlanningRules, EndingOneMillisecondAfterThePeriodIsOutside) {
   auto p = planning_of({rec("a", at(9), at(10)), rec("b", utc(2025, 12, 25, 23), utc(2025, 12, 26) + 1)});
-  ApiError e = rules_error(p);
-  EXPECT_EQ(e.status(), 400);
+  DomainError e = rules_error(p);
+  EXPECT_EQ(e.kind(), planetude::ErrorKind::invalid_input);
   EXPECT_EQ(e.code(), "session_outside_period");
   EXPECT_EQ(paths_of(e), std::vector<std::string>{"sessions[1]"});
   EXPECT_NE(e.message().find("sessions[1]"), std::string::npos) << e.message();
@@ -488,21 +488,21 @@ TEST(PlanningRules, EndingOneMillisecondAfterThePeriodIsOutside) {
 
 TEST(PlanningRules, StartingOneMillisecondBeforeThePeriodIsOutside) {
   auto p = planning_of({rec("a", utc(2025, 12, 25) - 1, at(1))});
-  ApiError e = rules_error(p);
+  DomainError e = rules_error(p);
   EXPECT_EQ(e.code(), "session_outside_period");
   EXPECT_EQ(paths_of(e), std::vector<std::string>{"sessions[0]"});
 }
 
 TEST(PlanningRules, EntirelyOutsideThePeriod) {
   auto p = planning_of({rec("a", at(9), at(10)), rec("b", utc(2025, 12, 27, 9), utc(2025, 12, 27, 10))});
-  ApiError e = rules_error(p);
+  DomainError e = rules_error(p);
   EXPECT_EQ(e.code(), "session_outside_period");
   EXPECT_EQ(paths_of(e), std::vector<std::string>{"sessions[1]"});
 }
 
 TEST(PlanningRules, DetailsUseTheGivenPaths) {
   auto p = planning_of({rec("a", utc(2025, 12, 24, 9), utc(2025, 12, 24, 10))});
-  ApiError e = error_of([&] { models::check_planning_rules(p, {"sessions[7]"}); });
+  DomainError e = error_of([&] { models::check_planning_rules(p, {"sessions[7]"}); });
   EXPECT_EQ(e.code(), "session_outside_period");
   EXPECT_EQ(paths_of(e), std::vector<std::string>{"sessions[7]"});
 }
@@ -514,8 +514,8 @@ TEST(PlanningRules, TouchingSessionsAreAllowed) {
 TEST(PlanningRules, OverlapNamesBothInTheOrderSent) {
   // Sent later-first: sessions[0] starts after sessions[1] but overlaps it.
   auto p = planning_of({rec("a", at(10), at(11)), rec("b", at(9), at(10, 30))});
-  ApiError e = rules_error(p);
-  EXPECT_EQ(e.status(), 400);
+  DomainError e = rules_error(p);
+  EXPECT_EQ(e.kind(), planetude::ErrorKind::invalid_input);
   EXPECT_EQ(e.code(), "sessions_overlap");
   EXPECT_EQ(paths_of(e), (std::vector<std::string>{"sessions[0]", "sessions[1]"}));
   EXPECT_NE(e.message().find("sessions[0]"), std::string::npos);
@@ -524,7 +524,7 @@ TEST(PlanningRules, OverlapNamesBothInTheOrderSent) {
 
 TEST(PlanningRules, OverlapOfOneMillisecond) {
   auto p = planning_of({rec("a", at(9), at(10) + 1), rec("b", at(10), at(11))});
-  ApiError e = rules_error(p);
+  DomainError e = rules_error(p);
   EXPECT_EQ(e.code(), "sessions_overlap");
   EXPECT_EQ(paths_of(e), (std::vector<std::string>{"sessions[0]", "sessions[1]"}));
 }
@@ -532,7 +532,7 @@ TEST(PlanningRules, OverlapOfOneMillisecond) {
 TEST(PlanningRules, OverlapWithANonAdjacentSession) {
   // Sent: A 9–12, X 14–15, C 11–11:30. Only A and C overlap.
   auto p = planning_of({rec("a", at(9), at(12)), rec("x", at(14), at(15)), rec("c", at(11), at(11, 30))});
-  ApiError e = rules_error(p);
+  DomainError e = rules_error(p);
   EXPECT_EQ(e.code(), "sessions_overlap");
   EXPECT_EQ(paths_of(e), (std::vector<std::string>{"sessions[0]", "sessions[2]"}));
 }
@@ -541,7 +541,7 @@ TEST(PlanningRules, LongSessionContainingSeveralShortOnes) {
   // A 9–12, B 10–10:30, C 11–11:30: A overlaps both; whichever pair is named must really overlap
   // and include A.
   auto p = planning_of({rec("a", at(9), at(12)), rec("b", at(10), at(10, 30)), rec("c", at(11), at(11, 30))});
-  ApiError e = rules_error(p);
+  DomainError e = rules_error(p);
   EXPECT_EQ(e.code(), "sessions_overlap");
   auto paths = paths_of(e);
   ASSERT_EQ(paths.size(), 2u);
@@ -557,21 +557,21 @@ TEST(PlanningRules, LongSessionContainingSeveralShortOnes) {
 TEST(PlanningRules, OverlapWithAnEarlierLongSessionAfterShortOnes) {
   // Sent: B 13–14, C 11:30–11:45, A 9–12. Only A (sent last) and C overlap.
   auto p = planning_of({rec("b", at(13), at(14)), rec("c", at(11, 30), at(11, 45)), rec("a", at(9), at(12))});
-  ApiError e = rules_error(p);
+  DomainError e = rules_error(p);
   EXPECT_EQ(e.code(), "sessions_overlap");
   EXPECT_EQ(paths_of(e), (std::vector<std::string>{"sessions[1]", "sessions[2]"}));
 }
 
 TEST(PlanningRules, IdenticalSessionsOverlap) {
   auto p = planning_of({rec("a", at(9), at(10)), rec("b", at(9), at(10))});
-  ApiError e = rules_error(p);
+  DomainError e = rules_error(p);
   EXPECT_EQ(e.code(), "sessions_overlap");
   EXPECT_EQ(paths_of(e), (std::vector<std::string>{"sessions[0]", "sessions[1]"}));
 }
 
 TEST(PlanningRules, SameStartDifferentEndsOverlap) {
   auto p = planning_of({rec("a", at(9), at(9, 30)), rec("b", at(15), at(16)), rec("c", at(9), at(11))});
-  ApiError e = rules_error(p);
+  DomainError e = rules_error(p);
   EXPECT_EQ(e.code(), "sessions_overlap");
   EXPECT_EQ(paths_of(e), (std::vector<std::string>{"sessions[0]", "sessions[2]"}));
 }
@@ -592,7 +592,7 @@ TEST(PlanningRules, ThousandSessionsWithOneOverlap) {
 
   // Slot 617 now ends one minute into slot 618.
   p.sessions[position_of_slot[617]].fin += kMinute;
-  ApiError e = rules_error(p);
+  DomainError e = rules_error(p);
   EXPECT_EQ(e.code(), "sessions_overlap");
   std::size_t a = std::min(position_of_slot[617], position_of_slot[618]);
   std::size_t b = std::max(position_of_slot[617], position_of_slot[618]);
@@ -602,7 +602,7 @@ TEST(PlanningRules, ThousandSessionsWithOneOverlap) {
 
 TEST(PlanningRules, DurationIsCheckedToo) {
   auto p = planning_of({rec("a", at(9), at(9))});
-  ApiError e = rules_error(p);
+  DomainError e = rules_error(p);
   EXPECT_EQ(e.code(), "validation_failed");
   EXPECT_EQ(paths_of(e), std::vector<std::string>{"sessions[0].fin"});
 

@@ -1,5 +1,5 @@
 // models/progress: the two input forms of POST /api/progress and the summary of GET /api/progress
-// (API.md "Progress", "Details that clients rely on"; behaviour.md "Progress").
+// (docs/api.md; behaviour.md "Progress").
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -19,24 +19,24 @@
 namespace json = boost::json;
 namespace models = planetude::models;
 namespace store = planetude::store;
-using planetude::ApiError;
+using planetude::DomainError;
 
 namespace {
 
 const char* kPlanning = "0123456789abcdef01234567";
 const char* kSession = "fedcba9876543210fedcba98";
 
-ApiError error_of(const json::value& body) {
+DomainError error_of(const json::value& body) {
   try {
     models::parse_progress_input(body);
-  } catch (const ApiError& e) {
+  } catch (const DomainError& e) {
     return e;
   }
   ADD_FAILURE() << "parse_progress_input accepted " << json::serialize(body);
-  return ApiError(0, "none", "none");
+  return DomainError(planetude::ErrorKind::internal, "none", "none");
 }
 
-std::vector<std::string> sorted_paths(const ApiError& e) {
+std::vector<std::string> sorted_paths(const DomainError& e) {
   std::vector<std::string> out;
   for (const auto& d : e.details()) out.push_back(d.path);
   std::sort(out.begin(), out.end());
@@ -44,16 +44,16 @@ std::vector<std::string> sorted_paths(const ApiError& e) {
 }
 
 void expect_problems(const json::value& body, std::vector<std::string> paths) {
-  ApiError e = error_of(body);
-  EXPECT_EQ(e.status(), 400) << json::serialize(body);
+  DomainError e = error_of(body);
+  EXPECT_EQ(e.kind(), planetude::ErrorKind::invalid_input) << json::serialize(body);
   EXPECT_EQ(e.code(), "validation_failed") << json::serialize(body);
   std::sort(paths.begin(), paths.end());
   EXPECT_EQ(sorted_paths(e), paths) << json::serialize(body);
 }
 
 void expect_not_found(const json::value& body) {
-  ApiError e = error_of(body);
-  EXPECT_EQ(e.status(), 404) << json::serialize(body);
+  DomainError e = error_of(body);
+  EXPECT_EQ(e.kind(), planetude::ErrorKind::not_found) << json::serialize(body);
   EXPECT_EQ(e.code(), "not_found") << json::serialize(body);
 }
 
@@ -211,8 +211,8 @@ TEST(ProgressInputFree, UnknownFieldsAndEveryProblem) {
 
 TEST(ProgressInput, BodyThatIsNotAnObject) {
   for (const char* text : {"[]", "\"x\"", "3", "null"}) {
-    ApiError e = error_of(json::parse(text));
-    EXPECT_EQ(e.status(), 400) << text;
+    DomainError e = error_of(json::parse(text));
+    EXPECT_EQ(e.kind(), planetude::ErrorKind::invalid_input) << text;
   }
 }
 

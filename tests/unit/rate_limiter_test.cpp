@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string>
 
-#include "services/rate_limiter.hpp"
+#include "services/accounts/rate_limiter.hpp"
 
 using planetude::RateLimitState;
 using planetude::SlidingWindowLimiter;

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "store/sqlite/connection.hpp"
+#include "store_sqlite/connection.hpp"
 
 using planetude::store::sqlite::Connection;
 using planetude::store::sqlite::Statement;

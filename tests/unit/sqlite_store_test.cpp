@@ -10,7 +10,7 @@
 #include <string>
 #include <tuple>
 
-#include "store/sqlite/sqlite_database.hpp"
+#include "store_sqlite/sqlite_database.hpp"
 #include "store/store.hpp"
 
 namespace fs = std::filesystem;

@@ -12,7 +12,7 @@ using planetude::llm::WireError;
 
 namespace {
 
-// The exact bytes of one real gemini-2.5-flash event (LLM-WIRE.md 1.5).
+// The exact bytes of one real gemini-2.5-flash event, as Gemini streams it.
 const std::string kCapturedData =
     R"({"candidates": [{"content": {"parts": [{"text": "1, 2, 3"}],"role": "model"},"finishReason": "STOP","index": 0}],)"
     R"("usageMetadata": {"promptTokenCount": 8,"candidatesTokenCount": 7,"totalTokenCount": 38,"promptTokensDetails": )"

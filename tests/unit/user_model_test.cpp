@@ -12,29 +12,29 @@
 #include "models/user.hpp"
 
 namespace json = boost::json;
-using planetude::ApiError;
+using planetude::DomainError;
 namespace models = planetude::models;
 
 namespace {
 
-ApiError validation_error(const json::value& body) {
+DomainError validation_error(const json::value& body) {
   try {
     models::parse_register(body);
-  } catch (const ApiError& e) {
+  } catch (const DomainError& e) {
     return e;
   }
   ADD_FAILURE() << "parse_register accepted " << json::serialize(body);
-  return ApiError(0, "none", "none");
+  return DomainError(planetude::ErrorKind::internal, "none", "none");
 }
 
-std::vector<std::string> sorted_paths(const ApiError& e) {
+std::vector<std::string> sorted_paths(const DomainError& e) {
   std::vector<std::string> out;
   for (const auto& d : e.details()) out.push_back(d.path);
   std::sort(out.begin(), out.end());
   return out;
 }
 
-const planetude::FieldError* detail(const ApiError& e, const std::string& path) {
+const planetude::FieldError* detail(const DomainError& e, const std::string& path) {
   for (const auto& d : e.details())
     if (d.path == path) return &d;
   return nullptr;
@@ -135,17 +135,17 @@ TEST(ParseRegister, PasswordLengthInCodePoints) {
   EXPECT_NO_THROW(models::parse_register(with_password(std::string(128, 'x'))));
   EXPECT_NO_THROW(models::parse_register(with_password("multi\nline\tpass")));  // newlines and tabs allowed
 
-  ApiError seven = validation_error(with_password("1234567"));
+  DomainError seven = validation_error(with_password("1234567"));
   ASSERT_NE(detail(seven, "password"), nullptr);
-  ApiError long_pw = validation_error(with_password(std::string(129, 'x')));
+  DomainError long_pw = validation_error(with_password(std::string(129, 'x')));
   ASSERT_NE(detail(long_pw, "password"), nullptr);
   // Not trimmed: seven letters plus spaces make 9 code points and pass.
   EXPECT_NO_THROW(models::parse_register(with_password(" 1234567 ")));
 }
 
 TEST(ParseRegister, MissingFields) {
-  ApiError e = validation_error(json::parse("{}"));
-  EXPECT_EQ(e.status(), 400);
+  DomainError e = validation_error(json::parse("{}"));
+  EXPECT_EQ(e.kind(), planetude::ErrorKind::invalid_input);
   EXPECT_EQ(e.code(), "validation_failed");
   EXPECT_EQ(sorted_paths(e), (std::vector<std::string>{"email", "name", "password"}));
   for (const auto& d : e.details()) EXPECT_EQ(d.message, "est obligatoire") << d.path;
@@ -156,7 +156,7 @@ TEST(ParseRegister, EveryProblemIsListed) {
     "email":"not-an-email","password":"short","name":"   ",
     "preferences":{"themes":["ok","",3],"matieres":"Maths","colour":"red"},
     "timezone":"Mars/Olympus","admin":true})");
-  ApiError e = validation_error(body);
+  DomainError e = validation_error(body);
   EXPECT_EQ(e.code(), "validation_failed");
   EXPECT_EQ(sorted_paths(e),
             (std::vector<std::string>{"admin", "email", "name", "password", "preferences.colour",
@@ -173,17 +173,17 @@ TEST(ParseRegister, TooManyListItems) {
   for (int i = 0; i < 51; ++i) themes.emplace_back("t" + std::to_string(i));
   json::value body = json::object{
       {"email", "a@b.co"}, {"password", "12345678"}, {"name", "A"}, {"preferences", json::object{{"themes", themes}}}};
-  ApiError e = validation_error(body);
+  DomainError e = validation_error(body);
   EXPECT_EQ(sorted_paths(e), (std::vector<std::string>{"preferences.themes"}));
 }
 
 TEST(ParseRegister, BodyThatIsNotAnObject) {
-  ApiError e = validation_error(json::parse(R"(["a@b.co"])"));
+  DomainError e = validation_error(json::parse(R"(["a@b.co"])"));
   EXPECT_EQ(e.code(), "validation_failed");
   ASSERT_EQ(e.details().size(), 1u);
   EXPECT_EQ(e.details()[0].path, "");
 
-  ApiError prefs = validation_error(
+  DomainError prefs = validation_error(
       json::parse(R"({"email":"a@b.co","password":"12345678","name":"A","preferences":["Maths"]})"));
   EXPECT_EQ(sorted_paths(prefs), (std::vector<std::string>{"preferences"}));
 }

@@ -1,0 +1,72 @@
+// planetude: serve | migrate | version | --help
+#include <iostream>
+#include <string>
+
+#include "app/app.hpp"
+#include "config/config.hpp"
+#include "observability/log.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(PlanÉtude — study planner server with the PixelCoach AI coach
+
+Usage: planetude [command]
+
+Commands:
+  serve     start the HTTP server (the default)
+  migrate   apply database migrations and exit
+  version   print the version and exit
+
+Options:
+  -h, --help  show this help
+
+Configuration comes from the environment, then from a .env file in the working directory.
+See README.md for every variable (PORT, HOST, DATABASE_URL, JWT_SECRET, ...).
+)";
+
+int fail_config(const planetude::ConfigError& e) {
+  std::cerr << "planetude: " << e.what() << std::endl;
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string command = argc > 1 ? argv[1] : "serve";
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (command == "version" || command == "--version") {
+    std::cout << "planetude " << PLANETUDE_VERSION << std::endl;
+    return 0;
+  }
+  if (command != "serve" && command != "migrate") {
+    std::cerr << "planetude: unknown command '" << command << "'\n\n" << kUsage;
+    return 2;
+  }
+  if (argc > 2) {
+    std::cerr << "planetude: unexpected argument '" << argv[2] << "'\n\n" << kUsage;
+    return 2;
+  }
+
+  try {
+    planetude::Config config = planetude::load_config(planetude::read_environment(".env"));
+    planetude::log::set_level(config.log_level);
+    if (command == "migrate") {
+      auto db = planetude::open_database(config);
+      db->close();
+      planetude::log::info("migrated", {{"database", config.database_url}});
+      return 0;
+    }
+    planetude::resolve_jwt_secret(config);
+    planetude::App app(std::move(config));
+    return app.serve();
+  } catch (const planetude::ConfigError& e) {
+    return fail_config(e);
+  } catch (const std::exception& e) {
+    planetude::log::error("fatal", {{"error", e.what()}});
+    std::cerr << "planetude: " << e.what() << std::endl;
+    return 1;
+  }
+}

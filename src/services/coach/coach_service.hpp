@@ -1,0 +1,74 @@
+// PixelCoach conversations: builds the student's context, gets a reply from the AI provider (or the
+// built-in coach when it is absent or fails), turns the changes it suggests into proposals, stores
+// the exchange with its proposals, and serves the history.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "core/cancellation.hpp"
+#include "store/async_database.hpp"
+#include "llm/provider.hpp"
+#include "services/ai/ai_gateway.hpp"
+#include "services/coach/coach_context.hpp"
+#include "models/chat.hpp"
+#include "services/accounts/rate_limiter.hpp"
+#include "store/store.hpp"
+
+namespace planetude {
+
+// Receives the reply's text as it is produced; returns false when nobody listens any more.
+class ReplySink {
+ public:
+  virtual ~ReplySink() = default;
+  virtual boost::asio::awaitable<bool> delta(std::string text) = 0;
+  // Cancelled when the listener goes away, so the provider call stops too.
+  virtual Cancellation* cancellation() { return nullptr; }
+};
+
+struct CoachSettings {
+  int messages_per_minute = 20;
+};
+
+// One page of the conversation, oldest first; `next_cursor` is the id to pass as `before` for older ones.
+struct ChatPage {
+  std::vector<store::ChatMessageRecord> messages;
+  std::optional<std::string> next_cursor;
+};
+
+struct ChatReply {
+  store::ChatMessageRecord message;              // the coach's message, as stored
+  std::vector<store::ProposalRecord> proposals;  // the changes it suggests, pending
+};
+
+class CoachService {
+ public:
+  // Without an available provider, the built-in coach answers every message.
+  CoachService(store::AsyncDatabase& db, AiGateway& ai, CoachSettings settings);
+
+  // Counts one accepted message against the user's limit; throws RateLimited past it (refused
+  // messages do not count).
+  RateLimitState acquire_rate(const std::string& user_id);
+  boost::asio::awaitable<ChatReply> chat(store::UserRecord user, models::ChatInput input, ReplySink* sink);
+  // `before` must be one of the user's message ids.
+  boost::asio::awaitable<ChatPage> history(std::string user_id, std::size_t limit, std::optional<std::string> before);
+  boost::asio::awaitable<void> clear(std::string user_id);
+
+ private:
+  // The provider's reply (streamed to `sink`) with its proposals; nullopt when the built-in coach must answer.
+  boost::asio::awaitable<std::optional<llm::Completion>> ask_ai(const CoachContext& context, const models::ChatInput& input,
+                                                                ReplySink* sink, std::string& streamed,
+                                                                std::optional<llm::FailureKind>& failure);
+  boost::asio::awaitable<std::vector<store::ProposalRecord>> draft(store::UserRecord user, std::vector<llm::ToolCall> calls,
+                                                                   std::string origin);
+
+  store::AsyncDatabase& db_;
+  AiGateway& ai_;
+  CoachSettings settings_;
+  SlidingWindowLimiter limiter_;
+};
+
+}  // namespace planetude

@@ -1,0 +1,164 @@
+#include "store_sqlite/sqlite_database.hpp"
+
+#include <stdexcept>
+
+#include "core/clock.hpp"
+#include "store_sqlite/connection.hpp"
+#include "store_sqlite/migrations.hpp"
+#include "store_sqlite/sqlite_stores.hpp"
+
+namespace planetude::store::sqlite {
+
+namespace {
+
+class SqliteRepos : public Repos {
+ public:
+  explicit SqliteRepos(Connection& c) : users_(c), tokens_(c), plannings_(c), progress_(c), feeds_(c), chat_(c), proposals_(c) {}
+  UserStore& users() override { return users_; }
+  TokenStore& tokens() override { return tokens_; }
+  PlanningStore& plannings() override { return plannings_; }
+  ProgressStore& progress() override { return progress_; }
+  CalendarFeedStore& calendar_feeds() override { return feeds_; }
+  ChatStore& chat() override { return chat_; }
+  ProposalStore& proposals() override { return proposals_; }
+
+ private:
+  SqliteUserStore users_;
+  SqliteTokenStore tokens_;
+  SqlitePlanningStore plannings_;
+  SqliteProgressStore progress_;
+  SqliteCalendarFeedStore feeds_;
+  SqliteChatStore chat_;
+  SqliteProposalStore proposals_;
+};
+
+// Runs `work` between `begin` and COMMIT; rolls back if it throws.
+void in_transaction(Connection& c, const char* begin, const std::function<void(Repos&)>& work) {
+  c.exec(begin);
+  try {
+    SqliteRepos repos(c);
+    work(repos);
+    c.exec("COMMIT");
+  } catch (...) {
+    try {
+      c.exec("ROLLBACK");
+    } catch (...) {
+      // The transaction may already be gone (SQLite rolls back on some errors itself).
+    }
+    throw;
+  }
+}
+
+}  // namespace
+
+SqliteDatabase::SqliteDatabase(std::string path, std::size_t readers) : path_(std::move(path)), reader_count_(readers) {
+  writer_ = std::make_unique<Connection>(path_, false);
+}
+
+SqliteDatabase::~SqliteDatabase() { close(); }
+
+std::unique_ptr<Connection> SqliteDatabase::take_reader() {
+  std::unique_lock lock(readers_mu_);
+  if (closed_) throw std::runtime_error("database closed");
+  if (readers_.empty() && reader_count_ > 0) {
+    --reader_count_;  // open lazily, up to the configured number
+    lock.unlock();
+    try {
+      return std::make_unique<Connection>(path_, true);
+    } catch (...) {
+      std::lock_guard relock(readers_mu_);
+      ++reader_count_;
+      throw;
+    }
+  }
+  readers_cv_.wait(lock, [&] { return !readers_.empty() || closed_; });
+  if (closed_) throw std::runtime_error("database closed");
+  auto c = std::move(readers_.back());
+  readers_.pop_back();
+  return c;
+}
+
+void SqliteDatabase::give_back(std::unique_ptr<Connection> c) {
+  {
+    std::lock_guard lock(readers_mu_);
+    readers_.push_back(std::move(c));
+  }
+  readers_cv_.notify_one();
+}
+
+void SqliteDatabase::read(const std::function<void(Repos&)>& work) {
+  auto c = take_reader();
+  try {
+    in_transaction(*c, "BEGIN DEFERRED", work);
+  } catch (...) {
+    give_back(std::move(c));
+    throw;
+  }
+  give_back(std::move(c));
+}
+
+void SqliteDatabase::write(const std::function<void(Repos&)>& work) {
+  std::lock_guard lock(writer_mu_);
+  if (!writer_) throw std::runtime_error("database closed");
+  // IMMEDIATE takes the write lock up front: busy_timeout does not cover a read that later
+  // upgrades to a write.
+  in_transaction(*writer_, "BEGIN IMMEDIATE", work);
+}
+
+int SqliteDatabase::schema_version() {
+  std::lock_guard lock(writer_mu_);
+  writer_->exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+  auto st = writer_->prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  st.step();
+  return static_cast<int>(st.integer(0));
+}
+
+void SqliteDatabase::migrate() {
+  int current = schema_version();
+  std::lock_guard lock(writer_mu_);
+  for (const auto& m : migrations()) {
+    if (m.version <= current) continue;
+    writer_->exec("BEGIN IMMEDIATE");
+    try {
+      writer_->exec(std::string(m.sql).c_str());
+      writer_->prepare("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)")
+          .bind(1, static_cast<std::int64_t>(m.version))
+          .bind(2, m.name)
+          .bind(3, clock::now_ms())
+          .run();
+      writer_->exec("COMMIT");
+    } catch (...) {
+      writer_->exec("ROLLBACK");
+      throw;
+    }
+  }
+}
+
+bool SqliteDatabase::ping() {
+  try {
+    read_value([](Repos& r) { return r.users().find_by_id("000000000000000000000000").has_value(); });
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+void SqliteDatabase::close() {
+  {
+    std::lock_guard lock(readers_mu_);
+    closed_ = true;
+    readers_.clear();
+  }
+  readers_cv_.notify_all();
+  std::lock_guard lock(writer_mu_);
+  if (writer_) {
+    // Folds the WAL back into the main file so the database is one clean file at rest.
+    try {
+      writer_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (...) {
+    }
+    writer_.reset();
+  }
+}
+
+}  // namespace planetude::store::sqlite

@@ -1,0 +1,97 @@
+#include <boost/json.hpp>
+
+#include "store_sqlite/connection.hpp"
+#include "store_sqlite/sqlite_stores.hpp"
+
+namespace planetude::store::sqlite {
+
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, email, password_hash, name, themes, matieres, timezone, created_at, updated_at, tokens_not_before";
+
+std::string to_json_list(const std::vector<std::string>& items) {
+  boost::json::array a;
+  for (const auto& s : items) a.emplace_back(s);
+  return boost::json::serialize(a);
+}
+
+std::vector<std::string> from_json_list(const std::string& text) {
+  std::vector<std::string> out;
+  boost::json::value parsed = boost::json::parse(text);  // kept alive for the loop below
+  for (const auto& v : parsed.as_array()) out.emplace_back(v.as_string());
+  return out;
+}
+
+std::optional<UserRecord> read_user(Statement& st) {
+  if (!st.step()) return std::nullopt;
+  UserRecord u;
+  u.id = st.text(0);
+  u.email = st.text(1);
+  u.password_hash = st.text(2);
+  u.name = st.text(3);
+  u.themes = from_json_list(st.text(4));
+  u.matieres = from_json_list(st.text(5));
+  u.timezone = st.text(6);
+  u.created_at = st.integer(7);
+  u.updated_at = st.integer(8);
+  u.tokens_not_before = st.integer(9);
+  return u;
+}
+
+}  // namespace
+
+std::optional<UserRecord> SqliteUserStore::find_by_id(const std::string& id) {
+  auto st = c_.prepare("SELECT " + std::string(kColumns) + " FROM users WHERE id = ?");
+  st.bind(1, id);
+  return read_user(st);
+}
+
+std::optional<UserRecord> SqliteUserStore::find_by_email(const std::string& email) {
+  auto st = c_.prepare("SELECT " + std::string(kColumns) + " FROM users WHERE email = ?");
+  st.bind(1, email);
+  return read_user(st);
+}
+
+void SqliteUserStore::insert(const UserRecord& u) {
+  c_.prepare("INSERT INTO users (" + std::string(kColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, u.id)
+      .bind(2, u.email)
+      .bind(3, u.password_hash)
+      .bind(4, u.name)
+      .bind(5, to_json_list(u.themes))
+      .bind(6, to_json_list(u.matieres))
+      .bind(7, u.timezone)
+      .bind(8, u.created_at)
+      .bind(9, u.updated_at)
+      .bind(10, u.tokens_not_before)
+      .run();
+}
+
+void SqliteUserStore::update_profile(const UserRecord& u) {
+  c_.prepare("UPDATE users SET name = ?, themes = ?, matieres = ?, timezone = ?, updated_at = ? WHERE id = ?")
+      .bind(1, u.name)
+      .bind(2, to_json_list(u.themes))
+      .bind(3, to_json_list(u.matieres))
+      .bind(4, u.timezone)
+      .bind(5, u.updated_at)
+      .bind(6, u.id)
+      .run();
+}
+
+void SqliteUserStore::update_password(const std::string& id, const std::string& hash, std::int64_t tokens_not_before,
+                                      std::int64_t now_ms) {
+  c_.prepare("UPDATE users SET password_hash = ?, tokens_not_before = ?, updated_at = ? WHERE id = ?")
+      .bind(1, hash)
+      .bind(2, tokens_not_before)
+      .bind(3, now_ms)
+      .bind(4, id)
+      .run();
+}
+
+bool SqliteUserStore::remove(const std::string& id) {
+  // Foreign keys with ON DELETE CASCADE remove everything that belongs to the user.
+  return c_.prepare("DELETE FROM users WHERE id = ?").bind(1, id).run() > 0;
+}
+
+}  // namespace planetude::store::sqlite
