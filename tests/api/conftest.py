@@ -3,6 +3,7 @@
 The binary is taken from $PLANETUDE_BIN (default: build/dev/planetude). The server is started with
 PORT=0; it prints a JSON log line {"msg":"listening","port":N,...} on stdout, which tells us the port.
 """
+import dataclasses
 import json
 import os
 import re
@@ -273,19 +274,81 @@ def unique_email():
     return f"eleve-{uuid.uuid4().hex[:12]}@example.com"
 
 
-def register(base, email=None, password="motdepasse-solide", name="Élève Test", **extra):
-    """Registers a fresh user; returns (Client with its token, response json, password)."""
-    body = {"email": email or unique_email(), "password": password, "name": name, **extra}
-    r = requests.post(base + "/api/auth/register", json=body, timeout=30)
+PASSWORD = "motdepasse-solide"
+
+
+@dataclasses.dataclass
+class User:
+    """A registered user of one server, as `new_user` returns it.
+
+    It sends requests as itself: `u.get(path)`, `u.post(path, json=...)`... go through `client`,
+    which adds `Authorization: Bearer <token>` and holds no cookie (the registration's `token`
+    cookie is not kept), so a test that wants the cookie sends it itself."""
+    email: str            # as stored (trimmed, lowercased)
+    password: str         # as sent
+    name: str             # as stored
+    token: str
+    id: str
+    profile: dict         # the "user" object of the registration response
+    registration: dict    # the whole registration response: token, user, expiresAt
+    client: Client        # bound to the server, sends `token`
+
+    @property
+    def timezone(self):
+        return self.profile["timezone"]
+
+    @property
+    def headers(self):
+        """The Authorization header of this user, for calls made without `client`."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+    @property
+    def session(self):
+        """The requests.Session under `client` (its cookie jar, connection pool)."""
+        return self.client.http
+
+    def request(self, method, path, **kw):
+        return self.client.request(method, path, **kw)
+
+    def get(self, path, **kw):
+        return self.client.get(path, **kw)
+
+    def post(self, path, **kw):
+        return self.client.post(path, **kw)
+
+    def put(self, path, **kw):
+        return self.client.put(path, **kw)
+
+    def patch(self, path, **kw):
+        return self.client.patch(path, **kw)
+
+    def delete(self, path, **kw):
+        return self.client.delete(path, **kw)
+
+
+def new_user(server, *, email=None, password=PASSWORD, name="Élève Test", timezone="UTC", **fields):
+    """Registers a fresh user on `server` (a Server) and returns it as a User; asserts the 201.
+
+    Defaults: a unique email, PASSWORD, the name "Élève Test" and the time zone "UTC";
+    timezone=None leaves the field out. Other registration fields (preferences=...) are sent as given.
+    Tests about the registration request itself post to /api/auth/register directly."""
+    body = {"email": email or unique_email(), "password": password, "name": name}
+    if timezone is not None:
+        body["timezone"] = timezone
+    body.update(fields)
+    r = requests.post(server.url + "/api/auth/register", json=body, timeout=30)
     assert r.status_code == 201, r.text
     data = r.json()
-    return Client(base, data["token"]), data, password
+    profile = data["user"]
+    return User(email=profile["email"], password=password, name=profile["name"], token=data["token"],
+                id=profile["_id"], profile=profile, registration=data,
+                client=Client(server.url, data["token"]))
 
 
 @pytest.fixture
 def user(server):
-    """A freshly registered user on the shared server: (client, register response, password)."""
-    return register(server.url)
+    """A freshly registered user on the shared server (a User, see new_user)."""
+    return new_user(server)
 
 
 def assert_error(resp, status, code):

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from conftest import assert_french_error, assert_invalid, openai_env, register
+from conftest import assert_french_error, assert_invalid, new_user, openai_env
 
 MONDAY = "2027-03-01"  # a Monday
 PARIS = ZoneInfo("Europe/Paris")
@@ -21,11 +21,6 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def parse_ts(text):
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def new_user(server, **extra):
-    c, data, _ = register(server.url, timezone="Europe/Paris", **extra)
-    return c
 
 
 def ai_body(**extra):
@@ -76,7 +71,7 @@ GOOD = plan_doc(("Maths", "2027-03-01T09:00:00+01:00", "2027-03-01T10:00:00+01:0
 # ------------------------------------------------------------------------------ the AI's plan
 
 def test_good_plan_from_gemini_is_kept_as_sent(gemini, fake):
-    c = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
     fake.script({"behaviour": "json_plan", "document": GOOD})
     p = create(c, ai_body())
     assert p["source"] == "ai"
@@ -94,7 +89,7 @@ def test_good_plan_from_gemini_is_kept_as_sent(gemini, fake):
 
 
 def test_gemini_request_asks_for_structured_output(gemini, fake):
-    c = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
     fake.script({"behaviour": "json_plan", "document": GOOD})
     create(c, ai_body(objectif="Réussir le partiel de maths", examens=[{"matiere": "Chimie", "date": "2027-03-05"}]))
     recs = [r for r in fake.requests() if r["api"] == "gemini"]
@@ -119,7 +114,7 @@ def test_gemini_request_asks_for_structured_output(gemini, fake):
 
 def test_openai_request_uses_response_format_json_schema(make_server, fake):
     s = make_server(env=openai_env(fake))
-    c = new_user(s)
+    c = new_user(s, timezone="Europe/Paris")
     fake.script({"behaviour": "json_plan", "document": GOOD})
     p = create(c, ai_body())
     assert p["source"] == "ai" and len(p["sessions"]) == 4
@@ -132,7 +127,7 @@ def test_openai_request_uses_response_format_json_schema(make_server, fake):
 
 
 def test_fenced_json_is_read(gemini, fake):
-    c = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
     fake.script({"behaviour": "json_plan", "document": GOOD, "fenced": True})
     p = create(c, ai_body())
     assert p["source"] == "ai" and len(p["sessions"]) == 4
@@ -148,7 +143,7 @@ def test_fenced_json_is_read(gemini, fake):
     {"behaviour": "safety"},
 ], ids=["prose", "sessions-not-a-list", "no-sessions", "empty", "http-500", "malformed", "safety"])
 def test_garbage_falls_back_to_the_scheduler(gemini, fake, answer):
-    c = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
     fake.script(answer)
     p = create(c, ai_body())
     assert p["source"] == "fallback"
@@ -158,7 +153,7 @@ def test_garbage_falls_back_to_the_scheduler(gemini, fake, answer):
 
 
 def test_overlapping_sessions_are_dropped_and_the_rest_kept(gemini, fake):
-    c = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
     doc = plan_doc(("Maths", "2027-03-01T09:00:00+01:00", "2027-03-01T10:00:00+01:00"),
                    ("Physique", "2027-03-01T09:30:00+01:00", "2027-03-01T10:30:00+01:00"),  # overlaps the first
                    ("Physique", "2027-03-01T10:00:00+01:00", "2027-03-01T11:00:00+01:00"),  # touches: allowed
@@ -173,7 +168,7 @@ def test_overlapping_sessions_are_dropped_and_the_rest_kept(gemini, fake):
 
 
 def test_sessions_outside_the_period_are_clipped_or_dropped(gemini, fake):
-    c = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
     doc = plan_doc(("Maths", "2027-02-28T23:30:00+01:00", "2027-03-01T00:45:00+01:00"),  # starts before: clipped
                    ("Physique", "2027-03-05T10:00:00+01:00", "2027-03-05T11:00:00+01:00"),
                    ("Maths", "2027-03-09T10:00:00+01:00", "2027-03-09T11:00:00+01:00"),  # after the week: dropped
@@ -189,7 +184,7 @@ def test_sessions_outside_the_period_are_clipped_or_dropped(gemini, fake):
 
 
 def test_unknown_subjects_and_bad_times_are_dropped_and_too_few_means_fallback(gemini, fake):
-    c = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
     doc = plan_doc(("Maths", "2027-03-01T09:00:00+01:00", "2027-03-01T10:00:00+01:00"),
                    ("Cuisine", "2027-03-01T11:00:00+01:00", "2027-03-01T12:00:00+01:00"),   # not asked for
                    ("Physique", "lundi 14h", "lundi 15h"),                                   # not a date-time
@@ -203,7 +198,7 @@ def test_unknown_subjects_and_bad_times_are_dropped_and_too_few_means_fallback(g
 
 
 def test_subject_names_are_matched_without_case(gemini, fake):
-    c = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
     doc = plan_doc(("maths", "2027-03-01T09:00:00+01:00", "2027-03-01T10:00:00+01:00"),
                    ("PHYSIQUE", "2027-03-01T11:00:00+01:00", "2027-03-01T12:00:00+01:00"))
     fake.script({"behaviour": "json_plan", "document": doc})
@@ -212,7 +207,7 @@ def test_subject_names_are_matched_without_case(gemini, fake):
 
 
 def test_ai_sessions_outside_the_availability_are_dropped(gemini, fake):
-    c = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
     windows = [{"jour": 0, "debut": "18:00", "fin": "21:00"}, {"jour": 2, "debut": "14:00", "fin": "17:00"}]
     doc = plan_doc(("Maths", "2027-03-01T18:00:00+01:00", "2027-03-01T19:00:00+01:00"),     # lundi, inside
                    ("Physique", "2027-03-01T19:15:00+01:00", "2027-03-01T20:15:00+01:00"),  # lundi, inside
@@ -226,7 +221,7 @@ def test_ai_sessions_outside_the_availability_are_dropped(gemini, fake):
 
 
 def test_ai_sessions_avoid_the_students_other_sessions(gemini, fake):
-    c = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
     other = create(c, {"periode": "jour", "dateDebut": MONDAY, "sessions": [
         {"matiere": "Anglais", "debut": "2027-03-01T09:30:00+01:00", "fin": "2027-03-01T10:30:00+01:00"}]})
     assert other["source"] == "manual"
@@ -242,7 +237,7 @@ def test_ai_sessions_avoid_the_students_other_sessions(gemini, fake):
 # ------------------------------------------------------------------------------ the scheduler (no AI)
 
 def test_without_provider_the_scheduler_plans(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     windows = [{"jour": d, "debut": "17:00", "fin": "20:00"} for d in range(5)]
     p = create(c, ai_body(disponibilites=windows, titre="Ma semaine"))
     assert p["source"] == "fallback" and p["titre"] == "Ma semaine"
@@ -260,7 +255,7 @@ def test_without_provider_the_scheduler_plans(server):
 
 
 def test_scheduler_is_deterministic(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     body = ai_body(periode="mois", examens=[{"matiere": "Maths", "date": "2027-03-20"}])
     a = create(c, body)
     c.delete(f"/api/planning/{a['_id']}")
@@ -270,7 +265,7 @@ def test_scheduler_is_deterministic(server):
 
 
 def test_exam_subject_joins_and_stops_at_the_exam(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     p = create(c, ai_body(matieres=["Maths"], examens=[{"matiere": "Chimie", "date": "2027-03-04T14:00:00+01:00"}]))
     chimie = [s for s in p["sessions"] if s["matiere"] == "Chimie"]
     assert chimie, p["sessions"]
@@ -280,7 +275,7 @@ def test_exam_subject_joins_and_stops_at_the_exam(server):
 
 
 def test_subjects_default_to_the_preferences(server):
-    c, _, _ = register(server.url, timezone="Europe/Paris", preferences={"matieres": ["Histoire", "Anglais"]})
+    c = new_user(server, timezone="Europe/Paris", preferences={"matieres": ["Histoire", "Anglais"]})
     body = ai_body()
     del body["matieres"]
     p = create(c, body)
@@ -288,7 +283,7 @@ def test_subjects_default_to_the_preferences(server):
 
 
 def test_other_plannings_are_kept_clear_by_the_scheduler(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     busy = create(c, {"periode": "semaine", "dateDebut": MONDAY, "sessions": [
         {"matiere": "Sport", "debut": f"2027-03-0{d}T09:00:00+01:00", "fin": f"2027-03-0{d}T12:00:00+01:00"}
         for d in range(1, 8)]})
@@ -302,7 +297,7 @@ def test_other_plannings_are_kept_clear_by_the_scheduler(server):
 # ------------------------------------------------------------------------------ validation
 
 def test_no_subjects_anywhere_is_400_on_matieres(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     body = ai_body()
     del body["matieres"]
     assert_invalid(c.post("/api/planning", json=body), "matieres")
@@ -327,12 +322,12 @@ def test_no_subjects_anywhere_is_400_on_matieres(server):
     ({"inconnu": True}, "inconnu"),
 ])
 def test_bad_ai_bodies_are_400(server, extra, path):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     assert_invalid(c.post("/api/planning", json=ai_body(**extra)), path)
 
 
 def test_24h_window_end_is_accepted(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     p = create(c, ai_body(periode="jour", disponibilites=[{"jour": 0, "debut": "22:00", "fin": "24:00"}]))
     check_rules(p, 1, windows={0: [(22 * 60, 24 * 60)]})
     assert p["sessions"]

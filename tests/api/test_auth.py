@@ -13,7 +13,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import register, unique_email, assert_french_error as err, detail_paths as paths, assert_invalid as invalid
+from conftest import new_user, unique_email, assert_french_error as err, detail_paths as paths, assert_invalid as invalid
 
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -417,25 +417,23 @@ def test_auth_routes_405(server):
 # ---------------------------------------------------------------------------------- login
 
 def test_login_200_shape_and_cookie(server):
-    _, reg_data, pw = register(server.url)
-    u = reg_data["user"]
-    r = login(server, u["email"], pw)
-    data = check_auth_response(r, 200, expect_email=u["email"])
-    assert data["user"] == u
-    assert data["token"] != reg_data["token"]
-    assert me(server, data["token"]).json() == u
+    u = new_user(server)
+    r = login(server, u.email, u.password)
+    data = check_auth_response(r, 200, expect_email=u.email)
+    assert data["user"] == u.profile
+    assert data["token"] != u.token
+    assert me(server, data["token"]).json() == u.profile
 
 
 def test_login_email_trimmed_and_case_insensitive(server):
-    _, reg_data, pw = register(server.url)
-    e = reg_data["user"]["email"]
-    check_auth_response(login(server, "  " + e.upper() + "  ", pw), 200, expect_email=e)
+    u = new_user(server)
+    check_auth_response(login(server, "  " + u.email.upper() + "  ", u.password), 200, expect_email=u.email)
 
 
 def test_login_wrong_email_and_wrong_password_identical(server):
-    _, reg_data, pw = register(server.url)
-    r_pw = login(server, reg_data["user"]["email"], pw + "x")
-    r_email = login(server, unique_email(), pw)
+    u = new_user(server)
+    r_pw = login(server, u.email, u.password + "x")
+    r_email = login(server, unique_email(), u.password)
     err(r_pw, 401, "invalid_credentials")
     err(r_email, 401, "invalid_credentials")
     assert r_pw.json() == r_email.json()
@@ -452,9 +450,8 @@ def test_login_missing_and_wrong_types(server):
 
 
 def test_login_unknown_field_rejected(server):
-    _, reg_data, pw = register(server.url)
-    r = post(server, "/api/auth/login",
-             {"email": reg_data["user"]["email"], "password": pw, "remember": True})
+    u = new_user(server)
+    r = post(server, "/api/auth/login", {"email": u.email, "password": u.password, "remember": True})
     invalid(r, "remember")
 
 
@@ -486,8 +483,7 @@ def cookie_cleared(attrs):
 
 
 def test_logout_204_clears_cookie_and_revokes(server):
-    c, data, _ = register(server.url)
-    tok = data["token"]
+    tok = new_user(server).token
     r = post(server, "/api/auth/logout", token=tok)
     assert r.status_code == 204, r.text
     assert r.content == b""
@@ -503,18 +499,17 @@ def test_logout_204_clears_cookie_and_revokes(server):
 
 
 def test_logout_only_revokes_presented_token(server):
-    _, data, pw = register(server.url)
-    other = login(server, data["user"]["email"], pw).json()["token"]
-    assert post(server, "/api/auth/logout", token=data["token"]).status_code == 204
-    err(me(server, data["token"]), 401, "unauthenticated")
+    u = new_user(server)
+    other = login(server, u.email, u.password).json()["token"]
+    assert post(server, "/api/auth/logout", token=u.token).status_code == 204
+    err(me(server, u.token), 401, "unauthenticated")
     r = me(server, other)
     assert r.status_code == 200, r.text
-    assert r.json()["_id"] == data["user"]["_id"]
+    assert r.json()["_id"] == u.id
 
 
 def test_logout_with_cookie_only(server):
-    _, data, _ = register(server.url)
-    tok = data["token"]
+    tok = new_user(server).token
     r = requests.post(server.url + "/api/auth/logout", headers={"Cookie": f"token={tok}"},
                       timeout=30)
     assert r.status_code == 204, r.text
@@ -527,33 +522,32 @@ def test_logout_unauthenticated(server):
 
 
 def test_logout_then_login_again_works(server):
-    _, data, pw = register(server.url)
-    assert post(server, "/api/auth/logout", token=data["token"]).status_code == 204
-    r = login(server, data["user"]["email"], pw)
+    u = new_user(server)
+    assert post(server, "/api/auth/logout", token=u.token).status_code == 204
+    r = login(server, u.email, u.password)
     check_auth_response(r, 200)
     assert me(server, r.json()["token"]).status_code == 200
 
 
 def test_revocation_survives_restart(make_server):
     s = make_server()
-    _, data, pw = register(s.url)
-    kept = login(s, data["user"]["email"], pw).json()["token"]
-    assert post(s, "/api/auth/logout", token=data["token"]).status_code == 204
+    a = new_user(s)
+    kept = login(s, a.email, a.password).json()["token"]
+    assert post(s, "/api/auth/logout", token=a.token).status_code == 204
     # password change revokes every other token
-    _, data2, pw2 = register(s.url)
-    other2 = login(s, data2["user"]["email"], pw2).json()["token"]
-    r = requests.put(s.url + "/api/users/me/password",
-                     headers={"Authorization": f"Bearer {data2['token']}"},
-                     json={"currentPassword": pw2, "newPassword": "nouveau-mot-de-passe"}, timeout=30)
+    b = new_user(s)
+    other2 = login(s, b.email, b.password).json()["token"]
+    r = requests.put(s.url + "/api/users/me/password", headers=b.headers,
+                     json={"currentPassword": b.password, "newPassword": "nouveau-mot-de-passe"}, timeout=30)
     assert r.status_code == 204, r.text
     err(me(s, other2), 401, "unauthenticated")
 
     s.restart()
 
-    err(me(s, data["token"]), 401, "unauthenticated")
+    err(me(s, a.token), 401, "unauthenticated")
     err(me(s, other2), 401, "unauthenticated")
     assert me(s, kept).status_code == 200
-    assert me(s, data2["token"]).status_code == 200
+    assert me(s, b.token).status_code == 200
     # and the accounts themselves survived
-    assert login(s, data2["user"]["email"], "nouveau-mot-de-passe").status_code == 200
-    err(login(s, data2["user"]["email"], pw2), 401, "invalid_credentials")
+    assert login(s, b.email, "nouveau-mot-de-passe").status_code == 200
+    err(login(s, b.email, b.password), 401, "invalid_credentials")

@@ -18,7 +18,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import (ENGLISH, Client, register, assert_error, assert_french_error as err,
+from conftest import (ENGLISH, Client, new_user, assert_error, assert_french_error as err,
                       assert_invalid as invalid)
 
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
@@ -36,12 +36,6 @@ EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B06\u23F0-\u23FA
 
 
 # ---------------------------------------------------------------------------------- helpers
-
-def new_user(server, **extra):
-    c, data, _ = register(server.url, **extra)
-    c.user_id = data["user"]["_id"]
-    return c
-
 
 def chat(c, message, **kw):
     body = {"message": message}
@@ -349,7 +343,7 @@ def test_stream_errors_before_stream_are_plain_json(server):
 # ---------------------------------------------------------------------------------- validation
 
 def test_message_missing_or_empty(server, user):
-    c = user[0]
+    c = user
     invalid(c.post("/api/chat", json={}), "message")
     invalid(c.post("/api/chat", json={"message": None}), "message")
     invalid(c.post("/api/chat", json={"context": {"page": "planning"}}), "message")
@@ -360,13 +354,13 @@ def test_message_missing_or_empty(server, user):
 
 @pytest.mark.parametrize("value", [123, 0, True, ["Bonjour"], {"texte": "Bonjour"}])
 def test_message_not_a_string(server, user, value):
-    c = user[0]
+    c = user
     invalid(chat(c, value), "message")
     assert history(c)["messages"] == []
 
 
 def test_message_length_limit_in_code_points(server, user):
-    c = user[0]
+    c = user
     ask(c, "a" * 4000)
     invalid(chat(c, "a" * 4001), "message")
     # 4000 code points of two UTF-8 bytes each, sent escaped and raw
@@ -384,7 +378,7 @@ def test_message_length_limit_in_code_points(server, user):
 
 
 def test_message_is_trimmed(server, user):
-    c = user[0]
+    c = user
     ask(c, "   Bonjour coach \n ")
     msgs = history(c)["messages"]
     assert msgs[0]["role"] == "user" and msgs[0]["content"] == "Bonjour coach", msgs
@@ -395,13 +389,13 @@ def test_message_is_trimmed(server, user):
 
 @pytest.mark.parametrize("ctx", [[], ["page"], "page=planning", 42, True])
 def test_context_must_be_an_object(server, user, ctx):
-    c = user[0]
+    c = user
     invalid(chat(c, "Bonjour", context=ctx), "context")
     assert history(c)["messages"] == []
 
 
 def test_context_object_and_null_accepted(server, user):
-    c = user[0]
+    c = user
     ask(c, "Bonjour", context={"page": "planning", "vue": {"jour": "lundi", "ids": [1, 2]}})
     ask(c, "Bonjour", context={})
     ask(c, "Bonjour", context=None)
@@ -409,7 +403,7 @@ def test_context_object_and_null_accepted(server, user):
 
 @pytest.mark.parametrize("accented", [False, True])
 def test_context_size_limit(server, user, accented):
-    c = user[0]
+    c = user
     ok = ctx_of_size(8192, accented)
     too_big = ctx_of_size(8193, accented)
     # sent compact and UTF-8 (exactly the counted size) ...
@@ -426,7 +420,7 @@ def test_context_size_limit(server, user, accented):
 
 def test_context_size_counts_escapes_and_astral_characters(server, user):
     """Quotes, backslashes and newlines take two bytes in compact JSON; an emoji takes four."""
-    c = user[0]
+    c = user
     def ctx(n):
         head = {"page": 'a"b\\c\nd😀'}
         size = len(json.dumps(head, separators=(",", ":"), ensure_ascii=False).encode())
@@ -441,13 +435,13 @@ def test_context_size_counts_escapes_and_astral_characters(server, user):
 @pytest.mark.parametrize("field,value", [("foo", 1), ("stream", True), ("userId", "a" * 24),
                                           ("source", "gemini"), ("history", [])])
 def test_unknown_field_rejected(server, user, field, value):
-    c = user[0]
+    c = user
     invalid(chat(c, "Bonjour", **{field: value}), field)
     assert history(c)["messages"] == []
 
 
 def test_body_errors(server, user):
-    c = user[0]
+    c = user
     assert_error(raw_post(c, b'{"message": "Bonjour"'), 400, "invalid_json")
     assert_error(raw_post(c, b'{"message": "Bonjour",}'), 400, "invalid_json")
     assert_error(c.post("/api/chat", headers=JSON_CT), 400, "invalid_json")
@@ -478,7 +472,7 @@ def test_auth_required(server):
 
 
 def test_wrong_methods(server, user):
-    c = user[0]
+    c = user
     r = c.get("/api/chat")
     err(r, 405, "method_not_allowed")
     assert "POST" in r.headers.get("Allow", ""), r.headers
@@ -559,9 +553,8 @@ def test_rate_limit_holds_under_concurrency(make_server):
 
 def test_rate_limit_counts_per_user_not_per_token(make_server):
     s = make_server(env={"CHAT_RATE_LIMIT": "2"})
-    c, data, pw = register(s.url)
-    r = requests.post(s.url + "/api/auth/login",
-                      json={"email": data["user"]["email"], "password": pw}, timeout=30)
+    c = new_user(s)
+    r = requests.post(s.url + "/api/auth/login", json={"email": c.email, "password": c.password}, timeout=30)
     assert r.status_code == 200, r.text
     c2 = Client(s.url, r.json()["token"])
     assert chat(c, "Un").status_code == 200
@@ -573,11 +566,11 @@ def test_rate_limit_counts_per_user_not_per_token(make_server):
 # ---------------------------------------------------------------------------------- history
 
 def test_history_empty(server, user):
-    assert history(user[0]) == {"messages": [], "nextCursor": None}
+    assert history(user) == {"messages": [], "nextCursor": None}
 
 
 def test_history_after_one_exchange(server, user):
-    c = user[0]
+    c = user
     body = ask(c, "Quelle est ma prochaine session ?")
     h = history(c)
     msgs = h["messages"]
@@ -594,7 +587,7 @@ def test_history_after_one_exchange(server, user):
 
 @pytest.mark.parametrize("limit", ["0", "101", "x", "-1", "1.5", "", "10abc"])
 def test_history_limit_rejected(server, user, limit):
-    invalid(user[0].get("/api/chat/history", params={"limit": limit}), "limit")
+    invalid(user.get("/api/chat/history", params={"limit": limit}), "limit")
 
 
 def send_four(c):
@@ -624,7 +617,7 @@ def page_through(c, limit):
 
 
 def test_history_pagination(server, user):
-    c = user[0]
+    c = user
     msgs = send_four(c)
     ids = [m["_id"] for m in msgs]
     pages = page_through(c, 3)

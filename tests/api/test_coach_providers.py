@@ -23,7 +23,7 @@ import time
 import pytest
 import requests
 
-from conftest import ENGLISH, Fake, register, start_fake_program, stop_process
+from conftest import ENGLISH, Fake, new_user, start_fake_program, stop_process
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FAKE = ROOT / "tests" / "fakes" / "fake_llm.py"
@@ -69,12 +69,6 @@ def openai_server(make_server, fake, base=None, **extra):
 
 
 # ------------------------------------------------------------------------------ chat helpers
-
-def new_user(server, **extra):
-    c, data, _ = register(server.url, **extra)
-    c.user_id = data["user"]["_id"]
-    return c
-
 
 def check_reply(body):
     assert isinstance(body, dict) and set(body) == REPLY_KEYS, body

@@ -13,7 +13,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import Server, assert_error, register, unique_email
+from conftest import Server, assert_error, new_user, unique_email
 
 RID_RE = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
@@ -505,7 +505,7 @@ def test_connection_close_is_honoured(server):
 # --------------------------------------------------------------------------------------------
 
 def test_security_headers_on_success_and_errors(server):
-    client, data, _ = register(server.url)
+    client = new_user(server)
     responses = [
         requests.get(server.url + "/healthz", timeout=10),
         requests.get(server.url + "/readyz", timeout=10),

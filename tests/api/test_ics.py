@@ -11,7 +11,7 @@ import urllib.parse
 import pytest
 import requests
 
-from conftest import assert_error, register
+from conftest import assert_error, new_user
 
 # Debian package python3-icalendar (apt-get install python3-icalendar); deliberately not skipped
 # when missing, so that a machine without it fails loudly instead of silently testing nothing.
@@ -37,11 +37,6 @@ NOTES_300 = make_notes()
 
 
 # ---------------------------------------------------------------------------------- helpers
-
-def new_user(server, tz="UTC"):
-    c, data, pw = register(server.url, timezone=tz)
-    return c, data["user"], pw
-
 
 def create(c, periode, date_debut, sessions, **kw):
     r = c.post("/api/planning", json={"periode": periode, "dateDebut": date_debut,
@@ -150,7 +145,7 @@ def fetch_ok(server, url):
 
 @pytest.fixture
 def exported(server):
-    c, u, _ = new_user(server)
+    c = new_user(server)
     p = create(c, "semaine", "2025-12-22", [
         sess("2025-12-23T14:00:00+01:00", "2025-12-23T16:00:00+01:00", "Histoire"),
         sess("2025-12-22T09:00:00Z", "2025-12-22T10:30:00Z", MATIERE_SPECIAL, notes=NOTES_300),
@@ -239,7 +234,7 @@ def test_ics_folding_keeps_utf8_sequences_whole(exported):
 
 
 def test_ics_long_accented_lines_fold_at_75_octets(server):
-    c, _, _ = new_user(server)
+    c = new_user(server)
     p = create(c, "jour", "2025-12-01", [
         sess("2025-12-01T09:00:00Z", "2025-12-01T10:00:00Z", "é" * 100, notes="€" * 2000)])
     raw = get_ics(c, p["_id"])
@@ -267,7 +262,7 @@ def test_ics_uid_stable_across_exports_and_edits(exported):
 
 
 def test_ics_empty_planning(server):
-    c, _, _ = new_user(server)
+    c = new_user(server)
     p = create(c, "jour", "2025-12-01", [])
     raw = get_ics(c, p["_id"])
     lines = check_raw(raw)
@@ -276,8 +271,8 @@ def test_ics_empty_planning(server):
 
 
 def test_ics_not_found_and_auth(server):
-    a, _, _ = new_user(server)
-    b, _, _ = new_user(server)
+    a = new_user(server)
+    b = new_user(server)
     p = create(a, "jour", "2025-12-01", [sess("2025-12-01T09:00:00Z", "2025-12-01T10:00:00Z")])
     assert_error(b.get(f"/api/planning/{p['_id']}/ics"), 404, "not_found")
     assert_error(a.get("/api/planning/0123456789abcdef01234567/ics"), 404, "not_found")
@@ -290,7 +285,7 @@ def test_ics_not_found_and_auth(server):
 # ---------------------------------------------------------------------------------- calendar feed
 
 def test_feed_url_shape(server):
-    c, _, _ = new_user(server)
+    c = new_user(server)
     url = feed(c)
     assert url.startswith(f"http://127.0.0.1:{server.port}/cal/"), url
     assert url.endswith(".ics"), url
@@ -302,20 +297,20 @@ def test_feed_url_shape(server):
     else:
         assert len(secret) >= 22, secret
     # two users never share a secret
-    c2, _, _ = new_user(server)
+    c2 = new_user(server)
     assert secret_of(feed(c2)) != secret
 
 
 def test_feed_secret_is_43_base64url_characters(server):
     # docs/behaviour.md: 43 URL-safe base64 characters (256 bits)
-    c, _, _ = new_user(server)
+    c = new_user(server)
     secret = secret_of(feed(c))
     assert re.match(r"^[A-Za-z0-9_-]{43}$", secret), secret
     assert len(base64.urlsafe_b64decode(secret + "=")) == 32
 
 
 def test_feed_url_uses_host_header(server):
-    c, _, _ = new_user(server)
+    c = new_user(server)
     r = c.post("/api/users/me/calendar-feed", headers={"Host": "planetude.local:8443"})
     assert r.status_code == 201, r.text
     url = r.json()["url"]
@@ -325,7 +320,7 @@ def test_feed_url_uses_host_header(server):
 
 def test_feed_url_uses_public_url(make_server):
     s = make_server(env={"PUBLIC_URL": "https://planetude.example"})
-    c, _, _ = register(s.url, timezone="UTC")
+    c = new_user(s)
     url = feed(c)
     assert url.startswith("https://planetude.example/cal/"), url
     assert url.endswith(".ics")
@@ -340,7 +335,7 @@ def test_feed_url_uses_public_url(make_server):
 
 def test_feed_contents(server):
     now = dt.datetime.now(UTC).replace(second=0, microsecond=0)
-    c, _, _ = new_user(server)
+    c = new_user(server)
     d = dt.timedelta
     start = (now - d(days=60)).date().isoformat()
     p1 = create(c, "semestre", start, [
@@ -352,7 +347,7 @@ def test_feed_contents(server):
     ])
     p2 = create(c, "jour", iso(now + d(days=3)), [
         sess(iso(now + d(days=3, hours=1)), iso(now + d(days=3, hours=2)), MATIERE_SPECIAL, notes=NOTES_300)])
-    other, _, _ = new_user(server)
+    other = new_user(server)
     p3 = create(other, "jour", iso(now + d(days=1)), [
         sess(iso(now + d(days=1, hours=1)), iso(now + d(days=1, hours=2)), "Pas à moi")])
     other_url = feed(other)
@@ -392,7 +387,7 @@ def test_feed_contents(server):
 
 
 def test_feed_empty(server):
-    c, _, _ = new_user(server)
+    c = new_user(server)
     url = feed(c)
     raw = fetch_ok(server, url)
     lines = check_raw(raw)
@@ -408,7 +403,7 @@ def test_feed_empty(server):
 
 
 def test_feed_rotate_and_revoke(server):
-    c, _, _ = new_user(server)
+    c = new_user(server)
     first = feed(c)
     fetch_ok(server, first)
     second = feed(c)
@@ -428,21 +423,21 @@ def test_feed_rotate_and_revoke(server):
 
 
 def test_feed_delete_without_feed(server):
-    c, _, _ = new_user(server)
+    c = new_user(server)
     r = c.delete("/api/users/me/calendar-feed")
     assert r.status_code == 204, r.text
 
 
 def test_feed_survives_logout_and_password_change(server):
-    c, u, pw = new_user(server)
+    c = new_user(server)
     url = feed(c)
-    r = requests.post(server.url + "/api/auth/login", json={"email": u["email"], "password": pw}, timeout=30)
+    r = requests.post(server.url + "/api/auth/login", json={"email": c.email, "password": c.password}, timeout=30)
     assert r.status_code == 200, r.text
     other_token = r.json()["token"]
     r = c.post("/api/auth/logout", token=other_token)
     assert r.status_code == 204, r.text
     fetch_ok(server, url)
-    r = c.put("/api/users/me/password", json={"currentPassword": pw, "newPassword": "un-nouveau-secret"})
+    r = c.put("/api/users/me/password", json={"currentPassword": c.password, "newPassword": "un-nouveau-secret"})
     assert r.status_code == 204, r.text
     fetch_ok(server, url)
     r = c.post("/api/auth/logout")
@@ -451,19 +446,19 @@ def test_feed_survives_logout_and_password_change(server):
 
 
 def test_feed_ends_with_account(server):
-    c, _, pw = new_user(server)
+    c = new_user(server)
     now = dt.datetime.now(UTC).replace(second=0, microsecond=0)
     create(c, "jour", iso(now + dt.timedelta(days=1)),
            [sess(iso(now + dt.timedelta(days=1, hours=1)), iso(now + dt.timedelta(days=1, hours=2)))])
     url = feed(c)
     assert len(events(fetch_ok(server, url))) == 1
-    r = c.delete("/api/users/me", json={"password": pw})
+    r = c.delete("/api/users/me", json={"password": c.password})
     assert r.status_code == 204, r.text
     assert_error(fetch(server, url), 404, "not_found")
 
 
 def test_feed_unknown_secret(server):
-    c, _, _ = new_user(server)
+    c = new_user(server)
     url = feed(c)
     secret = secret_of(url)
     for bad in (base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("="), "abc", "0" * 64,

@@ -21,9 +21,7 @@ import time
 import pytest
 import requests
 
-from conftest import BIN, TEST_SECRET, Server, unique_email
-
-PASSWORD = "motdepasse-solide"
+from conftest import BIN, PASSWORD, TEST_SECRET, Server, new_user, unique_email
 
 
 # --------------------------------------------------------------------------------------------
@@ -123,14 +121,6 @@ def assert_refuses_to_start(rc, out, started, *names):
         assert n in out, f"{n} is not named in the output:\n{out}"
 
 
-def register_user(base, email=None):
-    email = email or unique_email()
-    r = requests.post(base + "/api/auth/register", json={"email": email, "password": PASSWORD, "name": "Élève"},
-                      timeout=15)
-    assert r.status_code == 201, r.text
-    return email, r.json()["token"]
-
-
 def login(base, email, password=PASSWORD):
     return requests.post(base + "/api/auth/login", json={"email": email, "password": password}, timeout=15)
 
@@ -199,23 +189,23 @@ def secret_files(data_dir):
 
 def test_sigkill_right_after_register_then_login(make_server):
     s = make_server()
-    email, token = register_user(s.url)
+    u = new_user(s)
     s.stop(signal.SIGKILL)
     assert s.proc.returncode == -signal.SIGKILL
     s.start()
-    r = login(s.url, email)
+    r = login(s.url, u.email)
     assert r.status_code == 200, r.text
-    assert r.json()["user"]["email"] == email
-    me = requests.get(s.url + "/api/users/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert r.json()["user"]["email"] == u.email
+    me = requests.get(s.url + "/api/users/me", headers=u.headers, timeout=10)
     assert me.status_code == 200, me.text
-    again = requests.post(s.url + "/api/auth/register", json={"email": email, "password": PASSWORD, "name": "x"},
+    again = requests.post(s.url + "/api/auth/register", json={"email": u.email, "password": PASSWORD, "name": "x"},
                           timeout=10)
     assert again.status_code == 409, again.text
 
 
 def test_sigterm_exits_zero_and_data_survives(make_server):
     s = make_server()
-    email, _ = register_user(s.url)
+    u = new_user(s)
     t0 = time.monotonic()
     s.proc.send_signal(signal.SIGTERM)
     rc = s.proc.wait(timeout=15)
@@ -225,13 +215,13 @@ def test_sigterm_exits_zero_and_data_survives(make_server):
     time.sleep(0.2)
     assert not error_lines(s), error_lines(s)
     s.start()
-    assert login(s.url, email).status_code == 200
+    assert login(s.url, u.email).status_code == 200
     assert requests.get(s.url + "/readyz", timeout=10).status_code == 200
 
 
 def test_sigint_exits_zero(make_server):
     s = make_server()
-    register_user(s.url)
+    new_user(s)
     s.proc.send_signal(signal.SIGINT)
     rc = s.proc.wait(timeout=15)
     assert rc == 0, "\n".join(s.logs)
@@ -314,12 +304,12 @@ def test_development_secret_generated_and_kept(servers):
     files = secret_files(s.data_dir)
     assert files, f"no secret file in the data folder: {os.listdir(s.data_dir)}"
     assert any(len(v.strip()) >= 32 for v in files.values()), {k: len(v) for k, v in files.items()}
-    email, token = register_user(s.url)
+    u = new_user(s)
     s.restart()
     assert secret_files(s.data_dir) == files, "the secret file changed on restart"
-    me = requests.get(s.url + "/api/users/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    me = requests.get(s.url + "/api/users/me", headers=u.headers, timeout=10)
     assert me.status_code == 200, me.text
-    assert login(s.url, email).status_code == 200
+    assert login(s.url, u.email).status_code == 200
     text = "\n".join(s.logs)
     for v in files.values():
         secret = v.decode("latin-1").strip()
@@ -329,9 +319,9 @@ def test_development_secret_generated_and_kept(servers):
 def test_development_secret_differs_per_data_folder(servers):
     a = servers(unset=("JWT_SECRET",))
     b = servers(unset=("JWT_SECRET",))
-    _, token = register_user(a.url)
+    u = new_user(a)
     assert secret_files(a.data_dir) != secret_files(b.data_dir)
-    r = requests.get(b.url + "/api/users/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    r = requests.get(b.url + "/api/users/me", headers=u.headers, timeout=10)
     assert r.status_code == 401, r.text
 
 
@@ -357,9 +347,8 @@ def test_node_env_production_refuses_missing_secret():
 def test_production_accepts_32_byte_secret(make_server):
     s = make_server(env={"APP_ENV": "production", "JWT_SECRET": "k" * 32})
     assert requests.get(s.url + "/healthz", timeout=10).status_code == 200
-    email, token = register_user(s.url)
-    assert requests.get(s.url + "/api/users/me", headers={"Authorization": f"Bearer {token}"},
-                        timeout=10).status_code == 200
+    u = new_user(s)
+    assert requests.get(s.url + "/api/users/me", headers=u.headers, timeout=10).status_code == 200
 
 
 # --------------------------------------------------------------------------------------------
@@ -484,5 +473,5 @@ def test_migrate_command(make_server):
         shutil.rmtree(d, ignore_errors=True)
         raise
     s = make_server(data_dir=d)  # cleaned up by the fixture
-    email, _ = register_user(s.url)
-    assert login(s.url, email).status_code == 200
+    u = new_user(s)
+    assert login(s.url, u.email).status_code == 200

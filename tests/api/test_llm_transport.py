@@ -31,8 +31,8 @@ import time
 import pytest
 import requests
 
-from conftest import FAKES, Fake, start_fake_program, stop_process
-from test_coach_providers import GKEY, OKEY, ask, ask_stream, looks_french, new_user, pieces
+from conftest import FAKES, Fake, new_user, start_fake_program, stop_process
+from test_coach_providers import GKEY, OKEY, ask, ask_stream, looks_french, pieces
 
 sys.path.insert(0, str(FAKES))
 from pki import available as openssl_available, make_pki  # noqa: E402

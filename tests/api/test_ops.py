@@ -10,7 +10,7 @@ import uuid
 
 import requests
 
-from conftest import register
+from conftest import new_user
 
 LINE_RE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$")
 LABEL_RE = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
@@ -118,7 +118,7 @@ def test_counter_by_status(server):
 
 
 def test_duration_histogram_by_route(server):
-    client, _, _ = register(server.url)
+    client = new_user(server)
     assert client.get("/api/users/me").status_code == 200
     assert requests.get(server.url + "/healthz", timeout=10).status_code == 200
     assert count_after(server, "GET", "/api/users/me", 200, 1) >= 1

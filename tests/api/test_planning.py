@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from conftest import register, assert_french_error as err, detail_paths as paths, assert_invalid as invalid
+from conftest import new_user, assert_french_error as err, detail_paths as paths, assert_invalid as invalid
 
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -50,11 +50,6 @@ def norm(s):
 def plus(s, **kw):
     """An input date-time moved by a timedelta, in the Z form."""
     return iso(parse_ts(s) + dt.timedelta(**kw))
-
-
-def new_user(server, tz="UTC"):
-    c, data, _ = register(server.url, timezone=tz)
-    return c, data["user"]
 
 
 def sess(debut, fin, matiere="Maths", **kw):
@@ -114,7 +109,7 @@ def by_matiere(p):
 # ---------------------------------------------------------------------------------- create
 
 def test_create_manual_shape(server):
-    c, u = new_user(server)
+    c = new_user(server)
     before = dt.datetime.now(UTC) - dt.timedelta(seconds=5)
     r = create(c, "semaine", "2025-12-01", [
         sess("2025-12-03T14:00:00Z", "2025-12-03T15:30:00Z", "Physique", notes="Chapitre 4"),
@@ -123,7 +118,7 @@ def test_create_manual_shape(server):
     ], titre="  Semaine de révisions  ")
     assert r.status_code == 201, r.text
     assert r.headers.get("Content-Type", "").startswith("application/json")
-    p = check_planning(r.json(), u["_id"])
+    p = check_planning(r.json(), c.id)
     assert p["periode"] == "semaine"
     assert p["dateDebut"] == "2025-12-01T00:00:00.000Z"
     assert p["source"] == "manual"
@@ -143,28 +138,28 @@ def test_create_manual_shape(server):
 
 
 def test_create_without_titre_leaves_it_out(server):
-    c, u = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", "2025-12-01", [sess("2025-12-01T09:00:00Z", "2025-12-01T10:00:00Z")])
-    check_planning(p, u["_id"])
+    check_planning(p, c.id)
     assert "titre" not in p
 
 
 def test_create_mode_manual_accepted(server):
-    c, u = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", "2025-12-01", [sess("2025-12-01T09:00:00Z", "2025-12-01T10:00:00Z")],
                 mode="manual")
-    check_planning(p, u["_id"])
+    check_planning(p, c.id)
     assert p["source"] == "manual"
     assert len(p["sessions"]) == 1
 
 
 def test_create_unknown_mode_rejected(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     err(create(c, "jour", "2025-12-01", [], mode="magique"), 400, "validation_failed")
 
 
 def test_create_ignores_session_ids(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     first = created(c, "jour", "2025-12-01", [sess("2025-12-01T09:00:00Z", "2025-12-01T10:00:00Z")])
     old_sid = first["sessions"][0]["_id"]
     made_up = "0123456789abcdef01234567"
@@ -182,14 +177,14 @@ def test_create_ignores_session_ids(server):
 
 def test_create_empty_sessions_allowed(server):
     # API.md sets no minimum number of sessions
-    c, u = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", "2025-12-01", [])
-    check_planning(p, u["_id"])
+    check_planning(p, c.id)
     assert p["sessions"] == []
 
 
 def test_create_every_statut(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     sessions = [sess(f"2025-12-01T0{i}:00:00Z", f"2025-12-01T0{i}:30:00Z", f"M{i}", statut=st)
                 for i, st in enumerate(STATUTS)]
     p = created(c, "jour", "2025-12-01", sessions)
@@ -215,7 +210,7 @@ def s0(**kw):
     ("  " + "x" * 100 + "  ", "x" * 100),       # trimmed before counting
 ], ids=["1", "100", "100-accented", "100-astral", "100-trimmed"])
 def test_matiere_bounds_ok(server, matiere, expected):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [s0(matiere=matiere)])
     assert p["sessions"][0]["matiere"] == expected
 
@@ -224,13 +219,13 @@ def test_matiere_bounds_ok(server, matiere, expected):
                          ids=["empty", "blank", "101", "101-accented", "101-astral", "number", "null",
                               "array"])
 def test_matiere_rejected(server, matiere):
-    c, _ = new_user(server)
+    c = new_user(server)
     invalid(create(c, "jour", DAY, [s0(), sess("2025-12-01T11:00:00Z", "2025-12-01T12:00:00Z", matiere)]),
             "sessions[1].matiere")
 
 
 def test_matiere_missing(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     invalid(create(c, "jour", DAY, [{"debut": "2025-12-01T09:00:00Z", "fin": "2025-12-01T10:00:00Z"}]),
             "sessions[0].matiere")
 
@@ -241,12 +236,12 @@ def test_matiere_missing(server):
     ("2025-12-01T10:00:00.001Z", "2025-12-01T10:00:00Z"),
 ], ids=["equal", "reversed", "reversed-by-1ms"])
 def test_debut_before_fin(server, debut, fin):
-    c, _ = new_user(server)
+    c = new_user(server)
     invalid(create(c, "jour", DAY, [sess(debut, fin)]), "sessions[0].fin")
 
 
 def test_session_of_12_hours_ok(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [sess("2025-12-01T09:00:00Z", "2025-12-01T21:00:00Z")])
     assert p["sessions"][0]["fin"] == "2025-12-01T21:00:00.000Z"
 
@@ -254,12 +249,12 @@ def test_session_of_12_hours_ok(server):
 @pytest.mark.parametrize("fin", ["2025-12-01T21:01:00Z", "2025-12-01T21:00:00.001Z"],
                          ids=["12h01", "12h+1ms"])
 def test_session_longer_than_12_hours_rejected(server, fin):
-    c, _ = new_user(server)
+    c = new_user(server)
     invalid_under(create(c, "jour", DAY, [sess("2025-12-01T09:00:00Z", fin)]), "sessions[0]")
 
 
 def test_notes_bounds(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [s0(notes="n" * 2000)])
     assert p["sessions"][0]["notes"] == "n" * 2000
     p = created(c, "jour", DAY, [s0(notes="é" * 2000)])
@@ -270,13 +265,13 @@ def test_notes_bounds(server):
 
 
 def test_notes_trimmed_newlines_kept(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [s0(notes="  ligne 1\nligne 2  ")])
     assert p["sessions"][0]["notes"] == "ligne 1\nligne 2"
 
 
 def test_titre_bounds(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     assert created(c, "jour", DAY, [], titre="t" * 200)["titre"] == "t" * 200
     assert created(c, "jour", DAY, [], titre="é" * 200)["titre"] == "é" * 200
     invalid(create(c, "jour", DAY, [], titre="t" * 201), "titre")
@@ -291,7 +286,7 @@ def one_minute_sessions(n, start="2026-01-05T00:00:00Z"):
 
 
 def test_1000_sessions_ok(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     sessions = one_minute_sessions(1000)
     sessions.reverse()   # sent in reverse order; returned sorted
     p = created(c, "semestre", "2026-01-01", sessions)
@@ -303,24 +298,24 @@ def test_1000_sessions_ok(server):
 
 
 def test_1001_sessions_rejected(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     invalid(create(c, "semestre", "2026-01-01", one_minute_sessions(1001)), "sessions")
 
 
 @pytest.mark.parametrize("statut", ["fait", "PLANIFIE", "", 1, ["planifie"]])
 def test_statut_rejected(server, statut):
-    c, _ = new_user(server)
+    c = new_user(server)
     invalid(create(c, "jour", DAY, [s0(statut=statut)]), "sessions[0].statut")
 
 
 def test_unknown_top_level_field_rejected(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     invalid(create(c, "jour", DAY, [s0()], couleur="bleu"), "couleur")
     invalid(create(c, "jour", DAY, [s0()], source="ai"), "source")
 
 
 def test_unknown_session_field_rejected(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     invalid(create(c, "jour", DAY, [s0(), sess("2025-12-01T11:00:00Z", "2025-12-01T12:00:00Z", foo=1)]),
             "sessions[1].foo")
     invalid(create(c, "jour", DAY, [s0(foo="bar")]), "sessions[0].foo")
@@ -333,14 +328,14 @@ def test_unknown_session_field_rejected(server):
                          ids=["date-only", "no-offset", "space", "french", "hour-25", "feb-30", "empty",
                               "number"])
 def test_session_times_must_be_date_times(server, field, value):
-    c, _ = new_user(server)
+    c = new_user(server)
     s = s0()
     s[field] = value
     invalid(create(c, "jour", DAY, [s]), f"sessions[0].{field}")
 
 
 def test_session_date_only_rejected(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     invalid(create(c, "semaine", "2025-12-22",
                    [sess("2025-12-25", "2025-12-25T10:00:00Z")]), "sessions[0].debut")
     invalid(create(c, "semaine", "2025-12-22",
@@ -348,7 +343,7 @@ def test_session_date_only_rejected(server):
 
 
 def test_date_time_input_forms(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "semaine", "2025-12-22", [
         sess("2025-12-25T09:00Z", "2025-12-25T10:00Z", "A"),                    # seconds optional
         sess("2025-12-25t07:00:00.5+01:00", "2025-12-25T08:00:00.25+01:00", "B"),  # lower-case t, fraction
@@ -372,7 +367,7 @@ def test_date_time_input_forms(server):
     ("2025-12-01t08:30:00.250z", "2025-12-01T08:30:00.250Z"),
 ])
 def test_date_debut_forms(server, date_debut, expected):
-    c, _ = new_user(server)
+    c = new_user(server)
     assert created(c, "jour", date_debut, [])["dateDebut"] == expected
 
 
@@ -389,12 +384,12 @@ def test_date_debut_forms(server, date_debut, expected):
     ({"periode": "jour", "dateDebut": DAY, "sessions": ["Maths"]}, "sessions[0]"),
 ])
 def test_required_and_typed_fields(server, payload, path):
-    c, _ = new_user(server)
+    c = new_user(server)
     invalid(c.post("/api/planning", json=payload), path)
 
 
 def test_every_problem_is_listed(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     r = c.post("/api/planning", json={
         "periode": "jour", "dateDebut": DAY, "titre": "t" * 201, "inconnu": True,
         "sessions": [
@@ -410,7 +405,7 @@ def test_every_problem_is_listed(server):
 
 
 def test_body_errors(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     err(c.post("/api/planning", json=["jour"]), 400, "validation_failed")
     err(c.post("/api/planning", data="{", headers={"Content-Type": "application/json"}),
         400, "invalid_json")
@@ -445,13 +440,13 @@ def assert_period_end(c, periode, date_debut, end, expected_start=None):
     ("semestre", "2026-06-01T00:00:00Z"),
 ])
 def test_period_end_utc(server, periode, end):
-    c, _ = new_user(server)
+    c = new_user(server)
     assert_period_end(c, periode, "2025-12-01", end, "2025-12-01T00:00:00.000Z")
 
 
 @pytest.mark.parametrize("periode", ["jour", "semaine", "mois", "semestre"])
 def test_session_before_date_debut_is_outside(server, periode):
-    c, _ = new_user(server)
+    c = new_user(server)
     r = create(c, periode, "2025-12-01", [sess("2025-12-01T00:00:00Z", "2025-12-01T01:00:00Z")])
     assert r.status_code == 201, r.text
     err(create(c, periode, "2025-12-01", [sess("2025-11-30T23:59:00Z", "2025-12-01T01:00:00Z")]),
@@ -461,7 +456,7 @@ def test_session_before_date_debut_is_outside(server, periode):
 
 
 def test_outside_period_with_other_sessions_inside(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     err(create(c, "jour", "2025-12-01", [
         sess("2025-12-01T09:00:00Z", "2025-12-01T10:00:00Z"),
         sess("2025-12-02T09:00:00Z", "2025-12-02T10:00:00Z", "Physique"),
@@ -469,7 +464,7 @@ def test_outside_period_with_other_sessions_inside(server):
 
 
 def test_period_end_with_time_of_day(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     assert_period_end(c, "jour", "2025-12-01T08:30:00Z", "2025-12-02T08:30:00Z", "2025-12-01T08:30:00.000Z")
 
 
@@ -484,12 +479,12 @@ def test_period_end_with_time_of_day(server):
     ("semestre", "2025-12-31", "2026-06-30T00:00:00Z"),
 ], ids=["jan31", "jan31-leap", "mar31", "dec31", "jan31-10h", "sem-aug31", "sem-aug31-leap", "sem-dec31"])
 def test_calendar_month_clamped(server, periode, date_debut, end):
-    c, _ = new_user(server)
+    c = new_user(server)
     assert_period_end(c, periode, date_debut, end)
 
 
 def test_mois_from_31_january_explicit(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "mois", "2025-01-31", [sess("2025-02-27T23:00:00Z", "2025-02-28T00:00:00Z")])
     assert p["dateDebut"] == "2025-01-31T00:00:00.000Z"
     err(create(c, "mois", "2025-01-31", [sess("2025-02-27T23:01:00Z", "2025-02-28T00:01:00Z")]),
@@ -501,7 +496,7 @@ def test_mois_from_31_january_explicit(server):
 
 
 def test_date_is_midnight_in_user_time_zone(server):
-    c, _ = new_user(server, "Europe/Paris")
+    c = new_user(server, timezone="Europe/Paris")
     p = created(c, "jour", "2025-12-01", [])
     assert p["dateDebut"] == "2025-11-30T23:00:00.000Z"
     # the day runs from 23:00Z to 23:00Z
@@ -512,11 +507,11 @@ def test_date_is_midnight_in_user_time_zone(server):
 
 
 def test_date_in_other_time_zones(server):
-    c, _ = new_user(server, "America/New_York")
+    c = new_user(server, timezone="America/New_York")
     assert created(c, "jour", "2025-12-01", [])["dateDebut"] == "2025-12-01T05:00:00.000Z"
-    c, _ = new_user(server, "Asia/Kolkata")
+    c = new_user(server, timezone="Asia/Kolkata")
     assert created(c, "jour", "2025-12-01", [])["dateDebut"] == "2025-11-30T18:30:00.000Z"
-    c, _ = new_user(server, "Asia/Calcutta")   # a link
+    c = new_user(server, timezone="Asia/Calcutta")   # a link
     assert created(c, "jour", "2025-12-01", [])["dateDebut"] == "2025-11-30T18:30:00.000Z"
 
 
@@ -534,12 +529,12 @@ def test_date_in_other_time_zones(server):
 ], ids=["jour-spring", "jour-fall", "semaine-spring", "semaine-spring-datetime", "semaine-fall",
         "mois-spring", "semestre"])
 def test_periods_across_dst_paris(server, periode, date_debut, start, end):
-    c, _ = new_user(server, "Europe/Paris")
+    c = new_user(server, timezone="Europe/Paris")
     assert_period_end(c, periode, date_debut, end, start)
 
 
 def test_jour_spring_forward_is_23_hours(server):
-    c, _ = new_user(server, "Europe/Paris")
+    c = new_user(server, timezone="Europe/Paris")
     p = created(c, "jour", "2026-03-29", [sess("2026-03-29T21:00:00Z", "2026-03-29T22:00:00Z")])
     assert p["dateDebut"] == "2026-03-28T23:00:00.000Z"
     # a 24-hour day would accept this one
@@ -548,7 +543,7 @@ def test_jour_spring_forward_is_23_hours(server):
 
 
 def test_jour_fall_back_is_25_hours(server):
-    c, _ = new_user(server, "Europe/Paris")
+    c = new_user(server, timezone="Europe/Paris")
     # a 24-hour day would end at 22:00Z and refuse this one
     p = created(c, "jour", "2026-10-25", [sess("2026-10-25T22:00:00Z", "2026-10-25T23:00:00Z")])
     assert p["dateDebut"] == "2026-10-24T22:00:00.000Z"
@@ -559,7 +554,7 @@ def test_jour_fall_back_is_25_hours(server):
 def test_period_fixed_when_written(server):
     """The end is computed in the user's time zone when the planning is written; a later time-zone
     change does not move it, and a PUT recomputes it in the new zone."""
-    c, u = new_user(server, "UTC")
+    c = new_user(server, timezone="UTC")
     # UTC: [2026-03-29T00:00Z, 2026-03-30T00:00Z). In Paris the same instant + 1 day would end at 23:00Z.
     p = created(c, "jour", "2026-03-29", [sess("2026-03-29T09:00:00Z", "2026-03-29T10:00:00Z")])
     sid = p["sessions"][0]["_id"]
@@ -580,7 +575,7 @@ def test_period_fixed_when_written(server):
 # ---------------------------------------------------------------------------------- overlaps
 
 def test_touching_sessions_allowed(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [
         sess("2025-12-01T10:00:00Z", "2025-12-01T11:00:00Z", "B"),
         sess("2025-12-01T09:00:00Z", "2025-12-01T10:00:00Z", "A"),
@@ -605,7 +600,7 @@ def overlap_indices(e):
     ([("09:00", "10:00"), ("09:00", "10:00")], {0, 1}),
 ], ids=["out-of-order", "contained", "last", "identical"])
 def test_overlap_names_both(server, sessions, expected):
-    c, _ = new_user(server)
+    c = new_user(server)
     e = err(create(c, "jour", DAY, [sess(f"{DAY}T{a}:00Z", f"{DAY}T{b}:00Z", f"M{i}")
                                     for i, (a, b) in enumerate(sessions)]),
             400, "sessions_overlap")
@@ -613,7 +608,7 @@ def test_overlap_names_both(server, sessions, expected):
 
 
 def test_overlap_by_one_millisecond(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     err(create(c, "jour", DAY, [sess("2025-12-01T09:00:00Z", "2025-12-01T10:00:00.001Z"),
                                 sess("2025-12-01T10:00:00Z", "2025-12-01T11:00:00Z")]),
         400, "sessions_overlap")
@@ -622,16 +617,16 @@ def test_overlap_by_one_millisecond(server):
 # ---------------------------------------------------------------------------------- GET one
 
 def test_get_one(server):
-    c, u = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [s0(notes="x")], titre="Lundi")
     r = get(c, p["_id"])
     assert r.status_code == 200, r.text
     assert r.json() == p
-    check_planning(r.json(), u["_id"])
+    check_planning(r.json(), c.id)
 
 
 def test_get_unknown_id(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     err(get(c, "0123456789abcdef01234567"), 404, "not_found")
 
 
@@ -641,7 +636,7 @@ def malformed_ids(pid):
 
 
 def test_malformed_ids_are_404(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [s0()])
     pid, sid = p["_id"], p["sessions"][0]["_id"]
     for bad in malformed_ids(pid):
@@ -656,8 +651,8 @@ def test_malformed_ids_are_404(server):
 
 
 def test_other_users_planning_is_404_everywhere(server):
-    a, _ = new_user(server)
-    b, _ = new_user(server)
+    a = new_user(server)
+    b = new_user(server)
     p = created(a, "jour", DAY, [s0(notes="secret de A")], titre="Privé")
     pid, sid = p["_id"], p["sessions"][0]["_id"]
     err(get(b, pid), 404, "not_found")
@@ -675,7 +670,7 @@ def test_other_users_planning_is_404_everywhere(server):
 # ---------------------------------------------------------------------------------- PUT
 
 def test_put_replaces_keeping_ids_and_statut(server):
-    c, u = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [
         sess("2025-12-01T09:00:00Z", "2025-12-01T10:00:00Z", "A", statut="en_cours", notes="na"),
         sess("2025-12-01T11:00:00Z", "2025-12-01T12:00:00Z", "B", statut="termine"),
@@ -689,7 +684,7 @@ def test_put_replaces_keeping_ids_and_statut(server):
         sess("2025-12-01T17:00:00Z", "2025-12-01T18:00:00Z", "D", notes="nouvelle"),
     ], titre="Après"))
     assert r.status_code == 200, r.text
-    q = check_planning(r.json(), u["_id"])
+    q = check_planning(r.json(), c.id)
     assert q["_id"] == p["_id"]
     assert q["source"] == "manual"
     assert q["createdAt"] == p["createdAt"]
@@ -708,7 +703,7 @@ def test_put_replaces_keeping_ids_and_statut(server):
 
 
 def test_put_without_titre_removes_it(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [], titre="Titre")
     r = c.put(f"/api/planning/{p['_id']}", json=body("jour", DAY, []))
     assert r.status_code == 200, r.text
@@ -716,7 +711,7 @@ def test_put_without_titre_removes_it(server):
 
 
 def test_put_changes_periode_and_date(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [s0()])
     sid = p["sessions"][0]["_id"]
     r = c.put(f"/api/planning/{p['_id']}", json=body("semaine", "2025-12-08", [
@@ -731,10 +726,10 @@ def test_put_changes_periode_and_date(server):
 
 
 def test_put_foreign_session_id_rejected(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [s0()])
     other = created(c, "jour", "2025-12-02", [sess("2025-12-02T09:00:00Z", "2025-12-02T10:00:00Z")])
-    someone, _ = new_user(server)
+    someone = new_user(server)
     theirs = created(someone, "jour", DAY, [s0()])
     for bad in (other["sessions"][0]["_id"], theirs["sessions"][0]["_id"], "0123456789abcdef01234567",
                 "pas-un-id", p["_id"]):
@@ -745,7 +740,7 @@ def test_put_foreign_session_id_rejected(server):
 
 
 def test_put_validation_leaves_planning_unchanged(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [s0()])
     url = f"/api/planning/{p['_id']}"
     err(c.put(url, json=body("jour", DAY, [s0(), s0(matiere="Bis")])), 400, "sessions_overlap")
@@ -759,7 +754,7 @@ def test_put_validation_leaves_planning_unchanged(server):
 
 
 def test_put_unknown_id_404(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     err(c.put("/api/planning/0123456789abcdef01234567", json=body("jour", DAY, [])), 404, "not_found")
 
 
@@ -774,12 +769,12 @@ def two_sessions(c):
 
 
 def test_patch_statut(server):
-    c, u = new_user(server)
+    c = new_user(server)
     p, a, b = two_sessions(c)
     for st in ("en_cours", "termine", "rate", "planifie"):
         r = patch_session(c, p["_id"], a, {"statut": st})
         assert r.status_code == 200, r.text
-        q = check_planning(r.json(), u["_id"])
+        q = check_planning(r.json(), c.id)
         assert q["_id"] == p["_id"] and q["createdAt"] == p["createdAt"] and q["source"] == "manual"
         assert q["sessions"][0] == {**p["sessions"][0], "statut": st}
         assert q["sessions"][1] == p["sessions"][1]
@@ -787,7 +782,7 @@ def test_patch_statut(server):
 
 
 def test_patch_updates_updated_at(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p, a, _ = two_sessions(c)
     time.sleep(0.02)
     q = patch_session(c, p["_id"], a, {"statut": "termine"}).json()
@@ -796,7 +791,7 @@ def test_patch_updates_updated_at(server):
 
 
 def test_patch_notes_set_and_cleared(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p, a, b = two_sessions(c)
     r = patch_session(c, p["_id"], a, {"notes": "  Chapitre 3, exercices 1 à 5  "})
     assert r.status_code == 200, r.text
@@ -810,7 +805,7 @@ def test_patch_notes_set_and_cleared(server):
 
 
 def test_patch_matiere(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p, a, _ = two_sessions(c)
     r = patch_session(c, p["_id"], a, {"matiere": "  Chimie  "})
     assert r.status_code == 200, r.text
@@ -821,7 +816,7 @@ def test_patch_matiere(server):
 
 
 def test_patch_times_resorts(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p, a, b = two_sessions(c)
     r = patch_session(c, p["_id"], a, {"debut": "2025-12-01T14:00+01:00", "fin": "2025-12-01T15:00:00Z"})
     assert r.status_code == 200, r.text
@@ -837,7 +832,7 @@ def test_patch_times_resorts(server):
 
 
 def test_patch_empty_body_no_change(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p, a, _ = two_sessions(c)
     r = patch_session(c, p["_id"], a, {})
     assert r.status_code == 200, r.text
@@ -845,7 +840,7 @@ def test_patch_empty_body_no_change(server):
 
 
 def test_patch_touching_allowed_overlap_rejected(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p, a, b = two_sessions(c)
     r = patch_session(c, p["_id"], b, {"debut": "2025-12-01T10:00:00Z"})
     assert r.status_code == 200, r.text
@@ -858,7 +853,7 @@ def test_patch_touching_allowed_overlap_rejected(server):
 
 
 def test_patch_rules(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p, a, b = two_sessions(c)
     before = get(c, p["_id"]).json()
     err(patch_session(c, p["_id"], b, {"debut": "2025-12-01T23:00:00Z", "fin": "2025-12-02T00:01:00Z"}),
@@ -875,7 +870,7 @@ def test_patch_rules(server):
 
 
 def test_patch_unknown_session_404(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p, a, _ = two_sessions(c)
     other, _, _ = two_sessions(c)
     err(patch_session(c, p["_id"], "0123456789abcdef01234567", {"statut": "termine"}), 404, "not_found")
@@ -887,7 +882,7 @@ def test_patch_unknown_session_404(server):
 # ---------------------------------------------------------------------------------- DELETE
 
 def test_delete(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [s0()])
     keep = created(c, "jour", "2025-12-02", [])
     r = c.delete(f"/api/planning/{p['_id']}")
@@ -905,7 +900,7 @@ def test_delete(server):
 # ---------------------------------------------------------------------------------- auth, methods
 
 def test_every_route_requires_auth(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [s0()])
     pid, sid = p["_id"], p["sessions"][0]["_id"]
     anon = requests.Session()
@@ -927,7 +922,7 @@ def test_every_route_requires_auth(server):
 
 
 def test_wrong_methods_405(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = created(c, "jour", DAY, [s0()])
     r = c.patch("/api/planning", json={})
     err(r, 405, "method_not_allowed")

@@ -7,18 +7,13 @@ import re
 import pytest
 import requests
 
-from conftest import assert_error, register
+from conftest import assert_error, new_user
 
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
 
 # ---------------------------------------------------------------------------------- helpers
-
-def new_user(server, tz="UTC"):
-    c, data, _ = register(server.url, timezone=tz)
-    return c, data["user"]
-
 
 def create(c, periode, date_debut, sessions=None, **kw):
     r = c.post("/api/planning", json={"periode": periode, "dateDebut": date_debut,
@@ -75,12 +70,12 @@ def order_key(p):
 # ---------------------------------------------------------------------------------- basics
 
 def test_list_empty(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     assert page(c) == {"items": [], "nextCursor": None}
 
 
 def test_list_newest_date_first_full_plannings(server):
-    c, u = new_user(server)
+    c = new_user(server)
     b = create(c, "jour", "2025-12-02", [{"matiere": "Maths", "debut": "2025-12-02T09:00:00Z",
                                           "fin": "2025-12-02T10:00:00Z", "notes": "n"}], titre="B")
     a = create(c, "jour", "2025-12-01")
@@ -92,12 +87,12 @@ def test_list_newest_date_first_full_plannings(server):
     by_id = {p["_id"]: p for p in data["items"]}
     for p in (a, b, cc, d):
         assert by_id[p["_id"]] == p
-        assert by_id[p["_id"]]["userId"] == u["_id"]
+        assert by_id[p["_id"]]["userId"] == c.id
         assert c.get(f"/api/planning/{p['_id']}").json() == by_id[p["_id"]]
 
 
 def test_list_default_limit_is_20(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     made = [create(c, "jour", f"2025-01-{d:02d}")["_id"] for d in range(1, 22)]
     first = page(c)
     assert len(first["items"]) == 20
@@ -110,7 +105,7 @@ def test_list_default_limit_is_20(server):
 
 @pytest.mark.parametrize("limit", [1, 3, 100])
 def test_limit_bounds_ok(server, limit):
-    c, _ = new_user(server)
+    c = new_user(server)
     made = [create(c, "jour", f"2025-02-{d:02d}")["_id"] for d in range(1, 5)]
     data = page(c, limit=limit)
     assert [p["_id"] for p in data["items"]] == made[::-1][:limit]
@@ -118,7 +113,7 @@ def test_limit_bounds_ok(server, limit):
 
 
 def test_periode_filter(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     j1 = create(c, "jour", "2025-03-01")
     s = create(c, "semaine", "2025-03-02")
     m = create(c, "mois", "2025-03-03")
@@ -141,7 +136,7 @@ def test_periode_filter(server):
 
 @pytest.fixture
 def ranged(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     p = {
         "S": create(c, "semestre", "2024-12-01"),   # [2024-12-01, 2025-06-01)
         "C": create(c, "mois", "2025-02-01"),       # [02-01, 03-01)   ended before from
@@ -200,13 +195,13 @@ def test_from_to_combined_with_periode_and_limit(ranged):
 
 
 def test_from_to_dates_in_user_time_zone(server):
-    c, _ = new_user(server, "Europe/Paris")
+    c = new_user(server, timezone="Europe/Paris")
     late = create(c, "jour", "2025-03-14T23:30:00Z")      # 00:30 on 15 March in Paris
     evening = create(c, "jour", "2025-03-14T22:30:00Z")   # 23:30 on 14 March in Paris
     # `to` 14 March ends at 2025-03-14T23:00Z in Paris
     got = ids(c, **{"from": "2025-03-14", "to": "2025-03-14"})
     assert evening["_id"] in got and late["_id"] not in got
-    c2, _ = new_user(server, "Europe/Paris")
+    c2 = new_user(server, timezone="Europe/Paris")
     kept = create(c2, "jour", "2025-03-08T23:30:00Z")     # ends 2025-03-09T23:30Z
     gone = create(c2, "jour", "2025-03-08T22:00:00Z")     # ends 2025-03-09T22:00Z
     # `from` 10 March starts at 2025-03-09T23:00Z in Paris
@@ -224,13 +219,13 @@ def test_from_to_dates_in_user_time_zone(server):
     ("cursor", "xyz"), ("cursor", "!!!"),
 ])
 def test_bad_parameters(server, name, value):
-    c, _ = new_user(server)
+    c = new_user(server)
     create(c, "jour", "2025-03-10")
     bad_param(lst(c, **{name: value}), name)
 
 
 def test_from_after_to(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     e = assert_error(lst(c, **{"from": "2025-03-11", "to": "2025-03-10"}), 400, "validation_failed")
     text = json.dumps(e)
     assert "from" in text or "to" in text, e
@@ -239,7 +234,7 @@ def test_from_after_to(server):
 
 
 def test_tampered_cursor(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     for d in range(1, 4):
         create(c, "jour", f"2025-04-0{d}")
     cur = page(c, limit=1)["nextCursor"]
@@ -259,7 +254,7 @@ def test_list_requires_auth(server):
 # ---------------------------------------------------------------------------------- pagination
 
 def test_pagination_250_same_date(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     made = {create(c, "jour", "2025-05-20")["_id"] for _ in range(250)}
     assert len(made) == 250
     pages = walk(c, 7)
@@ -272,7 +267,7 @@ def test_pagination_250_same_date(server):
 
 
 def test_pagination_mixed_dates_order(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     made = []
     for i in range(30):
         made.append(create(c, "jour", f"2025-06-{10 + i % 3:02d}"))
@@ -281,7 +276,7 @@ def test_pagination_mixed_dates_order(server):
 
 
 def test_pagination_while_plannings_are_added_and_removed(server):
-    c, _ = new_user(server)
+    c = new_user(server)
     originals = set()
     for i in range(12):
         originals.add(create(c, "jour", "2025-06-10")["_id"])
@@ -322,19 +317,19 @@ def test_pagination_while_plannings_are_added_and_removed(server):
 
 
 def test_list_shows_only_own_plannings(server):
-    a, ua = new_user(server)
-    b, ub = new_user(server)
+    a = new_user(server)
+    b = new_user(server)
     mine = {create(a, "jour", "2025-08-01")["_id"] for _ in range(5)}
     theirs = {create(b, "jour", "2025-08-01")["_id"] for _ in range(5)}
     theirs |= {create(b, "mois", "2025-08-02")["_id"]}
     for params in ({}, {"periode": "jour"}, {"from": "2025-07-01", "to": "2025-09-01"}, {"limit": 100}):
         data = page(a, **params)
         assert {p["_id"] for p in data["items"]} == mine, params
-        assert all(p["userId"] == ua["_id"] for p in data["items"])
+        assert all(p["userId"] == a.id for p in data["items"])
     seen = {p["_id"] for pg in walk(a, 2) for p in pg}
     assert seen == mine
     assert {p["_id"] for p in page(b, limit=100)["items"]} == theirs
-    assert all(p["userId"] == ub["_id"] for p in page(b, limit=100)["items"])
+    assert all(p["userId"] == b.id for p in page(b, limit=100)["items"])
     # a's cursor does not open b's plannings
     cur = page(a, limit=2)["nextCursor"]
     r = lst(b, limit=2, cursor=cur)

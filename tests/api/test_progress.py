@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from conftest import assert_error, register
+from conftest import assert_error, new_user
 
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -26,13 +26,6 @@ WIDE = {"from": "2000-01-01", "to": "2099-12-31"}
 
 
 # ---------------------------------------------------------------------------------- helpers
-
-def new_user(server, tz="UTC"):
-    c, data, _ = register(server.url, timezone=tz)
-    c.user_id = data["user"]["_id"]
-    c.tz = tz
-    return c
-
 
 def today_in(tz):
     return dt.datetime.now(ZoneInfo(tz)).date()
@@ -137,7 +130,7 @@ def test_free_entry_shape_and_defaults(server):
     c = new_user(server)
     e = add(c, date="2025-06-10", tempsEtudie=45)
     assert set(e) == BASE_KEYS, e
-    check_entry(e, c.user_id)
+    check_entry(e, c.id)
     assert e["date"] == "2025-06-10"
     assert e["tempsEtudie"] == 45
     assert e["sessionsCompletees"] == 0
@@ -147,7 +140,7 @@ def test_free_entry_shape_and_defaults(server):
     e2 = add(c, date="2025-06-11", tempsEtudie=90, sessionsCompletees=3, notes="Révisions du chapitre 4 📚",
              matiere="Mathématiques")
     assert set(e2) == BASE_KEYS | {"matiere"}, e2
-    check_entry(e2, c.user_id)
+    check_entry(e2, c.id)
     assert (e2["date"], e2["tempsEtudie"], e2["sessionsCompletees"], e2["notes"], e2["matiere"]) == \
         ("2025-06-11", 90, 3, "Révisions du chapitre 4 📚", "Mathématiques")
     assert e2["_id"] != e["_id"]
@@ -185,7 +178,7 @@ def test_free_entry_null_ids_are_like_absent(server):
 
 @pytest.mark.parametrize("tz", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Paris", "UTC"])
 def test_free_entry_date_defaults_to_today_in_user_zone(server, tz):
-    c = new_user(server, tz)
+    c = new_user(server, timezone=tz)
     before = iso(today_in(tz))
     e = add(c, tempsEtudie=30)
     after = iso(today_in(tz))
@@ -194,8 +187,8 @@ def test_free_entry_date_defaults_to_today_in_user_zone(server, tz):
 
 def test_free_entry_default_dates_differ_across_the_date_line(server):
     # UTC+14 and UTC-11 are 25 hours apart: their "today" is never the same day.
-    k = new_user(server, "Pacific/Kiritimati")
-    p = new_user(server, "Pacific/Pago_Pago")
+    k = new_user(server, timezone="Pacific/Kiritimati")
+    p = new_user(server, timezone="Pacific/Pago_Pago")
     ek = add(k, tempsEtudie=10)
     ep = add(p, tempsEtudie=10)
     dk = dt.date.fromisoformat(ek["date"])
@@ -205,19 +198,19 @@ def test_free_entry_default_dates_differ_across_the_date_line(server):
 
 @pytest.mark.parametrize("value", [1, 1440, 59])
 def test_free_entry_temps_etudie_bounds_ok(server, user, value):
-    c = user[0]
+    c = user
     e = add(c, date="2025-01-01", tempsEtudie=value)
     assert e["tempsEtudie"] == value
 
 
 @pytest.mark.parametrize("value", [0, -5, 1441, 100000, 1.5, "30", True, None, [30], {"m": 30}])
 def test_free_entry_temps_etudie_rejected(server, user, value):
-    c = user[0]
+    c = user
     invalid(post(c, {"date": "2025-01-01", "tempsEtudie": value}), "tempsEtudie")
 
 
 def test_free_entry_temps_etudie_required(server, user):
-    c = user[0]
+    c = user
     invalid(post(c, {"date": "2025-01-01", "matiere": "Maths", "notes": "x"}), "tempsEtudie")
     invalid(post(c, {}), "tempsEtudie")
     assert fetch(c, **WIDE)["entries"] == []
@@ -225,18 +218,18 @@ def test_free_entry_temps_etudie_required(server, user):
 
 @pytest.mark.parametrize("value", [0, 1, 100])
 def test_free_entry_sessions_completees_bounds_ok(server, user, value):
-    e = add(user[0], date="2025-01-01", tempsEtudie=30, sessionsCompletees=value)
+    e = add(user, date="2025-01-01", tempsEtudie=30, sessionsCompletees=value)
     assert e["sessionsCompletees"] == value
 
 
 @pytest.mark.parametrize("value", [-1, 101, 2.5, "3", False])
 def test_free_entry_sessions_completees_rejected(server, user, value):
-    invalid(post(user[0], {"date": "2025-01-01", "tempsEtudie": 30, "sessionsCompletees": value}),
+    invalid(post(user, {"date": "2025-01-01", "tempsEtudie": 30, "sessionsCompletees": value}),
             "sessionsCompletees")
 
 
 def test_free_entry_notes_length_in_code_points(server, user):
-    c = user[0]
+    c = user
     assert add(c, date="2025-01-01", tempsEtudie=30, notes="é" * 2000)["notes"] == "é" * 2000
     assert add(c, date="2025-01-01", tempsEtudie=30, notes="😀" * 2000)["notes"] == "😀" * 2000
     invalid(post(c, {"date": "2025-01-01", "tempsEtudie": 30, "notes": "é" * 2001}), "notes")
@@ -246,7 +239,7 @@ def test_free_entry_notes_length_in_code_points(server, user):
 
 
 def test_free_entry_matiere_bounds(server, user):
-    c = user[0]
+    c = user
     assert add(c, date="2025-01-01", tempsEtudie=30, matiere="M")["matiere"] == "M"
     assert add(c, date="2025-01-01", tempsEtudie=30, matiere="ß" * 100)["matiere"] == "ß" * 100
     for bad in ["", "   ", "x" * 101, "ß" * 101, 7, ["Maths"]]:
@@ -256,7 +249,7 @@ def test_free_entry_matiere_bounds(server, user):
 
 @pytest.mark.parametrize("value", ["2024-02-29", "2025-12-31", "2025-01-01", "1999-07-14"])
 def test_free_entry_date_ok(server, user, value):
-    assert add(user[0], date=value, tempsEtudie=30)["date"] == value
+    assert add(user, date=value, tempsEtudie=30)["date"] == value
 
 
 @pytest.mark.parametrize("value", [
@@ -264,19 +257,19 @@ def test_free_entry_date_ok(server, user, value):
     "2025-1-5", "25-01-05", "20250105", "05/01/2025", "2025-01-05T10:00:00Z",
     "2025-01-05T10:00:00+01:00", "2025-01-05T00:00", "demain", "", 20250105])
 def test_free_entry_date_rejected(server, user, value):
-    invalid(post(user[0], {"date": value, "tempsEtudie": 30}), "date")
+    invalid(post(user, {"date": value, "tempsEtudie": 30}), "date")
 
 
 @pytest.mark.parametrize("field", ["foo", "_id", "userId", "createdAt", "duree"])
 def test_free_entry_unknown_field_rejected(server, user, field):
-    c = user[0]
+    c = user
     value = unknown_id() if field in ("_id", "userId") else "x"
     invalid(post(c, {"date": "2025-01-01", "tempsEtudie": 30, field: value}), field)
     assert fetch(c, **WIDE)["entries"] == []
 
 
 def test_post_body_errors(server, user):
-    c = user[0]
+    c = user
     r = c.post("/api/progress", data=b"{\"tempsEtudie\": 3", headers={"Content-Type": "application/json"})
     assert_error(r, 400, "invalid_json")
     r = c.post("/api/progress", headers={"Content-Type": "application/json"})
@@ -299,7 +292,7 @@ def test_linked_entry_marks_session_done(server):
     assert statut(c, p, 0) == "planifie"
     e = complete(c, p, 0)
     assert set(e) == LINKED_KEYS, e
-    check_entry(e, c.user_id)
+    check_entry(e, c.id)
     assert e["planningId"] == p["_id"]
     assert e["sessionId"] == p["sessions"][0]["_id"]
     assert e["sessionsCompletees"] == 1
@@ -324,7 +317,7 @@ def test_linked_entry_marks_session_done(server):
 
 
 def test_linked_entry_date_is_local_day_session_began(server):
-    c = new_user(server, "Europe/Paris")
+    c = new_user(server, timezone="Europe/Paris")
     debut, fin = "2026-03-28T23:30:00Z", "2026-03-29T00:30:00Z"
     p = make_planning(c, [("Histoire", debut, fin)], "2026-03-28")
     e = complete(c, p, 0)
@@ -545,7 +538,7 @@ def test_concurrent_delete_of_linked_entry(server):
 # ---------------------------------------------------------------------------------- GET
 
 def test_get_empty(server, user):
-    body = fetch(user[0])
+    body = fetch(user)
     assert body == {"entries": [], "summary": {
         "tempsEtudie": 0, "sessionsCompletees": 0, "serieActuelle": 0, "meilleureSerie": 0,
         "parJour": [], "parMatiere": []}}
@@ -577,7 +570,7 @@ def test_get_range_is_inclusive(server):
 
 def test_get_default_range_is_last_30_days_in_user_zone(server):
     tz = "Pacific/Kiritimati"
-    c = new_user(server, tz)
+    c = new_user(server, timezone=tz)
     today = today_in(tz)
     for delta in (-30, -29, -1, 0, 1):
         add(c, date=iso(today + dt.timedelta(days=delta)), tempsEtudie=10)
@@ -606,7 +599,7 @@ def test_get_default_range_is_last_30_days_in_user_zone(server):
     {"from": "", "to": "2025-01-10"},
 ])
 def test_get_bad_query_is_400(server, user, params):
-    assert_error(user[0].get("/api/progress", params=params), 400, "validation_failed")
+    assert_error(user.get("/api/progress", params=params), 400, "validation_failed")
 
 
 def test_get_from_after_default_to_is_400(server):
@@ -737,7 +730,7 @@ def test_streaks_across_month_year_and_leap_days(server):
 # ---------------------------------------------------------------------------------- time zones
 
 def test_streak_across_spring_forward_europe_paris_free_entries(server):
-    c = new_user(server, "Europe/Paris")
+    c = new_user(server, timezone="Europe/Paris")
     for d in ["2026-03-27", "2026-03-28", "2026-03-29", "2026-03-30"]:
         add(c, date=d, tempsEtudie=30)
     body = fetch(c, **{"from": "2026-03-25", "to": "2026-04-05"})
@@ -748,7 +741,7 @@ def test_streak_across_spring_forward_europe_paris_free_entries(server):
 
 
 def test_streak_across_fall_back_europe_paris_free_entries(server):
-    c = new_user(server, "Europe/Paris")
+    c = new_user(server, timezone="Europe/Paris")
     for d in ["2026-10-24", "2026-10-25", "2026-10-26"]:
         add(c, date=d, tempsEtudie=30)
     assert fetch(c, **WIDE)["summary"]["meilleureSerie"] == 3
@@ -756,7 +749,7 @@ def test_streak_across_fall_back_europe_paris_free_entries(server):
 
 def test_linked_entries_around_spring_forward_europe_paris(server):
     tz = "Europe/Paris"
-    c = new_user(server, tz)
+    c = new_user(server, timezone=tz)
     sessions = [
         ("S0", "2026-03-27T22:30:00Z", "2026-03-27T23:00:00Z"),  # 27 Mar 23:30 CET
         ("S1", "2026-03-28T12:00:00Z", "2026-03-28T13:00:00Z"),  # 28 Mar 13:00 CET
@@ -787,7 +780,7 @@ def test_linked_entries_around_spring_forward_europe_paris(server):
 
 def test_streak_across_dst_end_pacific_auckland_free_entries(server):
     tz = "Pacific/Auckland"
-    c = new_user(server, tz)
+    c = new_user(server, timezone=tz)
     for d in ["2026-04-04", "2026-04-05", "2026-04-06"]:  # NZ DST ends Sunday 5 April 2026
         add(c, date=d, tempsEtudie=25)
     body = fetch(c, **{"from": "2026-04-01", "to": "2026-04-10"})
@@ -807,7 +800,7 @@ def test_streak_across_dst_end_pacific_auckland_free_entries(server):
 
 def test_linked_entries_around_dst_end_pacific_auckland(server):
     tz = "Pacific/Auckland"
-    c = new_user(server, tz)
+    c = new_user(server, timezone=tz)
     sessions = [
         ("A0", "2026-04-03T11:30:00Z", "2026-04-03T12:00:00Z"),  # 4 Apr 00:30 NZDT
         ("A1", "2026-04-04T10:30:00Z", "2026-04-04T11:00:00Z"),  # 4 Apr 23:30 NZDT
@@ -828,7 +821,7 @@ def test_linked_entries_around_dst_end_pacific_auckland(server):
 
 def test_linked_entries_around_dst_start_pacific_auckland(server):
     tz = "Pacific/Auckland"
-    c = new_user(server, tz)
+    c = new_user(server, timezone=tz)
     sessions = [  # NZ DST starts Sunday 27 September 2026 at 02:00 NZST
         ("B0", "2026-09-25T11:30:00Z", "2026-09-25T12:00:00Z"),  # 25 Sep 23:30 NZST
         ("B1", "2026-09-25T12:30:00Z", "2026-09-25T13:00:00Z"),  # 26 Sep 00:30 NZST
@@ -850,7 +843,7 @@ def test_current_streak_in_far_east_zone(server):
     # Pacific/Kiritimati is UTC+14: a streak ending the day before yesterday (local) is over,
     # whatever the UTC date is.
     tz = "Pacific/Kiritimati"
-    c = new_user(server, tz)
+    c = new_user(server, timezone=tz)
     today = today_in(tz)
     add(c, date=iso(today - dt.timedelta(days=3)), tempsEtudie=10)
     add(c, date=iso(today - dt.timedelta(days=2)), tempsEtudie=10)
@@ -864,7 +857,7 @@ def test_current_streak_in_far_east_zone(server):
 def test_current_streak_in_far_west_zone(server):
     # Pacific/Pago_Pago is UTC-11: a streak ending yesterday (local) still stands.
     tz = "Pacific/Pago_Pago"
-    c = new_user(server, tz)
+    c = new_user(server, timezone=tz)
     today = today_in(tz)
     add(c, date=iso(today - dt.timedelta(days=2)), tempsEtudie=10)
     add(c, date=iso(today - dt.timedelta(days=1)), tempsEtudie=10)
@@ -908,11 +901,11 @@ def test_delete_linked_entry_puts_session_back(server):
 @pytest.mark.parametrize("bad", ["abc", "0123456789ABCDEF01234567", "0123456789abcdef0123456",
                                  "0123456789abcdef012345678", "zz23456789abcdef01234567", "null"])
 def test_delete_malformed_id_is_404(server, user, bad):
-    assert_error(user[0].delete(f"/api/progress/{bad}"), 404, "not_found")
+    assert_error(user.delete(f"/api/progress/{bad}"), 404, "not_found")
 
 
 def test_delete_unknown_id_is_404(server, user):
-    assert_error(user[0].delete(f"/api/progress/{unknown_id()}"), 404, "not_found")
+    assert_error(user.delete(f"/api/progress/{unknown_id()}"), 404, "not_found")
 
 
 # ---------------------------------------------------------------------------------- isolation
@@ -929,7 +922,7 @@ def test_isolation_between_users(server):
     # B sees only B's entries, with a summary of B's alone.
     for params in ({}, WIDE, {"from": "2026-01-01", "to": "2026-01-31"}):
         body = fetch(b, **params)
-        assert all(e["userId"] == b.user_id for e in body["entries"])
+        assert all(e["userId"] == b.id for e in body["entries"])
         assert ea_free["_id"] not in [e["_id"] for e in body["entries"]]
         assert ea_linked["_id"] not in [e["_id"] for e in body["entries"]]
     body = fetch(b)
@@ -983,7 +976,7 @@ def test_requires_authentication(server):
 
 
 def test_wrong_methods_are_405(server, user):
-    c = user[0]
+    c = user
     r = c.put("/api/progress", json={})
     assert_error(r, 405, "method_not_allowed")
     assert {"GET", "POST"} <= {m.strip().upper() for m in r.headers.get("Allow", "").split(",")}

@@ -11,7 +11,7 @@ import re
 from zoneinfo import ZoneInfo
 
 
-from conftest import assert_french_error, openai_env, register
+from conftest import assert_french_error, new_user, openai_env
 
 PARIS = ZoneInfo("Europe/Paris")
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
@@ -26,12 +26,6 @@ def local(days, hour, minute=0):
     """A Paris date-time `days` after today."""
     day = dt.datetime.now(PARIS).date() + dt.timedelta(days=days)
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS)
-
-
-def new_user(server, **extra):
-    c, data, _ = register(server.url, timezone="Europe/Paris", **extra)
-    c.user_id = data["user"]["_id"]
-    return c
 
 
 def week_plan(c):
@@ -80,7 +74,7 @@ def exported_proposals(c):
 # ------------------------------------------------------------------------------ built-in coach
 
 def test_builtin_move_is_proposed_then_applied_once(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     plan = week_plan(c)
     maths = plan["by_subject"]["Maths"]
     body = chat(c, "Tu peux décaler les maths à demain ?")
@@ -106,7 +100,7 @@ def test_builtin_move_is_proposed_then_applied_once(server):
 
 
 def test_builtin_move_with_an_hour(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     plan = week_plan(c)
     body = chat(c, "Déplace la physique à demain à 18h30")
     p = check_proposal(body["proposals"][0], "update_session")
@@ -115,7 +109,7 @@ def test_builtin_move_with_an_hour(server):
 
 
 def test_builtin_delete_is_proposed_and_applied(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     plan = week_plan(c)
     body = chat(c, "Supprime la session de physique")
     p = check_proposal(body["proposals"][0], "delete_session")
@@ -126,7 +120,7 @@ def test_builtin_delete_is_proposed_and_applied(server):
 
 
 def test_builtin_planning_request_creates_a_planning_when_applied(server):
-    c = new_user(server, preferences={"matieres": ["Maths", "Anglais"]})
+    c = new_user(server, timezone="Europe/Paris", preferences={"matieres": ["Maths", "Anglais"]})
     body = chat(c, "Fais-moi un planning pour la semaine des partiels")
     assert body["source"] == "fallback"
     p = check_proposal(body["proposals"][0], "create_planning")
@@ -145,20 +139,20 @@ def test_builtin_planning_request_creates_a_planning_when_applied(server):
 
 
 def test_builtin_without_subjects_explains_and_proposes_nothing(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     body = chat(c, "Fais-moi un planning pour la semaine")
     assert body["proposals"] == [] and "matières" in body["reply"]
 
 
 def test_builtin_move_of_an_unknown_session_proposes_nothing(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     week_plan(c)
     body = chat(c, "Décale la chimie à demain")
     assert body["proposals"] == [] and body["reply"].strip()
 
 
 def test_questions_about_the_plan_make_no_proposal(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     week_plan(c)
     for message in ("Qu'est-ce que je dois faire dans mon planning ?", "Quelle est ma prochaine session ?"):
         assert chat(c, message)["proposals"] == []
@@ -167,7 +161,7 @@ def test_questions_about_the_plan_make_no_proposal(server):
 # ------------------------------------------------------------------------------ dismiss, 404, rules
 
 def test_dismiss_then_apply_is_409(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     week_plan(c)
     p = chat(c, "décale les maths à demain")["proposals"][0]
     r = dismiss(c, p["_id"]).json()
@@ -177,7 +171,7 @@ def test_dismiss_then_apply_is_409(server):
 
 
 def test_another_users_proposal_is_404(server):
-    a, b = new_user(server), new_user(server)
+    a, b = new_user(server, timezone="Europe/Paris"), new_user(server, timezone="Europe/Paris")
     plan = week_plan(a)
     p = chat(a, "décale les maths à demain")["proposals"][0]
     for action in ("apply", "dismiss"):
@@ -189,7 +183,7 @@ def test_another_users_proposal_is_404(server):
 
 
 def test_apply_after_the_plan_changed_gives_the_broken_rule(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     plan = week_plan(c)
     p = chat(c, "décale les maths à demain")["proposals"][0]
     # Meanwhile Physique moves onto tomorrow 14:30: the proposal would now overlap it.
@@ -205,7 +199,7 @@ def test_apply_after_the_plan_changed_gives_the_broken_rule(server):
 
 
 def test_apply_after_the_session_was_deleted_is_404(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     plan = week_plan(c)
     p = chat(c, "décale les maths à demain")["proposals"][0]
     assert c.delete(f"/api/planning/{plan['_id']}").status_code == 204
@@ -213,7 +207,7 @@ def test_apply_after_the_session_was_deleted_is_404(server):
 
 
 def test_clearing_the_history_removes_proposals(server):
-    c = new_user(server)
+    c = new_user(server, timezone="Europe/Paris")
     week_plan(c)
     p = chat(c, "décale les maths à demain")["proposals"][0]
     assert len(exported_proposals(c)) == 1
@@ -229,7 +223,7 @@ def gemini_calls(fake):
 
 
 def test_gemini_function_call_becomes_a_proposal(gemini, fake):
-    c = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
     plan = week_plan(c)
     maths = plan["by_subject"]["Maths"]
     fake.script({"behaviour": "function_call", "name": "update_session",
@@ -255,7 +249,7 @@ def test_gemini_function_call_becomes_a_proposal(gemini, fake):
 
 
 def test_gemini_create_planning_call_gives_an_ai_planning(gemini, fake):
-    c = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
     fake.script({"behaviour": "function_call", "name": "create_planning", "text": "C'est parti !",
                  "args": {"periode": "semaine", "dateDebut": "2027-03-01", "matieres": ["Maths", "Chimie"],
                           "minutesParJour": 60}})
@@ -269,7 +263,7 @@ def test_gemini_create_planning_call_gives_an_ai_planning(gemini, fake):
 
 
 def test_gemini_delete_call_in_a_stream(gemini, fake):
-    c = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
     plan = week_plan(c)
     physique = plan["by_subject"]["Physique"]
     fake.script({"behaviour": "function_call", "name": "delete_session", "args": {"sessionId": physique["_id"]},
@@ -289,8 +283,8 @@ def test_gemini_delete_call_in_a_stream(gemini, fake):
 
 
 def test_unusable_calls_make_no_proposal(gemini, fake):
-    c = new_user(gemini)
-    other = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
+    other = new_user(gemini, timezone="Europe/Paris")
     their_plan = week_plan(other)
     theirs = their_plan["by_subject"]["Maths"]
     for args in ({"sessionId": theirs["_id"], "debut": local(1, 9).isoformat()},  # someone else's session
@@ -307,7 +301,7 @@ def test_unusable_calls_make_no_proposal(gemini, fake):
 
 
 def test_a_call_that_would_break_a_rule_is_dropped(gemini, fake):
-    c = new_user(gemini)
+    c = new_user(gemini, timezone="Europe/Paris")
     plan = week_plan(c)
     maths, physique = plan["by_subject"]["Maths"], plan["by_subject"]["Physique"]
     fake.script({"behaviour": "function_call", "name": "update_session", "text": "Voyons…",
@@ -318,7 +312,7 @@ def test_a_call_that_would_break_a_rule_is_dropped(gemini, fake):
 
 def test_openai_streamed_tool_call_becomes_a_proposal(make_server, fake):
     s = make_server(env=openai_env(fake))
-    c = new_user(s)
+    c = new_user(s, timezone="Europe/Paris")
     plan = week_plan(c)
     maths = plan["by_subject"]["Maths"]
     fake.script({"behaviour": "function_call", "name": "update_session", "arg_chunks": 4,
@@ -337,7 +331,7 @@ def test_openai_streamed_tool_call_becomes_a_proposal(make_server, fake):
 
 def test_openai_unary_tool_call(make_server, fake):
     s = make_server(env=openai_env(fake))
-    c = new_user(s)
+    c = new_user(s, timezone="Europe/Paris")
     plan = week_plan(c)
     fake.script({"behaviour": "function_call", "name": "delete_session",
                  "args": {"sessionId": plan["by_subject"]["Maths"]["_id"]}})

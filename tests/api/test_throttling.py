@@ -6,7 +6,7 @@ import re
 
 import requests
 
-from conftest import register, unique_email, assert_french_error as err
+from conftest import new_user, unique_email, assert_french_error as err
 
 PASSWORD = "motdepasse-solide"
 
@@ -44,23 +44,21 @@ def assert_limited(r, limit, window):
 
 def test_login_per_email_limit(make_server):
     s = make_server()
-    _, data, pw = register(s.url)
-    victim = data["user"]["email"]
-    _, other, other_pw = register(s.url)
+    victim = new_user(s)
+    other = new_user(s)
     for i in range(10):
-        err(login(s, victim, f"mauvais-{i}-secret"), 401, "invalid_credentials")
+        err(login(s, victim.email, f"mauvais-{i}-secret"), 401, "invalid_credentials")
     # the 11th attempt is refused before the password is checked: even the right one
-    r = login(s, victim, pw)
+    r = login(s, victim.email, victim.password)
     assert_limited(r, 10, 900)
-    assert_limited(login(s, victim, "encore-mauvais"), 10, 900)
+    assert_limited(login(s, victim.email, "encore-mauvais"), 10, 900)
     # the same email in another case / with spaces is the same email
-    assert_limited(login(s, "  " + victim.upper() + " ", pw), 10, 900)
+    assert_limited(login(s, "  " + victim.email.upper() + " ", victim.password), 10, 900)
     # another email from the same address still works
-    r = login(s, other["user"]["email"], other_pw)
+    r = login(s, other.email, other.password)
     assert r.status_code == 200, r.text
     # the throttled user's existing token is untouched
-    r = requests.get(s.url + "/api/users/me",
-                     headers={"Authorization": f"Bearer {data['token']}"}, timeout=30)
+    r = requests.get(s.url + "/api/users/me", headers=victim.headers, timeout=30)
     assert r.status_code == 200, r.text
 
 
@@ -75,30 +73,29 @@ def test_login_per_email_limit_for_unknown_email(make_server):
 
 def test_login_successes_and_bad_requests_do_not_count(make_server):
     s = make_server()
-    _, data, pw = register(s.url)
-    e = data["user"]["email"]
+    u = new_user(s)
     # 400s do not count
     for _ in range(12):
-        r = requests.post(s.url + "/api/auth/login", json={"email": e}, timeout=30)
+        r = requests.post(s.url + "/api/auth/login", json={"email": u.email}, timeout=30)
         err(r, 400, "validation_failed")
     # successes do not count
     for _ in range(12):
-        r = login(s, e, pw)
+        r = login(s, u.email, u.password)
         assert r.status_code == 200, r.text
     for i in range(10):
-        err(login(s, e, f"mauvais-{i}-secret"), 401, "invalid_credentials")
-    assert_limited(login(s, e, pw), 10, 900)
+        err(login(s, u.email, f"mauvais-{i}-secret"), 401, "invalid_credentials")
+    assert_limited(login(s, u.email, u.password), 10, 900)
 
 
 def test_login_per_address_limit(make_server):
     s = make_server(env={"LOGIN_MAX_FAILURES_PER_IP": "5"})
-    _, data, pw = register(s.url)
+    u = new_user(s)
     # successful logins before do not count
-    assert login(s, data["user"]["email"], pw).status_code == 200
+    assert login(s, u.email, u.password).status_code == 200
     for i in range(5):
         err(login(s, unique_email(), f"mauvais-{i}-secret"), 401, "invalid_credentials")
     # 6th attempt from this address: refused, whatever the email and even with the right password
-    assert_limited(login(s, data["user"]["email"], pw), 5, 900)
+    assert_limited(login(s, u.email, u.password), 5, 900)
     assert_limited(login(s, unique_email(), "quelconque"), 5, 900)
 
 
@@ -106,10 +103,10 @@ def test_login_per_address_default_is_100(make_server):
     """With the default per-address limit (100), 11 failures over several emails are not throttled
     by address: only the email with 10 failures is."""
     s = make_server()
-    _, data, pw = register(s.url)
+    u = new_user(s)
     for i in range(11):
         err(login(s, unique_email(), "mauvais-secret"), 401, "invalid_credentials")
-    assert login(s, data["user"]["email"], pw).status_code == 200
+    assert login(s, u.email, u.password).status_code == 200
 
 
 def test_register_per_address_limit(make_server):

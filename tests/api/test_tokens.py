@@ -13,7 +13,7 @@ import jwt
 import pytest
 import requests
 
-from conftest import TEST_SECRET, register, assert_french_error as err
+from conftest import TEST_SECRET, new_user, assert_french_error as err
 
 SEVEN_DAYS = 7 * 24 * 3600
 
@@ -46,12 +46,6 @@ def mint(payload, key=TEST_SECRET, alg="HS256"):
     return jwt.encode(payload, key, algorithm=alg)
 
 
-@pytest.fixture
-def acct(server):
-    _, data, pw = register(server.url)
-    return data
-
-
 # ---------------------------------------------------------------------------------- missing/garbage
 
 def test_missing_token(server):
@@ -74,8 +68,8 @@ def test_garbage_cookie(server, cookie):
 
 # ---------------------------------------------------------------------------------- algorithms
 
-def test_alg_none_rejected(server, acct):
-    p = claims(acct["user"]["_id"])
+def test_alg_none_rejected(server, user):
+    p = claims(user.id)
     for alg in ("none", "None", "NONE"):
         unsigned = f"{b64url({'alg': alg, 'typ': 'JWT'})}.{b64url(p)}."
         err(me(server, unsigned), 401, "unauthenticated")
@@ -88,13 +82,13 @@ def test_alg_none_rejected(server, acct):
 
 
 @pytest.mark.parametrize("alg", ["HS512", "HS384"])
-def test_other_hmac_alg_same_secret_rejected(server, acct, alg):
-    tok = mint(claims(acct["user"]["_id"]), alg=alg)
+def test_other_hmac_alg_same_secret_rejected(server, user, alg):
+    tok = mint(claims(user.id), alg=alg)
     err(me(server, tok), 401, "unauthenticated")
 
 
-def test_hs256_bad_signature_rejected(server, acct):
-    p = claims(acct["user"]["_id"])
+def test_hs256_bad_signature_rejected(server, user):
+    p = claims(user.id)
     err(me(server, mint(p, key="un-autre-secret-0123456789abcdef0123456789")), 401, "unauthenticated")
     # flip the signature of a correct token
     good = mint(p)
@@ -106,11 +100,11 @@ def test_hs256_bad_signature_rejected(server, acct):
     err(me(server, f"{h}.{pl}"), 401, "unauthenticated")
 
 
-def test_tampered_server_token_rejected(server, acct):
-    _, other, _ = register(server.url)
-    h, pl, sig = acct["token"].split(".")
+def test_tampered_server_token_rejected(server, user):
+    other = new_user(server)
+    h, pl, sig = user.token.split(".")
     payload = json.loads(base64.urlsafe_b64decode(pl + "=" * (-len(pl) % 4)))
-    payload["sub"] = other["user"]["_id"]
+    payload["sub"] = other.id
     err(me(server, f"{h}.{b64url(payload)}.{sig}"), 401, "unauthenticated")
     payload = json.loads(base64.urlsafe_b64decode(pl + "=" * (-len(pl) % 4)))
     payload["exp"] = payload["exp"] + 10 * SEVEN_DAYS
@@ -119,23 +113,23 @@ def test_tampered_server_token_rejected(server, acct):
 
 # ---------------------------------------------------------------------------------- claims
 
-def test_expired_token(server, acct):
+def test_expired_token(server, user):
     t = int(time.time())
-    tok = mint(claims(acct["user"]["_id"], iat=t - 8 * 24 * 3600, exp=t - 3600))
+    tok = mint(claims(user.id, iat=t - 8 * 24 * 3600, exp=t - 3600))
     err(me(server, tok), 401, "token_expired")
     err(me(server, cookie=tok), 401, "token_expired")
 
 
-def test_token_without_exp(server, acct):
-    tok = mint(claims(acct["user"]["_id"], exp=None))
+def test_token_without_exp(server, user):
+    tok = mint(claims(user.id, exp=None))
     assert "exp" not in jwt.decode(tok, options={"verify_signature": False})
     err(me(server, tok), 401, "unauthenticated")
 
 
 @pytest.mark.parametrize("exp", ["demain", "9999999999", [1], {}, None],
                          ids=["string", "numeric-string", "list", "object", "null"])
-def test_token_with_malformed_exp(server, acct, exp):
-    p = claims(acct["user"]["_id"])
+def test_token_with_malformed_exp(server, user, exp):
+    p = claims(user.id)
     p["exp"] = exp
     tok = f"{b64url({'alg': 'HS256', 'typ': 'JWT'})}.{b64url(p)}"
     sig = hmac.new(TEST_SECRET.encode(), tok.encode(), hashlib.sha256).digest()
@@ -155,8 +149,8 @@ def test_token_with_malformed_sub(server, sub):
     err(me(server, mint(claims(sub))), 401, "unauthenticated")
 
 
-def test_revoked_token(server, acct):
-    tok = acct["token"]
+def test_revoked_token(server, user):
+    tok = user.token
     r = requests.post(server.url + "/api/auth/logout", headers={"Authorization": f"Bearer {tok}"},
                       timeout=30)
     assert r.status_code == 204, r.text
@@ -164,9 +158,9 @@ def test_revoked_token(server, acct):
     err(me(server, cookie=tok), 401, "unauthenticated")
 
 
-def test_revoked_pyjwt_token_by_jti(server, acct):
+def test_revoked_pyjwt_token_by_jti(server, user):
     """Revocation is per token: logging out a PyJWT-minted token revokes that jti only."""
-    uid = acct["user"]["_id"]
+    uid = user.id
     t1, t2 = mint(claims(uid)), mint(claims(uid))
     r = requests.post(server.url + "/api/auth/logout", headers={"Authorization": f"Bearer {t1}"},
                       timeout=30)
@@ -177,44 +171,44 @@ def test_revoked_pyjwt_token_by_jti(server, acct):
 
 # ---------------------------------------------------------------------------------- interop
 
-def test_pyjwt_minted_token_accepted(server, acct):
-    tok = mint(claims(acct["user"]["_id"]))
+def test_pyjwt_minted_token_accepted(server, user):
+    tok = mint(claims(user.id))
     r = me(server, tok)
     assert r.status_code == 200, r.text
-    assert r.json() == acct["user"]
+    assert r.json() == user.profile
     r = me(server, cookie=tok)
     assert r.status_code == 200, r.text
-    assert r.json()["_id"] == acct["user"]["_id"]
+    assert r.json()["_id"] == user.id
 
 
-def test_server_token_verifies_with_pyjwt(server, acct):
-    tok = acct["token"]
+def test_server_token_verifies_with_pyjwt(server, user):
+    tok = user.token
     header = jwt.get_unverified_header(tok)
     assert header["alg"] == "HS256", header
     c = jwt.decode(tok, TEST_SECRET, algorithms=["HS256"])
-    assert c["sub"] == acct["user"]["_id"]
+    assert c["sub"] == user.id
     assert isinstance(c["iat"], int) and isinstance(c["exp"], int), c
     assert c["exp"] - c["iat"] == SEVEN_DAYS, c
     assert abs(c["iat"] - time.time()) < 300, c
     assert isinstance(c["jti"], str) and c["jti"], c
     # expiresAt is the token's exp
-    exp_at = dt.datetime.strptime(acct["expiresAt"], "%Y-%m-%dT%H:%M:%S.%fZ") \
+    exp_at = dt.datetime.strptime(user.registration["expiresAt"], "%Y-%m-%dT%H:%M:%S.%fZ") \
         .replace(tzinfo=dt.timezone.utc).timestamp()
-    assert abs(exp_at - c["exp"]) < 1.0, (acct["expiresAt"], c["exp"])
+    assert abs(exp_at - c["exp"]) < 1.0, (user.registration["expiresAt"], c["exp"])
     # the wrong secret does not verify it
     with pytest.raises(jwt.InvalidSignatureError):
         jwt.decode(tok, "pas-le-bon-secret", algorithms=["HS256"])
 
 
 def test_login_tokens_have_distinct_jti(server):
-    _, data, pw = register(server.url)
-    jtis = {jwt.decode(data["token"], TEST_SECRET, algorithms=["HS256"])["jti"]}
+    u = new_user(server)
+    jtis = {jwt.decode(u.token, TEST_SECRET, algorithms=["HS256"])["jti"]}
     for _ in range(3):
         r = requests.post(server.url + "/api/auth/login",
-                          json={"email": data["user"]["email"], "password": pw}, timeout=30)
+                          json={"email": u.email, "password": u.password}, timeout=30)
         assert r.status_code == 200, r.text
         c = jwt.decode(r.json()["token"], TEST_SECRET, algorithms=["HS256"])
-        assert c["sub"] == data["user"]["_id"]
+        assert c["sub"] == u.id
         assert c["exp"] - c["iat"] == SEVEN_DAYS
         jtis.add(c["jti"])
     assert len(jtis) == 4
@@ -222,9 +216,9 @@ def test_login_tokens_have_distinct_jti(server):
 
 def test_token_of_other_server_secret_rejected(make_server):
     s = make_server(env={"JWT_SECRET": "un-secret-completement-different-0123456789abcdef"})
-    _, data, _ = register(s.url)
-    assert me(s, data["token"]).status_code == 200
+    u = new_user(s)
+    assert me(s, u.token).status_code == 200
     with pytest.raises(jwt.InvalidSignatureError):
-        jwt.decode(data["token"], TEST_SECRET, algorithms=["HS256"])
+        jwt.decode(u.token, TEST_SECRET, algorithms=["HS256"])
     # a token signed with conftest's secret, even for a real user of s, is refused by s
-    err(me(s, mint(claims(data["user"]["_id"]))), 401, "unauthenticated")
+    err(me(s, mint(claims(u.id))), 401, "unauthenticated")

@@ -7,7 +7,7 @@ import re
 import pytest
 import requests
 
-from conftest import register, assert_french_error as err, assert_invalid as invalid
+from conftest import new_user, assert_french_error as err, assert_invalid as invalid
 
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -42,11 +42,6 @@ def login(server, email, password):
                          json={"email": email, "password": password}, timeout=30)
 
 
-def new_user(server, **extra):
-    c, data, pw = register(server.url, **extra)
-    return data["token"], data["user"], pw
-
-
 def check_user(u):
     assert set(u) == USER_KEYS, u
     assert ID_RE.match(u["_id"])
@@ -67,10 +62,9 @@ def walk_keys(obj):
 # ---------------------------------------------------------------------------------- GET /me
 
 def test_me_returns_the_user(server, user):
-    c, data, _ = user
-    r = c.get("/api/users/me")
+    r = user.get("/api/users/me")
     assert r.status_code == 200, r.text
-    assert r.json() == data["user"]
+    assert r.json() == user.profile
     check_user(r.json())
     assert "$argon2" not in r.text
 
@@ -80,14 +74,14 @@ def test_me_requires_auth(server):
 
 
 def test_me_with_cookie_only(server):
-    tok, u, _ = new_user(server)
-    r = requests.get(server.url + "/api/users/me", headers={"Cookie": f"token={tok}"}, timeout=30)
+    u = new_user(server)
+    r = requests.get(server.url + "/api/users/me", headers={"Cookie": f"token={u.token}"}, timeout=30)
     assert r.status_code == 200, r.text
-    assert r.json() == u
+    assert r.json() == u.profile
     r = requests.get(server.url + "/api/users/me",
-                     headers={"Cookie": f"theme=sombre; token={tok}; lang=fr"}, timeout=30)
+                     headers={"Cookie": f"theme=sombre; token={u.token}; lang=fr"}, timeout=30)
     assert r.status_code == 200, r.text
-    assert r.json()["_id"] == u["_id"]
+    assert r.json()["_id"] == u.id
 
 
 def test_me_bad_cookie(server):
@@ -112,61 +106,61 @@ def test_me_405_before_auth(server):
 # ---------------------------------------------------------------------------------- PATCH /me
 
 def test_patch_name_and_timezone(server):
-    tok, u, _ = new_user(server)
-    r = patch_me(server, tok, {"name": "  Nouveau Nom  ", "timezone": "America/New_York"})
+    u = new_user(server)
+    r = patch_me(server, u.token, {"name": "  Nouveau Nom  ", "timezone": "America/New_York"})
     assert r.status_code == 200, r.text
     got = r.json()
     check_user(got)
     assert got["name"] == "Nouveau Nom"
     assert got["timezone"] == "America/New_York"
     assert {k: got[k] for k in ("_id", "email", "createdAt", "preferences")} == \
-        {k: u[k] for k in ("_id", "email", "createdAt", "preferences")}
-    assert me(server, tok).json() == got
+        {k: u.profile[k] for k in ("_id", "email", "createdAt", "preferences")}
+    assert me(server, u.token).json() == got
 
 
 def test_patch_timezone_link_stored_as_sent(server):
-    tok, _, _ = new_user(server)
-    r = patch_me(server, tok, {"timezone": "Asia/Calcutta"})
+    u = new_user(server)
+    r = patch_me(server, u.token, {"timezone": "Asia/Calcutta"})
     assert r.status_code == 200, r.text
     assert r.json()["timezone"] == "Asia/Calcutta"
-    assert me(server, tok).json()["timezone"] == "Asia/Calcutta"
+    assert me(server, u.token).json()["timezone"] == "Asia/Calcutta"
 
 
 def test_patch_preferences_merged_per_key(server):
-    tok, u, _ = new_user(server, preferences={"themes": ["Bac"], "matieres": ["Maths", "SVT"]})
-    assert u["preferences"] == {"themes": ["Bac"], "matieres": ["Maths", "SVT"]}
-    r = patch_me(server, tok, {"preferences": {"themes": ["Concours", "Partiels"]}})
+    u = new_user(server, preferences={"themes": ["Bac"], "matieres": ["Maths", "SVT"]})
+    assert u.profile["preferences"] == {"themes": ["Bac"], "matieres": ["Maths", "SVT"]}
+    r = patch_me(server, u.token, {"preferences": {"themes": ["Concours", "Partiels"]}})
     assert r.status_code == 200, r.text
     assert r.json()["preferences"] == {"themes": ["Concours", "Partiels"], "matieres": ["Maths", "SVT"]}
-    r = patch_me(server, tok, {"preferences": {"matieres": []}})
+    r = patch_me(server, u.token, {"preferences": {"matieres": []}})
     assert r.status_code == 200, r.text
     assert r.json()["preferences"] == {"themes": ["Concours", "Partiels"], "matieres": []}
-    r = patch_me(server, tok, {"preferences": {}})
+    r = patch_me(server, u.token, {"preferences": {}})
     assert r.status_code == 200, r.text
     assert r.json()["preferences"] == {"themes": ["Concours", "Partiels"], "matieres": []}
-    assert me(server, tok).json()["preferences"] == {"themes": ["Concours", "Partiels"], "matieres": []}
+    assert me(server, u.token).json()["preferences"] == {"themes": ["Concours", "Partiels"], "matieres": []}
 
 
 def test_patch_preferences_duplicates_dropped_case_sensitive(server):
-    tok, _, _ = new_user(server)
-    r = patch_me(server, tok, {"preferences": {"matieres": ["Maths", "maths", "Maths", "Histoire"]}})
+    u = new_user(server)
+    r = patch_me(server, u.token, {"preferences": {"matieres": ["Maths", "maths", "Maths", "Histoire"]}})
     assert r.status_code == 200, r.text
     assert r.json()["preferences"]["matieres"] == ["Maths", "maths", "Histoire"]
 
 
 def test_patch_empty_body_is_noop(server):
-    tok, u, _ = new_user(server, timezone="Europe/Paris", preferences={"themes": ["A"]})
-    r = patch_me(server, tok, {})
+    u = new_user(server, timezone="Europe/Paris", preferences={"themes": ["A"]})
+    r = patch_me(server, u.token, {})
     assert r.status_code == 200, r.text
-    assert r.json() == u
-    assert me(server, tok).json() == u
+    assert r.json() == u.profile
+    assert me(server, u.token).json() == u.profile
 
 
 def test_patch_null_is_like_absent(server):
-    tok, u, _ = new_user(server)
-    r = patch_me(server, tok, {"name": None, "timezone": None, "preferences": None})
+    u = new_user(server)
+    r = patch_me(server, u.token, {"name": None, "timezone": None, "preferences": None})
     assert r.status_code == 200, r.text
-    assert r.json() == u
+    assert r.json() == u.profile
 
 
 @pytest.mark.parametrize("payload, path", [
@@ -178,9 +172,9 @@ def test_patch_null_is_like_absent(server):
     ({"preferences": {"couleurs": ["bleu"]}}, "preferences.couleurs"),
 ])
 def test_patch_unknown_field_rejected(server, payload, path):
-    tok, u, _ = new_user(server)
-    invalid(patch_me(server, tok, payload), path)
-    assert me(server, tok).json() == u
+    u = new_user(server)
+    invalid(patch_me(server, u.token, payload), path)
+    assert me(server, u.token).json() == u.profile
 
 
 @pytest.mark.parametrize("payload, path", [
@@ -192,9 +186,9 @@ def test_patch_unknown_field_rejected(server, payload, path):
     ({"preferences": {"themes": ["a", "b", "c", 4]}}, "preferences.themes[3]"),
 ])
 def test_patch_wrong_types_rejected(server, payload, path):
-    tok, u, _ = new_user(server)
-    invalid(patch_me(server, tok, payload), path)
-    assert me(server, tok).json() == u
+    u = new_user(server)
+    invalid(patch_me(server, u.token, payload), path)
+    assert me(server, u.token).json() == u.profile
 
 
 @pytest.mark.parametrize("payload, path", [
@@ -211,13 +205,13 @@ def test_patch_wrong_types_rejected(server, payload, path):
     ({"preferences": {"matieres": ["a", "b", "c", ""]}}, "preferences.matieres[3]"),
 ])
 def test_patch_bounds_rejected(server, payload, path):
-    tok, u, _ = new_user(server)
-    invalid(patch_me(server, tok, payload), path)
-    assert me(server, tok).json() == u
+    u = new_user(server)
+    invalid(patch_me(server, u.token, payload), path)
+    assert me(server, u.token).json() == u.profile
 
 
 def test_patch_bounds_ok(server):
-    tok, _, _ = new_user(server)
+    tok = new_user(server).token
     for payload, check in [
         ({"name": "Z"}, lambda u: u["name"] == "Z"),
         ({"name": "é" * 100}, lambda u: u["name"] == "é" * 100),
@@ -232,13 +226,13 @@ def test_patch_bounds_ok(server):
 
 
 def test_patch_body_errors(server):
-    tok, _, _ = new_user(server)
-    err(patch_me(server, tok, ["name"]), 400, "validation_failed")
-    err(call(server, "PATCH", "/api/users/me", tok, data="{",
+    u = new_user(server)
+    err(patch_me(server, u.token, ["name"]), 400, "validation_failed")
+    err(call(server, "PATCH", "/api/users/me", u.token, data="{",
              headers={"Content-Type": "application/json"}), 400, "invalid_json")
-    err(call(server, "PATCH", "/api/users/me", tok, data='{"name":"x"}',
+    err(call(server, "PATCH", "/api/users/me", u.token, data='{"name":"x"}',
              headers={"Content-Type": "text/plain"}), 415, "unsupported_media_type")
-    r = call(server, "PATCH", "/api/users/me", tok, data=b'{"name":"\xff\xfe"}',
+    r = call(server, "PATCH", "/api/users/me", u.token, data=b'{"name":"\xff\xfe"}',
              headers={"Content-Type": "application/json"})
     assert r.status_code == 400, r.text
     assert r.json()["error"]["code"] in ("invalid_json", "validation_failed")
@@ -251,57 +245,57 @@ def test_patch_requires_auth(server):
 # ---------------------------------------------------------------------------------- password
 
 def test_password_change_full_flow(server):
-    tok, u, pw = new_user(server)
-    other = login(server, u["email"], pw).json()["token"]
+    u = new_user(server)
+    other = login(server, u.email, u.password).json()["token"]
     assert me(server, other).status_code == 200
-    r = change_pw(server, tok, {"currentPassword": pw, "newPassword": "un-tout-nouveau-secret"})
+    r = change_pw(server, u.token, {"currentPassword": u.password, "newPassword": "un-tout-nouveau-secret"})
     assert r.status_code == 204, r.text
     assert r.content == b""
     # the request's own token keeps working
-    r = me(server, tok)
-    assert r.status_code == 200 and r.json()["_id"] == u["_id"], r.text
+    r = me(server, u.token)
+    assert r.status_code == 200 and r.json()["_id"] == u.id, r.text
     # every other token is revoked
     err(me(server, other), 401, "unauthenticated")
     # old password refused, new one accepted
-    err(login(server, u["email"], pw), 401, "invalid_credentials")
-    r = login(server, u["email"], "un-tout-nouveau-secret")
+    err(login(server, u.email, u.password), 401, "invalid_credentials")
+    r = login(server, u.email, "un-tout-nouveau-secret")
     assert r.status_code == 200, r.text
     assert me(server, r.json()["token"]).status_code == 200
     # the token that made the change still works after the new login
-    assert me(server, tok).status_code == 200
+    assert me(server, u.token).status_code == 200
 
 
 def test_password_change_wrong_current(server):
-    tok, u, pw = new_user(server)
-    r = change_pw(server, tok, {"currentPassword": pw + "!", "newPassword": "un-tout-nouveau-secret"})
+    u = new_user(server)
+    r = change_pw(server, u.token, {"currentPassword": u.password + "!", "newPassword": "un-tout-nouveau-secret"})
     err(r, 401, "invalid_credentials")
     # nothing changed and the token still works
-    assert me(server, tok).status_code == 200
-    assert login(server, u["email"], pw).status_code == 200
+    assert me(server, u.token).status_code == 200
+    assert login(server, u.email, u.password).status_code == 200
 
 
 def test_password_change_current_not_trimmed(server):
-    tok, _, pw = new_user(server, password="  espaces-autour  ")
-    err(change_pw(server, tok, {"currentPassword": "espaces-autour", "newPassword": "abcdefgh"}),
+    u = new_user(server, password="  espaces-autour  ")
+    err(change_pw(server, u.token, {"currentPassword": "espaces-autour", "newPassword": "abcdefgh"}),
         401, "invalid_credentials")
-    assert change_pw(server, tok, {"currentPassword": "  espaces-autour  ",
+    assert change_pw(server, u.token, {"currentPassword": "  espaces-autour  ",
                                    "newPassword": "abcdefgh"}).status_code == 204
 
 
 @pytest.mark.parametrize("newpw", ["a" * 7, "é" * 7, "b" * 129, "ü" * 129, ""],
                          ids=["7", "7-accented", "129", "129-accented", "empty"])
 def test_password_change_new_bounds_rejected(server, newpw):
-    tok, u, pw = new_user(server)
-    invalid(change_pw(server, tok, {"currentPassword": pw, "newPassword": newpw}), "newPassword")
-    assert login(server, u["email"], pw).status_code == 200
+    u = new_user(server)
+    invalid(change_pw(server, u.token, {"currentPassword": u.password, "newPassword": newpw}), "newPassword")
+    assert login(server, u.email, u.password).status_code == 200
 
 
 @pytest.mark.parametrize("newpw", ["a" * 8, "é" * 8, "b" * 128, "ü" * 128, " spaces "],
                          ids=["8", "8-accented", "128", "128-accented", "spaces-kept"])
 def test_password_change_new_bounds_ok(server, newpw):
-    tok, u, pw = new_user(server)
-    assert change_pw(server, tok, {"currentPassword": pw, "newPassword": newpw}).status_code == 204
-    assert login(server, u["email"], newpw).status_code == 200
+    u = new_user(server)
+    assert change_pw(server, u.token, {"currentPassword": u.password, "newPassword": newpw}).status_code == 204
+    assert login(server, u.email, newpw).status_code == 200
 
 
 @pytest.mark.parametrize("payload, path", [
@@ -312,33 +306,33 @@ def test_password_change_new_bounds_ok(server, newpw):
     ({"currentPassword": "PW", "newPassword": "abcdefgh", "confirm": "abcdefgh"}, "confirm"),
 ])
 def test_password_change_validation(server, payload, path):
-    tok, u, pw = new_user(server)
-    payload = {k: (pw if v == "PW" else v) for k, v in payload.items()}
-    invalid(change_pw(server, tok, payload), path)
-    assert login(server, u["email"], pw).status_code == 200
+    u = new_user(server)
+    payload = {k: (u.password if v == "PW" else v) for k, v in payload.items()}
+    invalid(change_pw(server, u.token, payload), path)
+    assert login(server, u.email, u.password).status_code == 200
 
 
 def test_password_change_body_errors_and_auth(server):
-    tok, _, pw = new_user(server)
-    err(call(server, "PUT", "/api/users/me/password", tok,
+    u = new_user(server)
+    err(call(server, "PUT", "/api/users/me/password", u.token,
              headers={"Content-Type": "application/json"}), 400, "invalid_json")
-    err(call(server, "PUT", "/api/users/me/password", tok, data="{",
+    err(call(server, "PUT", "/api/users/me/password", u.token, data="{",
              headers={"Content-Type": "application/json"}), 400, "invalid_json")
-    err(change_pw(server, None, {"currentPassword": pw, "newPassword": "abcdefgh"}),
+    err(change_pw(server, None, {"currentPassword": u.password, "newPassword": "abcdefgh"}),
         401, "unauthenticated")
 
 
 # ---------------------------------------------------------------------------------- export
 
 def test_export_shape(server):
-    tok, u, _ = new_user(server)
-    r = call(server, "GET", "/api/users/me/export", tok)
+    u = new_user(server)
+    r = call(server, "GET", "/api/users/me/export", u.token)
     assert r.status_code == 200, r.text
     assert r.headers.get("Content-Type", "").startswith("application/json")
     data = r.json()
     assert set(data) == {"user", "plannings", "progress", "chat", "exportedAt"}, data.keys()
     assert set(data["chat"]) == {"messages", "proposals"}, data["chat"]
-    assert data["user"] == u
+    assert data["user"] == u.profile
     assert data["plannings"] == [] and data["progress"] == []
     assert data["chat"]["messages"] == [] and data["chat"]["proposals"] == []
     assert TS_RE.match(data["exportedAt"]), data["exportedAt"]
@@ -357,31 +351,31 @@ def test_export_requires_auth(server):
 # ---------------------------------------------------------------------------------- isolation
 
 def test_each_token_only_sees_its_own_user(server):
-    tok_a, a, _ = new_user(server, name="Alice", preferences={"themes": ["Secret A"]})
-    tok_b, b, _ = new_user(server, name="Bob")
-    assert me(server, tok_a).json() == a
-    assert me(server, tok_b).json() == b
-    ex_a = call(server, "GET", "/api/users/me/export", tok_a).json()
-    ex_b = call(server, "GET", "/api/users/me/export", tok_b).json()
-    assert ex_a["user"] == a and ex_b["user"] == b
+    a = new_user(server, name="Alice", preferences={"themes": ["Secret A"]})
+    b = new_user(server, name="Bob")
+    assert me(server, a.token).json() == a.profile
+    assert me(server, b.token).json() == b.profile
+    ex_a = call(server, "GET", "/api/users/me/export", a.token).json()
+    ex_b = call(server, "GET", "/api/users/me/export", b.token).json()
+    assert ex_a["user"] == a.profile and ex_b["user"] == b.profile
     text_b = json.dumps(ex_b, ensure_ascii=False)
-    assert a["_id"] not in text_b and a["email"] not in text_b and "Secret A" not in text_b
+    assert a.id not in text_b and a.email not in text_b and "Secret A" not in text_b
     # a PATCH through B's token changes only B
-    assert patch_me(server, tok_b, {"name": "Bob 2"}).status_code == 200
-    assert me(server, tok_a).json() == a
+    assert patch_me(server, b.token, {"name": "Bob 2"}).status_code == 200
+    assert me(server, a.token).json() == a.profile
     # deleting B leaves A untouched
-    assert delete_me(server, tok_b, {"password": "motdepasse-solide"}).status_code == 204
-    assert me(server, tok_a).json() == a
+    assert delete_me(server, b.token, {"password": "motdepasse-solide"}).status_code == 204
+    assert me(server, a.token).json() == a.profile
 
 
 def test_export_holds_only_own_progress(server):
     """Needs POST /api/progress (free entry)."""
-    tok_a, a, _ = new_user(server)
-    tok_b, b, _ = new_user(server)
-    r = call(server, "POST", "/api/progress", tok_a, json={"tempsEtudie": 45, "notes": "révision A"})
+    a = new_user(server)
+    b = new_user(server)
+    r = call(server, "POST", "/api/progress", a.token, json={"tempsEtudie": 45, "notes": "révision A"})
     assert r.status_code == 201, r.text
-    ex_a = call(server, "GET", "/api/users/me/export", tok_a).json()
-    ex_b = call(server, "GET", "/api/users/me/export", tok_b).json()
+    ex_a = call(server, "GET", "/api/users/me/export", a.token).json()
+    ex_b = call(server, "GET", "/api/users/me/export", b.token).json()
     assert len(ex_a["progress"]) == 1 and ex_a["progress"][0]["notes"] == "révision A"
     assert ex_b["progress"] == []
     assert "révision A" not in json.dumps(ex_b, ensure_ascii=False)
@@ -390,46 +384,46 @@ def test_export_holds_only_own_progress(server):
 # ---------------------------------------------------------------------------------- delete
 
 def test_delete_account_flow(server):
-    tok, u, pw = new_user(server)
-    other = login(server, u["email"], pw).json()["token"]
-    err(delete_me(server, tok, {"password": pw + "x"}), 401, "invalid_credentials")
-    assert me(server, tok).status_code == 200
-    r = delete_me(server, tok, {"password": pw})
+    u = new_user(server)
+    other = login(server, u.email, u.password).json()["token"]
+    err(delete_me(server, u.token, {"password": u.password + "x"}), 401, "invalid_credentials")
+    assert me(server, u.token).status_code == 200
+    r = delete_me(server, u.token, {"password": u.password})
     assert r.status_code == 204, r.text
     assert r.content == b""
-    err(me(server, tok), 401, "unauthenticated")
+    err(me(server, u.token), 401, "unauthenticated")
     err(me(server, other), 401, "unauthenticated")
     err(call(server, "GET", "/api/users/me/export", other), 401, "unauthenticated")
-    err(login(server, u["email"], pw), 401, "invalid_credentials")
+    err(login(server, u.email, u.password), 401, "invalid_credentials")
     # the email is free again, for a brand new account
     r = requests.post(server.url + "/api/auth/register",
-                      json={"email": u["email"], "password": pw, "name": "Revenu"}, timeout=30)
+                      json={"email": u.email, "password": u.password, "name": "Revenu"}, timeout=30)
     assert r.status_code == 201, r.text
     new = r.json()
-    assert new["user"]["_id"] != u["_id"]
-    assert new["user"]["email"] == u["email"]
+    assert new["user"]["_id"] != u.id
+    assert new["user"]["email"] == u.email
     # the old tokens do not open the new account
-    err(me(server, tok), 401, "unauthenticated")
+    err(me(server, u.token), 401, "unauthenticated")
     assert me(server, new["token"]).json()["name"] == "Revenu"
 
 
 def test_delete_account_removes_data(server):
     """Needs POST /api/progress (free entry)."""
-    tok, u, pw = new_user(server)
-    r = call(server, "POST", "/api/progress", tok, json={"tempsEtudie": 30})
+    u = new_user(server)
+    r = call(server, "POST", "/api/progress", u.token, json={"tempsEtudie": 30})
     assert r.status_code == 201, r.text
-    assert delete_me(server, tok, {"password": pw}).status_code == 204
+    assert delete_me(server, u.token, {"password": u.password}).status_code == 204
     r = requests.post(server.url + "/api/auth/register",
-                      json={"email": u["email"], "password": pw, "name": "Revenu"}, timeout=30)
+                      json={"email": u.email, "password": u.password, "name": "Revenu"}, timeout=30)
     assert r.status_code == 201, r.text
     ex = call(server, "GET", "/api/users/me/export", r.json()["token"]).json()
     assert ex["progress"] == [] and ex["plannings"] == []
 
 
 def test_delete_password_not_trimmed(server):
-    tok, _, pw = new_user(server, password=" avec-espaces ")
-    err(delete_me(server, tok, {"password": "avec-espaces"}), 401, "invalid_credentials")
-    assert me(server, tok).status_code == 200
+    u = new_user(server, password=" avec-espaces ")
+    err(delete_me(server, u.token, {"password": "avec-espaces"}), 401, "invalid_credentials")
+    assert me(server, u.token).status_code == 200
 
 
 @pytest.mark.parametrize("payload, path", [
@@ -438,16 +432,16 @@ def test_delete_password_not_trimmed(server):
     ({"password": "PW", "raison": "départ"}, "raison"),
 ])
 def test_delete_validation(server, payload, path):
-    tok, _, pw = new_user(server)
-    payload = {k: (pw if v == "PW" else v) for k, v in payload.items()}
-    invalid(delete_me(server, tok, payload), path)
-    assert me(server, tok).status_code == 200
+    u = new_user(server)
+    payload = {k: (u.password if v == "PW" else v) for k, v in payload.items()}
+    invalid(delete_me(server, u.token, payload), path)
+    assert me(server, u.token).status_code == 200
 
 
 def test_delete_requires_body_and_auth(server):
-    tok, _, pw = new_user(server)
-    err(call(server, "DELETE", "/api/users/me", tok), 400, "invalid_json")
-    err(call(server, "DELETE", "/api/users/me", tok, data='{"password":"x"}',
+    u = new_user(server)
+    err(call(server, "DELETE", "/api/users/me", u.token), 400, "invalid_json")
+    err(call(server, "DELETE", "/api/users/me", u.token, data='{"password":"x"}',
              headers={"Content-Type": "text/plain"}), 415, "unsupported_media_type")
-    err(delete_me(server, None, {"password": pw}), 401, "unauthenticated")
-    assert me(server, tok).status_code == 200
+    err(delete_me(server, None, {"password": u.password}), 401, "unauthenticated")
+    assert me(server, u.token).status_code == 200

@@ -14,9 +14,10 @@ plus an admin API under /_admin/ (script the next calls, read back what the clie
 
 (with --tls-cert/--tls-key the port speaks HTTPS only, admin API included) and it prints one line `{"listening": PORT}` on stdout once it accepts connections.
 
-The wire formats follow /work/shared/LLM-WIRE.md (section numbers are cited next to the code that
-implements them). Everything the document marks [U] (unverified) and that had to be chosen anyway is
-listed in tests/fakes/README.md. See that file for the admin API and every behaviour.
+The wire formats are those of the real services, byte for byte where they are verified; the part of
+the format each piece of code reproduces is named next to it. The markers [V] (verified), [R]
+(representative) and [U] (unverified) are explained in tests/fakes/README.md, which also lists every
+choice made where the real behaviour is not known, the admin API and every behaviour.
 """
 from __future__ import annotations
 
@@ -85,22 +86,22 @@ def rand_alnum(n: int) -> str:
 
 
 def new_response_id() -> str:
-    # LLM-WIRE 1.4: opaque, about 22-23 chars (real ones look like base64url: "4HkhaaajEJaY0-kPyI_b2A4").
+    # Gemini response body: opaque, about 22-23 chars (real ones look like base64url: "4HkhaaajEJaY0-kPyI_b2A4").
     return base64.urlsafe_b64encode(os.urandom(17)).decode().rstrip("=")
 
 
 def new_thought_signature() -> str:
-    # LLM-WIRE 1.3/1.5: "thoughtSignature: base64 string" (standard alphabet in the S9 capture).
+    # Gemini request and stream: "thoughtSignature: base64 string" (standard alphabet in real captures).
     return base64.b64encode(os.urandom(96)).decode()
 
 
 def j_line(obj) -> str:
-    """Gemini SSE event JSON: one line, `": "` after keys and no space after commas (LLM-WIRE 1.5)."""
+    """Gemini SSE event JSON: one line, `": "` after keys and no space after commas (as real Gemini streams)."""
     return json.dumps(obj, ensure_ascii=False, separators=(",", ": "))
 
 
 def j_pretty(obj, indent: int = 2) -> str:
-    """Pretty-printed unary body (LLM-WIRE 1.4/1.6: 2-space indent). The trailing newline is [U]."""
+    """Pretty-printed unary body (Gemini responses and errors: 2-space indent). The trailing newline is [U]."""
     return json.dumps(obj, ensure_ascii=False, indent=indent) + "\n"
 
 
@@ -130,7 +131,7 @@ def snake(name: str) -> str:
 
 
 def both_cases(*camel: str) -> frozenset:
-    """Protobuf JSON: the frontend accepts lowerCamelCase and snake_case names (LLM-WIRE 1.3)."""
+    """Protobuf JSON: the frontend accepts lowerCamelCase and snake_case names (Gemini request body)."""
     out = set()
     for c in camel:
         out.add(c)
@@ -600,13 +601,13 @@ def normalise_behaviour(b) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# Gemini (LLM-WIRE section 1)
+# Gemini (REST v1beta)
 # ---------------------------------------------------------------------------------------------
 
 GEMINI_PATH = re.compile(r"^/v1beta/(models|tunedModels)/([^/:]+):(generateContent|streamGenerateContent)$")
-GEMINI_JSON = "application/json; charset=UTF-8"         # 1.1 [R]
-GEMINI_SSE = "text/event-stream"                         # 1.1 [U] exact value
-GEMINI_BASE_HEADERS = [("Server", "ESF")]               # S20 reports `server: ESF`
+GEMINI_JSON = "application/json; charset=UTF-8"         # [R]
+GEMINI_SSE = "text/event-stream"                         # [U] exact value
+GEMINI_BASE_HEADERS = [("Server", "ESF")]               # [R] public reports show `server: ESF`
 
 G_STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
             409: "ABORTED", 429: "RESOURCE_EXHAUSTED", 499: "CANCELLED", 500: "INTERNAL",
@@ -668,7 +669,7 @@ FCC_FIELDS = both_cases("mode", "allowedFunctionNames")
 
 
 def g_error_body(code: int, message: str, status: str = None, details=None) -> dict:
-    """google.rpc.Status as JSON (LLM-WIRE 1.6)."""
+    """google.rpc.Status as JSON (Gemini errors)."""
     err = {"code": code, "message": message, "status": status or G_STATUS.get(code, "UNKNOWN")}
     if details:
         err["details"] = details
@@ -676,7 +677,7 @@ def g_error_body(code: int, message: str, status: str = None, details=None) -> d
 
 
 def g_bad_key_body(message: str = MSG_BAD_KEY) -> dict:
-    # LLM-WIRE 1.2 [R] S12
+    # Gemini key errors [R]
     return g_error_body(400, message, "INVALID_ARGUMENT", [
         {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID",
          "domain": "googleapis.com", "metadata": {"service": "generativelanguage.googleapis.com"}},
@@ -685,7 +686,7 @@ def g_bad_key_body(message: str = MSG_BAD_KEY) -> dict:
 
 
 def g_quota_body(model: str, retry_delay="47s", retry_info=True, per_day=False, message=None) -> dict:
-    # LLM-WIRE 1.6 "429 and retry hints" [R] S10
+    # Gemini errors: 429 and its retry hints [R]
     quota_id = ("GenerateRequestsPerDayPerProjectPerModel-FreeTier" if per_day
                 else "GenerateRequestsPerMinutePerProjectPerModel-FreeTier")
     limit = 250 if per_day else 10
@@ -749,14 +750,14 @@ def g_scripted_error(b: dict, model: str, method: str):
 
 
 def g_unknown(name: str, path: str) -> str:
-    name = name.lstrip("$")  # LLM-WIRE 1.6 quotes `Unknown name "ref"` for a `$ref` key
+    name = name.lstrip("$")  # real errors quote `Unknown name "ref"` for a `$ref` key
     if path:
         return 'Invalid JSON payload received. Unknown name "%s" at \'%s\': Cannot find field.' % (name, path)
     return 'Invalid JSON payload received. Unknown name "%s": Cannot find field.' % name
 
 
 class GeminiValidator:
-    """The 400s of LLM-WIRE 1.6: JSON-to-proto transcoding first (unknown names, bad enum values, a
+    """The 400s of the real Gemini API: JSON-to-proto transcoding first (unknown names, bad enum values, a
     oneof set twice; all collected, with google.rpc.BadRequest details), then request validation
     (`* GenerateContentRequest...` lines, no details)."""
 
@@ -905,7 +906,7 @@ class GeminiValidator:
         if lines:
             return 400, g_error_body(400, "".join(lines), "INVALID_ARGUMENT")
 
-        # thinkingBudget ranges of the 2.5 models (LLM-WIRE 1.3 [R] S17).
+        # thinkingBudget ranges of the 2.5 models [R].
         if isinstance(gc, dict) and isinstance(self.get(gc, "thinkingConfig"), dict):
             budget = self.get(self.get(gc, "thinkingConfig"), "thinkingBudget")
             if isinstance(budget, int) and not isinstance(budget, bool) and budget != -1:
@@ -926,7 +927,7 @@ class GeminiValidator:
 
 
 def g_invalid_json(text: str, pos: int):
-    # LLM-WIRE 1.6: `Invalid JSON payload received. Unexpected token.\n<excerpt>\n^` [U] excerpt format
+    # Gemini errors: `Invalid JSON payload received. Unexpected token.\n<excerpt>\n^` [U] excerpt format
     start = max(0, pos - 20)
     excerpt = text[start:pos + 20].replace("\n", " ").replace("\r", " ")
     msg = "Invalid JSON payload received. Unexpected token.\n%s\n%s^" % (excerpt, " " * (pos - start))
@@ -969,7 +970,7 @@ class GeminiCtx:
         self.thoughts = int(th)
 
     def usage(self, candidates: int) -> dict:
-        # LLM-WIRE 1.4/1.5: key order as in the capture; proto3 JSON leaves out zero counts;
+        # Gemini response and stream: key order as in the real capture; proto3 JSON leaves out zero counts;
         # totalTokenCount includes thoughts.
         u = {"promptTokenCount": self.prompt_tokens}
         if candidates:
@@ -1017,7 +1018,7 @@ def g_build(ctx: GeminiCtx):
     b = ctx.b
     name = b["behaviour"]
     if name == "prompt_blocked":
-        # LLM-WIRE 1.4: HTTP 200, no candidates, promptFeedback.blockReason set.
+        # Gemini response body: HTTP 200, no candidates, promptFeedback.blockReason set.
         reason = b.get("block_reason", "SAFETY")
         pf = {"blockReason": reason}
         if reason == "SAFETY":
@@ -1079,7 +1080,7 @@ def g_build(ctx: GeminiCtx):
             if i == 0 and sig:
                 part["thoughtSignature"] = sig
             parts.append(part)
-        groups.append(parts)  # a function call arrives whole in one chunk (LLM-WIRE 1.5)
+        groups.append(parts)  # a function call arrives whole in one chunk (real Gemini streams)
         finish_message = b.get("finish_message", "Model generated function call(s).")
     else:
         finish = g_finish(b, "STOP")
@@ -1140,8 +1141,8 @@ def g_build(ctx: GeminiCtx):
 
 
 class GeminiStream:
-    """Frames GenerateContentResponse objects as SSE (`data: <one-line JSON>\\r\\n\\r\\n`, LLM-WIRE 1.5) or,
-    without alt=sse, as the growing JSON array `[{...}\\n,\\r\\n{...}]` (LLM-WIRE 1.1, separators [U])."""
+    """Frames GenerateContentResponse objects as SSE (`data: <one-line JSON>\\r\\n\\r\\n`, as real Gemini streams) or,
+    without alt=sse, as the growing JSON array `[{...}\\n,\\r\\n{...}]` (separators [U])."""
 
     def __init__(self, r: Responder, ctx: GeminiCtx):
         self.r = r
@@ -1280,7 +1281,7 @@ async def gemini_endpoint(state: State, r: Responder, req: Request, kind: str, m
     rec["stream"] = stream
     mode = "unary" if not stream else ("sse" if req.query.get("alt") == "sse" else "array")
 
-    # LLM-WIRE 1.2: x-goog-api-key (or ?key=). No key: 403; wrong key: 400 API_KEY_INVALID.
+    # Gemini key: x-goog-api-key (or ?key=). No key: 403; wrong key: 400 API_KEY_INVALID.
     key = req.headers.get("x-goog-api-key") or req.query.get("key")
     if not key:
         rec["rejected"] = "no_key"
@@ -1327,7 +1328,7 @@ async def gemini_endpoint(state: State, r: Responder, req: Request, kind: str, m
 
 
 # ---------------------------------------------------------------------------------------------
-# OpenAI-compatible chat completions (LLM-WIRE section 2)
+# OpenAI-compatible chat completions
 # ---------------------------------------------------------------------------------------------
 
 OPENAI_PARAMS = frozenset([
@@ -1370,7 +1371,7 @@ def oa_encode(flavour: str, obj, error=False) -> bytes:
 
 
 def oa_error_obj(flavour: str, status: int, message: str, etype=None, param=None, code=None) -> dict:
-    """LLM-WIRE 2.4: the body per server."""
+    """OpenAI-compatible errors: the body per server."""
     if flavour == "llamacpp":
         return {"error": {"code": status, "message": message, "type": etype or LLAMA_TYPES.get(status, "server_error")}}
     if flavour == "ollama":
@@ -1552,7 +1553,7 @@ def oa_unary(ctx: OpenAICtx, pieces, calls, finish, null_content) -> dict:
 
 
 def oa_chunks(ctx: OpenAICtx, pieces, calls, finish, null_content) -> list:
-    """ChatCompletionChunk objects (LLM-WIRE 2.3, flavours 2.5). The [DONE] line is added by the sender."""
+    """ChatCompletionChunk objects (per flavour). The [DONE] line is added by the sender."""
     f = ctx.flavour
     b = ctx.b
 
@@ -1707,7 +1708,7 @@ async def run_openai(r: Responder, ctx: OpenAICtx, presented_key):
         code = int(b.get("code", 500))
         err = b.get("error") or oa_error_obj(f, code, b.get("message", MSG_OA_500))["error"]
         await stream.send({"error": err})
-        # llama.cpp closes without [DONE] (LLM-WIRE 2.4); for the others it is [U]: default no [DONE].
+        # llama.cpp closes without [DONE] (its server source); for the others it is [U]: default no [DONE].
         await stream.end(done=bool(b.get("done", False)))
         return
     if name == "malformed_json":

@@ -1,7 +1,9 @@
 """Self-tests of tests/fakes/fake_llm.py: each behaviour's exact wire format (status line, headers,
-chunked framing, SSE bytes, JSON shapes, error bodies), checked against /work/shared/LLM-WIRE.md.
+chunked framing, SSE bytes, JSON shapes, error bodies), checked against the real services' formats
+(see tests/fakes/README.md).
 
-Standard library only (plus pytest). Run: cd /work/main && /usr/bin/python3 -m pytest tests/fakes -q
+Standard library only (plus pytest). Run from the repository root:
+/usr/bin/python3 -m pytest tests/fakes -q
 The 1,000-stream load check is opt-in: FAKE_LLM_LOAD=1 (it takes about 10 s).
 """
 import asyncio
@@ -27,7 +29,7 @@ GEN = "/v1beta/models/%s:generateContent" % MODEL
 SSE = "/v1beta/models/%s:streamGenerateContent?alt=sse" % MODEL
 CHAT = "/v1/chat/completions"
 
-# The minimal body of LLM-WIRE 1.3, exactly as @google/genai sends it.
+# The minimal Gemini request body, exactly as @google/genai sends it.
 GEMINI_BODY = {
     "contents": [{"parts": [{"text": "Bonjour"}], "role": "user"}],
     "systemInstruction": {"parts": [{"text": "Tu es PixelCoach."}], "role": "user"},
@@ -162,7 +164,7 @@ def gemini_events(payload, sep=b"\r\n\r\n"):
         assert b"\n" not in ev and b"\r" not in ev
         line = ev[len(b"data: "):].decode("utf-8")
         obj = json.loads(line)
-        # One line, ": " after keys, no space after commas (LLM-WIRE 1.5).
+        # One line, ": " after keys, no space after commas (as real Gemini streams).
         assert line == json.dumps(obj, ensure_ascii=False, separators=(",", ": "))
         out.append(obj)
     return out
@@ -234,7 +236,7 @@ def test_chunked_request_body_is_read(fake):
 
 
 # ---------------------------------------------------------------------------------------------
-# Gemini (LLM-WIRE section 1)
+# Gemini (REST v1beta)
 # ---------------------------------------------------------------------------------------------
 
 def test_gemini_unary_text(fake):
@@ -246,7 +248,7 @@ def test_gemini_unary_text(fake):
     assert hdr(hs, "Content-Type") == "application/json; charset=UTF-8"
     assert int(hdr(hs, "Content-Length")) == len(body)
     obj = json.loads(body)
-    assert body == pretty(obj)  # pretty-printed, 2-space indent (LLM-WIRE 1.4)
+    assert body == pretty(obj)  # pretty-printed, 2-space indent (as real Gemini responses)
     assert list(obj) == ["candidates", "usageMetadata", "modelVersion", "responseId"]
     assert obj["candidates"] == [{"content": {"parts": [{"text": "Salut Léa !"}], "role": "model"},
                                   "finishReason": "STOP", "index": 0}]
@@ -296,7 +298,7 @@ def test_gemini_sse_framing(fake):
         assert list(u) == ["promptTokenCount", "candidatesTokenCount", "totalTokenCount", "promptTokensDetails",
                            "thoughtsTokenCount"]
         assert u["totalTokenCount"] == u["promptTokenCount"] + u["candidatesTokenCount"] + 5
-    # Key order of the capture (LLM-WIRE 1.5).
+    # Key order of the real capture.
     assert payload.startswith(b'data: {"candidates": [{"content": {"parts": [{"text": ')
 
 
@@ -437,7 +439,7 @@ def test_gemini_429_retry_info(fake):
                 {"behaviour": "error", "status": 429, "retry_info": False})
     r, body = fake.call("POST", GEN, GEMINI_BODY, GH)
     assert r.status == 429 and r.reason == "Too Many Requests"
-    assert r.getheader("Retry-After") is None  # only RetryInfo (LLM-WIRE 1.6)
+    assert r.getheader("Retry-After") is None  # only RetryInfo (as real Gemini 429s)
     err = json.loads(body)["error"]
     assert err["status"] == "RESOURCE_EXHAUSTED"
     assert [d["@type"].rsplit(".", 1)[1] for d in err["details"]] == ["QuotaFailure", "Help", "RetryInfo"]
@@ -623,7 +625,7 @@ def test_gemini_unknown_url_is_404(fake):
 
 
 # ---------------------------------------------------------------------------------------------
-# OpenAI-compatible (LLM-WIRE section 2)
+# OpenAI-compatible
 # ---------------------------------------------------------------------------------------------
 
 def test_openai_unary(fake):
