@@ -76,106 +76,147 @@ RateLimitState CoachService::acquire_rate(const std::string& user_id) {
   return limit;
 }
 
-asio::awaitable<std::optional<llm::Completion>> CoachService::ask_ai(const CoachContext& context,
-                                                                     const models::ChatInput& input, ReplySink* sink,
-                                                                     std::string& streamed,
-                                                                     std::optional<llm::FailureKind>& failure) {
-  if (!ai_.available()) co_return std::nullopt;
-  llm::Prompt prompt = build_coach_prompt(context, input.message, input.context);
-  prompt.tools = proposal_tools();
-  llm::DeltaFn on_delta;
-  if (sink) {
-    on_delta = [sink, &streamed](std::string text) -> asio::awaitable<void> {
-      return forward_delta(sink, &streamed, std::move(text));
-    };
-  }
-  try {
-    llm::Completion done = co_await ai_.ask(std::move(prompt), on_delta, sink ? sink->cancellation() : nullptr, "chat");
-    if (!done.text.empty() || !done.calls.empty()) co_return done;
-    failure = llm::FailureKind::malformed;  // an empty answer helps nobody
-  } catch (const llm::ProviderFailure& f) {
-    failure = f.kind();
-  }
-  co_return std::nullopt;
+BuiltinMove builtin_move(std::optional<llm::FailureKind> failure, const std::optional<ChangeIntent>& intent) {
+  if (failure == llm::FailureKind::blocked) return BuiltinMove::safety_refusal;
+  if (intent && intent->call) return BuiltinMove::propose_change;
+  if (intent) return BuiltinMove::explain;
+  return BuiltinMove::answer;
 }
 
-asio::awaitable<std::vector<store::ProposalRecord>> CoachService::draft(store::UserRecord user,
+struct CoachService::Exchange {
+  store::UserRecord user;
+  models::ChatInput input;
+  ReplySink* sink = nullptr;  // null for a unary reply
+  CoachContext context;
+  std::optional<ChangeIntent> intent;  // read from the same snapshot as the context
+
+  std::string streamed;  // what the provider streamed to the student, whatever happens next
+  std::optional<llm::FailureKind> failure;
+  std::optional<llm::Completion> completion;
+  std::vector<store::ProposalRecord> proposals;
+  std::string source = "fallback";  // or the provider's name once its reply is used
+  std::string reply;                // the provider's text (before deliver), then the whole reply
+  std::string added;                // what the server itself adds, streamed by deliver
+  store::ChatMessageRecord answer;  // the coach's message, as stored
+
+  bool listener_gone() const { return sink && sink->cancellation() && sink->cancellation()->cancelled(); }
+};
+
+asio::awaitable<ChatReply> CoachService::chat(store::UserRecord user, models::ChatInput input, ReplySink* sink) {
+  Exchange x;
+  x.user = std::move(user);
+  x.input = std::move(input);
+  x.sink = sink;
+  std::int64_t now = clock::now_ms();
+  std::tie(x.context, x.intent) = co_await db_.read([&](store::Repos& r) {
+    return std::make_pair(build_coach_context(r, x.user, now), change_intent(x.input.message, x.user, r, now));
+  });
+  Stage stage = Stage::ask_provider;
+  while (stage != Stage::done) {
+    switch (stage) {
+      case Stage::ask_provider: stage = co_await ask_provider(x); break;
+      case Stage::draft_provider_proposals: stage = co_await draft_provider_proposals(x); break;
+      case Stage::builtin_reply: stage = co_await builtin_reply(x); break;
+      case Stage::deliver: stage = co_await deliver(x); break;
+      case Stage::store: stage = co_await store(x); break;
+      case Stage::done: break;
+    }
+  }
+  log::info("coach_reply", {{"user_id", x.user.id}, {"source", x.source}, {"streamed", sink != nullptr},
+                            {"proposals", static_cast<std::uint64_t>(x.proposals.size())},
+                            {"provider_failure", x.failure ? llm::failure_label(*x.failure) : "none"}});
+  co_return ChatReply{std::move(x.answer), std::move(x.proposals)};
+}
+
+asio::awaitable<CoachService::Stage> CoachService::ask_provider(Exchange& x) {
+  if (!ai_.available()) co_return Stage::builtin_reply;
+  llm::Prompt prompt = build_coach_prompt(x.context, x.input.message, x.input.context);
+  prompt.tools = proposal_tools();
+  llm::DeltaFn on_delta;
+  if (x.sink) {
+    on_delta = [&x](std::string text) -> asio::awaitable<void> { return forward_delta(x.sink, &x.streamed, std::move(text)); };
+  }
+  try {
+    llm::Completion done = co_await ai_.ask(std::move(prompt), on_delta, x.sink ? x.sink->cancellation() : nullptr, "chat");
+    if (done.text.empty() && done.calls.empty()) {
+      x.failure = llm::FailureKind::malformed;  // an empty answer helps nobody
+      co_return Stage::builtin_reply;
+    }
+    x.completion = std::move(done);
+    co_return Stage::draft_provider_proposals;
+  } catch (const llm::ProviderFailure& f) {
+    x.failure = f.kind();
+  }
+  co_return Stage::builtin_reply;
+}
+
+asio::awaitable<CoachService::Stage> CoachService::draft_provider_proposals(Exchange& x) {
+  x.proposals = co_await draft(x.user, std::move(x.completion->calls), std::string("ai"));
+  if (x.completion->text.empty() && x.proposals.empty()) {
+    x.failure = llm::FailureKind::malformed;  // only calls, none of which could be applied
+    co_return Stage::builtin_reply;
+  }
+  x.source = ai_.provider_name();
+  x.reply = std::move(x.completion->text);
+  if (x.reply.empty()) x.added = proposals_text(x.proposals);  // only calls: say what they propose
+  co_return Stage::deliver;
+}
+
+asio::awaitable<CoachService::Stage> CoachService::builtin_reply(Exchange& x) {
+  switch (builtin_move(x.failure, x.intent)) {
+    case BuiltinMove::safety_refusal: x.added = kSafetyRefusal; break;
+    case BuiltinMove::propose_change: {
+      std::vector<llm::ToolCall> calls{*x.intent->call};
+      x.proposals = co_await draft(x.user, std::move(calls), "fallback");
+      x.added = x.proposals.empty() ? kChangeRefused : proposals_text(x.proposals);
+      break;
+    }
+    case BuiltinMove::explain: x.added = x.intent->explanation; break;
+    case BuiltinMove::answer: x.added = fallback_reply(x.context, x.input.message); break;
+  }
+  if (!x.streamed.empty()) x.added = "\n\n" + x.added;
+  co_return Stage::deliver;
+}
+
+asio::awaitable<CoachService::Stage> CoachService::deliver(Exchange& x) {
+  if (x.added.empty()) co_return Stage::store;
+  if (x.sink && !x.listener_gone()) {
+    for (auto& piece : split_for_stream(x.added)) {
+      bool listening = co_await x.sink->delta(std::move(piece));
+      if (!listening) break;
+    }
+  }
+  // The reply is everything streamed: the provider's part, then the server's.
+  x.reply = (x.source == "fallback" ? x.streamed : x.reply) + x.added;
+  co_return Stage::store;
+}
+
+asio::awaitable<CoachService::Stage> CoachService::store(Exchange& x) {
+  store::ChatMessageRecord question{ids::generate(), x.user.id, "user", x.input.message, std::nullopt, 0, 0};
+  store::ChatMessageRecord answer{ids::generate(), x.user.id, "coach", x.reply, x.source, 0, 0};
+  co_await db_.write([&](store::Repos& r) {
+    // Stamped under the write lock, so the history's order and its times agree even when one
+    // student's exchanges overlap.
+    auto last = r.chat().newest(question.user_id, std::nullopt, 1);
+    question.created_at = std::max(clock::now_ms(), last.empty() ? 0 : last.front().created_at + 1);
+    answer.created_at = question.created_at + 1;
+    r.chat().append(question);
+    r.chat().append(answer);
+    for (auto& p : x.proposals) {
+      p.message_id = answer.id;
+      r.proposals().insert(p);
+    }
+  });
+  x.answer = std::move(answer);
+  co_return Stage::done;
+}
+
+asio::awaitable<std::vector<store::ProposalRecord>> CoachService::draft(const store::UserRecord& user,
                                                                         std::vector<llm::ToolCall> calls,
                                                                         std::string origin) {
   if (calls.empty()) co_return std::vector<store::ProposalRecord>{};
-  co_return co_await db_.read([&](store::Repos& r) { return draft_proposals(r, user, calls, origin, clock::now_ms()); });
-}
-
-asio::awaitable<ChatReply> CoachService::chat(store::UserRecord user, models::ChatInput input, ReplySink* sink) {
-  std::int64_t now = clock::now_ms();
-  // The built-in coach's reading of the message comes from the same snapshot as the context.
-  auto read = co_await db_.read([&](store::Repos& r) {
-      return std::make_pair(build_coach_context(r, user, now), change_intent(input.message, user, r, now));
-    });
-  const CoachContext& context = read.first;
-  const std::optional<ChangeIntent>& intent = read.second;
-
-  std::string streamed;  // what already reached the student, whatever happens next
-  std::optional<llm::FailureKind> failure;
-  std::optional<llm::Completion> done = co_await ask_ai(context, input, sink, streamed, failure);
-
-  std::string reply;   // the provider's text, or the built-in coach's
-  std::string source = "fallback";
-  std::vector<store::ProposalRecord> proposals;
-  if (done) {
-    proposals = co_await draft(user, std::move(done->calls), std::string("ai"));
-    if (!done->text.empty() || !proposals.empty()) {
-      reply = std::move(done->text);
-      source = ai_.provider_name();
-    } else {
-      failure = llm::FailureKind::malformed;  // only calls, none of which could be applied
-    }
-  }
-  std::string text;  // what the server itself adds to the reply (streamed below)
-  if (source == "fallback") {
-    if (failure == llm::FailureKind::blocked) {
-      text = kSafetyRefusal;
-    } else if (intent && intent->call) {
-      std::vector<llm::ToolCall> calls{*intent->call};
-      proposals = co_await draft(user, std::move(calls), std::string("fallback"));
-      text = proposals.empty() ? kChangeRefused : proposals_text(proposals);
-    } else {
-      text = intent ? intent->explanation : fallback_reply(context, input.message);
-    }
-    if (!streamed.empty()) text = "\n\n" + text;
-  } else if (reply.empty()) {
-    text = proposals_text(proposals);  // the model only called functions: say what they propose
-  }
-  if (!text.empty()) {
-    if (sink && !(sink->cancellation() && sink->cancellation()->cancelled())) {
-      for (auto& piece : split_for_stream(text)) {
-        bool listening = co_await sink->delta(std::move(piece));
-        if (!listening) break;
-      }
-    }
-    // done.reply is all that was streamed: the provider's part, then the server's.
-    reply = source == "fallback" ? streamed + text : reply + text;
-  }
-
-  store::ChatMessageRecord question{ids::generate(), user.id, "user", input.message, std::nullopt, 0, 0};
-  store::ChatMessageRecord answer{ids::generate(), user.id, "coach", reply, source, 0, 0};
-  co_await db_.write([&](store::Repos& r) {
-      // Stamped under the write lock, so the history's order and its times agree even when one
-      // student's exchanges overlap.
-      auto last = r.chat().newest(question.user_id, std::nullopt, 1);
-      question.created_at = std::max(clock::now_ms(), last.empty() ? 0 : last.front().created_at + 1);
-      answer.created_at = question.created_at + 1;
-      r.chat().append(question);
-      r.chat().append(answer);
-      for (auto& p : proposals) {
-        p.message_id = answer.id;
-        r.proposals().insert(p);
-      }
-    });
-  log::info("coach_reply", {{"user_id", user.id}, {"source", source}, {"streamed", sink != nullptr},
-                            {"proposals", static_cast<std::uint64_t>(proposals.size())},
-                            {"provider_failure", failure ? llm::failure_label(*failure) : "none"}});
-  co_return ChatReply{std::move(answer), std::move(proposals)};
+  co_return co_await db_.read(
+      [&](store::Repos& r) { return draft_proposals(r, user, calls, origin, clock::now_ms()); });
 }
 
 asio::awaitable<ChatPage> CoachService::history(std::string user_id, std::size_t limit,

@@ -14,6 +14,7 @@
 #include "llm/provider.hpp"
 #include "services/ai/ai_gateway.hpp"
 #include "services/coach/coach_context.hpp"
+#include "services/coach/coach_intents.hpp"
 #include "models/chat.hpp"
 #include "services/accounts/rate_limiter.hpp"
 #include "store/store.hpp"
@@ -39,6 +40,16 @@ struct ChatPage {
   std::optional<std::string> next_cursor;
 };
 
+// What the built-in coach does when it answers: the provider's failure and the change the message
+// asks for decide it.
+enum class BuiltinMove {
+  safety_refusal,  // the provider's safety filters blocked the exchange: a kind refusal
+  propose_change,  // the message asks for a change it can prepare: proposals
+  explain,         // a change was understood but cannot be prepared: say why
+  answer,          // anything else: an answer from the student's own data
+};
+BuiltinMove builtin_move(std::optional<llm::FailureKind> failure, const std::optional<ChangeIntent>& intent);
+
 struct ChatReply {
   store::ChatMessageRecord message;              // the coach's message, as stored
   std::vector<store::ProposalRecord> proposals;  // the changes it suggests, pending
@@ -58,12 +69,24 @@ class CoachService {
   boost::asio::awaitable<void> clear(std::string user_id);
 
  private:
-  // The provider's reply (streamed to `sink`) with its proposals; nullopt when the built-in coach must answer.
-  boost::asio::awaitable<std::optional<llm::Completion>> ask_ai(const CoachContext& context, const models::ChatInput& input,
-                                                                ReplySink* sink, std::string& streamed,
-                                                                std::optional<llm::FailureKind>& failure);
-  boost::asio::awaitable<std::vector<store::ProposalRecord>> draft(store::UserRecord user, std::vector<llm::ToolCall> calls,
-                                                                   std::string origin);
+  // One exchange goes through these stages (each returns the next one):
+  //
+  //   ask_provider ──text or calls──▶ draft_provider_proposals ──usable──▶ deliver ──▶ store ──▶ done
+  //        │ no provider, failure,              │ neither text nor a usable call
+  //        ▼ empty answer                       ▼
+  //   builtin_reply ◀───────────────────────────┘   builtin_reply ──▶ deliver
+  //
+  // Whatever the provider streamed before failing stays: the built-in coach's words follow it.
+  enum class Stage { ask_provider, draft_provider_proposals, builtin_reply, deliver, store, done };
+  struct Exchange;
+
+  boost::asio::awaitable<Stage> ask_provider(Exchange& x);
+  boost::asio::awaitable<Stage> draft_provider_proposals(Exchange& x);
+  boost::asio::awaitable<Stage> builtin_reply(Exchange& x);
+  boost::asio::awaitable<Stage> deliver(Exchange& x);
+  boost::asio::awaitable<Stage> store(Exchange& x);
+  boost::asio::awaitable<std::vector<store::ProposalRecord>> draft(const store::UserRecord& user,
+                                                                   std::vector<llm::ToolCall> calls, std::string origin);
 
   store::AsyncDatabase& db_;
   AiGateway& ai_;
