@@ -11,12 +11,17 @@
 #include <stdexcept>
 
 #include "core/json_input.hpp"
+#include "llm/wire_json.hpp"
 
 namespace planetude::llm {
 
 namespace json = boost::json;
 
 namespace {
+
+using wire::field;
+using wire::string_or_empty;
+constexpr wire::Reader kWire{"Gemini response"};
 
 // ---- Request --------------------------------------------------------------------------------
 
@@ -58,39 +63,6 @@ bool model_id_char(char c) {
 
 // ---- Response -------------------------------------------------------------------------------
 
-// A field, with an explicit null read as absent (proto3 JSON never needs one).
-const json::value* field(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && !v->is_null() ? v : nullptr;
-}
-
-const json::object& object_at(const json::value& v, std::string_view path) {
-  if (!v.is_object()) throw WireError("Gemini response: " + std::string(path) + " is not an object");
-  return v.get_object();
-}
-
-const json::array& array_at(const json::value& v, std::string_view path) {
-  if (!v.is_array()) throw WireError("Gemini response: " + std::string(path) + " is not an array");
-  return v.get_array();
-}
-
-std::string_view string_at(const json::value& v, std::string_view path) {
-  if (!v.is_string()) throw WireError("Gemini response: " + std::string(path) + " is not a string");
-  return v.get_string();
-}
-
-// A token count (an int32 in the proto), clamped to what an int holds.
-int count_at(const json::object& o, std::string_view key) {
-  const json::value* v = field(o, key);
-  if (!v) return 0;  // proto3 leaves zero counts out
-  double d = 0;
-  if (v->is_int64()) d = static_cast<double>(v->get_int64());
-  else if (v->is_uint64()) d = static_cast<double>(v->get_uint64());
-  else if (v->is_double() && std::isfinite(v->get_double())) d = v->get_double();
-  else throw WireError("Gemini response: usageMetadata." + std::string(key) + " is not a number");
-  return static_cast<int>(std::clamp(std::floor(d), 0.0, static_cast<double>(INT_MAX)));
-}
-
 Finish finish_of(std::string_view reason) {
   static constexpr std::array<std::string_view, 6> kSafety{"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST",
                                                            "SPII",   "RECITATION",         "IMAGE_SAFETY"};
@@ -101,11 +73,6 @@ Finish finish_of(std::string_view reason) {
 }
 
 // ---- Errors ---------------------------------------------------------------------------------
-
-std::string_view string_or_empty(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view{};
-}
 
 // A protobuf Duration ("47s", "0.5s", "45.837906927s") in whole seconds, rounded up.
 std::optional<int> duration_seconds(std::string_view s) {
@@ -260,47 +227,47 @@ Chunk parse_gemini_response(std::string_view text) {
   Chunk chunk;
   bool has_candidate = false;
   if (const json::value* candidates = field(root, "candidates")) {
-    const json::array& list = array_at(*candidates, "candidates");
+    const json::array& list = kWire.array_at(*candidates, "candidates");
     has_candidate = !list.empty();
     if (has_candidate) {
-      const json::object& candidate = object_at(list[0], "candidates[0]");
+      const json::object& candidate = kWire.object_at(list[0], "candidates[0]");
       // A blocked candidate has no content, and MAX_TOKENS can come with content but no parts.
       const json::value* content = field(candidate, "content");
-      const json::value* parts = content ? field(object_at(*content, "candidates[0].content"), "parts") : nullptr;
+      const json::value* parts = content ? field(kWire.object_at(*content, "candidates[0].content"), "parts") : nullptr;
       if (parts) {
-        for (const json::value& p : array_at(*parts, "candidates[0].content.parts")) {
-          const json::object& part = object_at(p, "candidates[0].content.parts[]");
+        for (const json::value& p : kWire.array_at(*parts, "candidates[0].content.parts")) {
+          const json::object& part = kWire.object_at(p, "candidates[0].content.parts[]");
           const json::value* thought = field(part, "thought");
           if (thought && thought->is_bool() && thought->get_bool()) continue;  // the model's reasoning, not the answer
-          if (const json::value* t = field(part, "text")) chunk.text += string_at(*t, "candidates[0].content.parts[].text");
+          if (const json::value* t = field(part, "text")) chunk.text += kWire.string_at(*t, "candidates[0].content.parts[].text");
           if (const json::value* call = field(part, "functionCall")) {
             // Gemini sends each call whole, in one part: its own index, arguments as one JSON text.
-            const json::object& c = object_at(*call, "candidates[0].content.parts[].functionCall");
+            const json::object& c = kWire.object_at(*call, "candidates[0].content.parts[].functionCall");
             const json::value* name = field(c, "name");
             const json::value* args = field(c, "args");
             ToolCallPart piece;
             piece.index = static_cast<int>(chunk.calls.size());
-            if (name) piece.name = string_at(*name, "functionCall.name");
-            piece.arguments = args ? json::serialize(object_at(*args, "functionCall.args")) : "{}";
+            if (name) piece.name = kWire.string_at(*name, "functionCall.name");
+            piece.arguments = args ? json::serialize(kWire.object_at(*args, "functionCall.args")) : "{}";
             chunk.calls.push_back(std::move(piece));
           }
         }
       }
       if (const json::value* reason = field(candidate, "finishReason"))
-        chunk.finish = finish_of(string_at(*reason, "candidates[0].finishReason"));
+        chunk.finish = finish_of(kWire.string_at(*reason, "candidates[0].finishReason"));
     }
   }
 
   if (const json::value* usage = field(root, "usageMetadata")) {
-    const json::object& u = object_at(*usage, "usageMetadata");
+    const json::object& u = kWire.object_at(*usage, "usageMetadata");
     // Output is the answer only: thoughtsTokenCount is in the total, not here.
-    chunk.usage = Usage{count_at(u, "promptTokenCount"), count_at(u, "candidatesTokenCount"),
-                        count_at(u, "totalTokenCount")};
+    chunk.usage = Usage{kWire.count_at(u, "promptTokenCount", "usageMetadata"), kWire.count_at(u, "candidatesTokenCount", "usageMetadata"),
+                        kWire.count_at(u, "totalTokenCount", "usageMetadata")};
   }
 
   if (const json::value* feedback = field(root, "promptFeedback")) {
-    const json::value* reason = field(object_at(*feedback, "promptFeedback"), "blockReason");
-    chunk.prompt_blocked = reason && !string_at(*reason, "promptFeedback.blockReason").empty() && !has_candidate;
+    const json::value* reason = field(kWire.object_at(*feedback, "promptFeedback"), "blockReason");
+    chunk.prompt_blocked = reason && !kWire.string_at(*reason, "promptFeedback.blockReason").empty() && !has_candidate;
   }
   return chunk;
 }

@@ -11,12 +11,17 @@
 #include <utility>
 
 #include "core/json_input.hpp"
+#include "llm/wire_json.hpp"
 
 namespace planetude::llm {
 
 namespace json = boost::json;
 
 namespace {
+
+using wire::field;
+using wire::string_or_empty;
+constexpr wire::Reader kWire{"OpenAI response"};
 
 std::string_view trim(std::string_view s) {
   constexpr std::string_view kSpace = " \t\r\n";
@@ -27,56 +32,23 @@ std::string_view trim(std::string_view s) {
 
 // ---- Responses ------------------------------------------------------------------------------
 
-// A field, with an explicit null read as absent: servers send `"usage": null`, `"content": null`.
-const json::value* field(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && !v->is_null() ? v : nullptr;
-}
-
-const json::object& object_at(const json::value& v, std::string_view path) {
-  if (!v.is_object()) throw WireError("OpenAI response: " + std::string(path) + " is not an object");
-  return v.get_object();
-}
-
-const json::array& array_at(const json::value& v, std::string_view path) {
-  if (!v.is_array()) throw WireError("OpenAI response: " + std::string(path) + " is not an array");
-  return v.get_array();
-}
-
-std::string_view string_at(const json::value& v, std::string_view path) {
-  if (!v.is_string()) throw WireError("OpenAI response: " + std::string(path) + " is not a string");
-  return v.get_string();
-}
-
 // Message content: a string, or (some servers) an array of parts of which only text parts count.
 std::string content_text(const json::value* v, std::string_view path) {
   if (!v) return {};
   if (v->is_string()) return std::string(v->get_string());
   std::string text;
-  for (const json::value& p : array_at(*v, path)) {
-    const json::object& part = object_at(p, std::string(path) + "[]");
+  for (const json::value& p : kWire.array_at(*v, path)) {
+    const json::object& part = kWire.object_at(p, std::string(path) + "[]");
     const json::value* type = field(part, "type");
     if (type && type->is_string() && type->get_string() != "text") continue;  // images, refusals…
-    if (const json::value* t = field(part, "text")) text += string_at(*t, std::string(path) + "[].text");
+    if (const json::value* t = field(part, "text")) text += kWire.string_at(*t, std::string(path) + "[].text");
   }
   return text;
 }
 
-// A token count, clamped to what an int holds.
-int count_at(const json::object& o, std::string_view key) {
-  const json::value* v = field(o, key);
-  if (!v) return 0;
-  double d = 0;
-  if (v->is_int64()) d = static_cast<double>(v->get_int64());
-  else if (v->is_uint64()) d = static_cast<double>(v->get_uint64());
-  else if (v->is_double() && std::isfinite(v->get_double())) d = v->get_double();
-  else throw WireError("OpenAI response: usage." + std::string(key) + " is not a number");
-  return static_cast<int>(std::clamp(std::floor(d), 0.0, static_cast<double>(INT_MAX)));
-}
-
 Usage usage_of(const json::value& v) {
-  const json::object& u = object_at(v, "usage");
-  Usage usage{count_at(u, "prompt_tokens"), count_at(u, "completion_tokens"), count_at(u, "total_tokens")};
+  const json::object& u = kWire.object_at(v, "usage");
+  Usage usage{kWire.count_at(u, "prompt_tokens", "usage"), kWire.count_at(u, "completion_tokens", "usage"), kWire.count_at(u, "total_tokens", "usage")};
   if (!field(u, "total_tokens"))  // every known server sends it; the sum is the fallback
     usage.total_tokens = static_cast<int>(std::min<long long>(
         static_cast<long long>(usage.prompt_tokens) + usage.output_tokens, INT_MAX));
@@ -93,7 +65,7 @@ Finish finish_of(std::string_view reason) {
 std::optional<Finish> finish_at(const json::object& choice) {
   const json::value* reason = field(choice, "finish_reason");
   if (!reason) return std::nullopt;
-  return finish_of(string_at(*reason, "choices[0].finish_reason"));
+  return finish_of(kWire.string_at(*reason, "choices[0].finish_reason"));
 }
 
 // message.tool_calls (whole) or delta.tool_calls (fragments): each entry's `index` when it has one
@@ -102,16 +74,16 @@ std::vector<ToolCallPart> tool_call_parts(const json::object& message, std::stri
   std::vector<ToolCallPart> parts;
   const json::value* calls = field(message, "tool_calls");
   if (!calls) return parts;
-  const json::array& list = array_at(*calls, std::string(path) + ".tool_calls");
+  const json::array& list = kWire.array_at(*calls, std::string(path) + ".tool_calls");
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const json::object& call = object_at(list[i], std::string(path) + ".tool_calls[]");
+    const json::object& call = kWire.object_at(list[i], std::string(path) + ".tool_calls[]");
     ToolCallPart part;
     part.index = static_cast<int>(i);
     if (const json::value* index = field(call, "index"); index && index->is_int64())
       part.index = static_cast<int>(std::clamp<std::int64_t>(index->get_int64(), 0, 1000));
     if (const json::value* function = field(call, "function")) {
-      const json::object& f = object_at(*function, "tool_calls[].function");
-      if (const json::value* name = field(f, "name")) part.name = string_at(*name, "tool_calls[].function.name");
+      const json::object& f = kWire.object_at(*function, "tool_calls[].function");
+      if (const json::value* name = field(f, "name")) part.name = kWire.string_at(*name, "tool_calls[].function.name");
       if (const json::value* args = field(f, "arguments")) {
         // Arguments are a JSON text; a server that sends the object itself is read all the same.
         part.arguments = args->is_string() ? std::string(args->get_string()) : json::serialize(*args);
@@ -129,11 +101,6 @@ bool is_error(const json::object& root) {
 }
 
 // ---- Errors ---------------------------------------------------------------------------------
-
-std::string_view string_or_empty(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view{};
-}
 
 // Error codes and types (OpenAI, Ollama, llama.cpp format_error_response) and the HTTP status they
 // stand for, to give an in-stream error the status its HTTP answer would have had.
@@ -297,15 +264,15 @@ Chunk parse_openai_response(std::string_view text) {
 
   const json::value* choices = field(root, "choices");
   if (!choices) throw WireError("OpenAI response has no choices");
-  const json::array& list = array_at(*choices, "choices");
+  const json::array& list = kWire.array_at(*choices, "choices");
   if (list.empty()) throw WireError("OpenAI response has no choices");
-  const json::object& choice = object_at(list[0], "choices[0]");
+  const json::object& choice = kWire.object_at(list[0], "choices[0]");
   const json::value* message = field(choice, "message");
   if (!message) throw WireError("OpenAI response has no choices[0].message");
 
   Chunk chunk;
   // content is null with a tool call or a filtered answer; reasoning_content stays out.
-  const json::object& m = object_at(*message, "choices[0].message");
+  const json::object& m = kWire.object_at(*message, "choices[0].message");
   chunk.text = content_text(field(m, "content"), "choices[0].message.content");
   chunk.calls = tool_call_parts(m, "choices[0].message");
   chunk.finish = finish_at(choice);
@@ -325,11 +292,11 @@ std::optional<Chunk> parse_openai_stream_data(std::string_view data) {
   Chunk chunk;
   // The include_usage chunk has "choices": []; every other chunk has one choice.
   if (const json::value* choices = field(root, "choices")) {
-    const json::array& list = array_at(*choices, "choices");
+    const json::array& list = kWire.array_at(*choices, "choices");
     if (!list.empty()) {
-      const json::object& choice = object_at(list[0], "choices[0]");
+      const json::object& choice = kWire.object_at(list[0], "choices[0]");
       if (const json::value* delta = field(choice, "delta")) {
-        const json::object& d = object_at(*delta, "choices[0].delta");
+        const json::object& d = kWire.object_at(*delta, "choices[0].delta");
         chunk.text = content_text(field(d, "content"), "choices[0].delta.content");
         chunk.calls = tool_call_parts(d, "choices[0].delta");
       }
