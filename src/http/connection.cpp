@@ -1,6 +1,7 @@
 // One HTTP/1.1 connection: wait for a request, read its header (so routing, size and type are
 // decided before any body is read), read the body, dispatch, answer; repeat while keep-alive allows.
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>

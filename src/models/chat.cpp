@@ -13,7 +13,7 @@ using json_input::Problems;
 using json_input::StringRule;
 
 namespace {
-constexpr std::size_t kMaxContextBytes = 8 * 1024;
+constexpr std::size_t kMaxContextBytes = std::size_t{8} * 1024;
 }
 
 ChatInput parse_chat_input(const json::value& body) {

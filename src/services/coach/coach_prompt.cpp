@@ -9,7 +9,7 @@ namespace planetude {
 namespace {
 
 constexpr std::size_t kMaxHistoryChars = 2000;  // per earlier message
-constexpr std::size_t kMaxSystemBytes = 16 * 1024;
+constexpr std::size_t kMaxSystemBytes = std::size_t{16} * 1024;
 
 // The original design's persona, kept in spirit: friendly, motivating, retro pixel, French, emojis.
 constexpr const char* kPersona =

@@ -40,7 +40,8 @@ scheduler::Request scheduler_request(const models::AiPlanningInput& input, const
 models::PlanningInput planning_input(const models::AiPlanningInput& input, const std::vector<scheduler::Session>& sessions,
                                      std::optional<std::string> titre) {
   models::PlanningInput p;
-  p.titre = input.titre ? input.titre : std::move(titre);
+  if (input.titre) p.titre = input.titre;
+  else p.titre = std::move(titre);
   p.periode = input.periode;
   p.date_debut = input.date_debut;
   for (const auto& s : sessions) {
