@@ -57,6 +57,10 @@ void AiGateway::record_outcome(const char* outcome, double seconds, const llm::U
 
 asio::awaitable<llm::Completion> AiGateway::ask(llm::Prompt prompt, llm::DeltaFn on_delta, Cancellation* cancel,
                                                std::string purpose) {
+  // Callers ask available() first, but another call may open the breaker in between: it is
+  // enforced here as well. Without a provider there is nothing to call.
+  if (!available())
+    throw llm::ProviderFailure(llm::FailureKind::unavailable, provider_ ? "circuit open" : "no AI provider");
   auto start = settings_.now();
   auto deadline = start + settings_.timeout;
   bool sent = false;

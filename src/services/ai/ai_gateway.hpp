@@ -35,7 +35,8 @@ class AiGateway {
   const char* provider_name() const;
 
   // Asks the provider; streams to `on_delta` when it is set. `purpose` ("chat", "planning") labels
-  // the log line. Throws llm::ProviderFailure.
+  // the log line. Throws llm::ProviderFailure; `unavailable`, without calling the provider, when
+  // there is none or its breaker is open.
   boost::asio::awaitable<llm::Completion> ask(llm::Prompt prompt, llm::DeltaFn on_delta, Cancellation* cancel,
                                               std::string purpose);
 
