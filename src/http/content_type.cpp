@@ -13,11 +13,13 @@ bool is_json_content_type(std::string_view value) {
     semi = value.find(';');
     std::string param = text::to_lower_ascii(text::trim(value.substr(0, semi)));
     if (param.empty()) continue;
-    if (param.rfind("charset=", 0) == 0) {
-      std::string charset = param.substr(8);
-      if (charset.size() >= 2 && charset.front() == '"' && charset.back() == '"') charset = charset.substr(1, charset.size() - 2);
-      if (charset != "utf-8" && charset != "utf8") return false;
-    }
+    // Spaces around '=' are not valid HTTP, but "charset = latin1" still names a charset.
+    auto eq = param.find('=');
+    if (text::trim(std::string_view(param).substr(0, eq)) != "charset") continue;  // other parameters do not matter
+    if (eq == std::string::npos) return false;
+    std::string charset = text::trim(std::string_view(param).substr(eq + 1));
+    if (charset.size() >= 2 && charset.front() == '"' && charset.back() == '"') charset = charset.substr(1, charset.size() - 2);
+    if (charset != "utf-8" && charset != "utf8") return false;
   }
   return true;
 }

@@ -19,8 +19,8 @@ asio::awaitable<void> relay(llm::DeltaFn* inner, bool* sent, std::string text) {
   co_await (*inner)(std::move(text));
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+double seconds_between(std::chrono::steady_clock::time_point start, std::chrono::steady_clock::time_point end) {
+  return std::chrono::duration<double>(end - start).count();
 }
 
 }  // namespace
@@ -31,7 +31,7 @@ AiGateway::AiGateway(metrics::Registry& metrics, llm::LlmProvider* provider, AiS
 bool AiGateway::available() {
   if (!provider_) return false;
   std::lock_guard lock(breaker_mu_);
-  return std::chrono::steady_clock::now() >= open_until_;
+  return settings_.now() >= open_until_;
 }
 
 const char* AiGateway::provider_name() const { return provider_ ? provider_->name() : "fallback"; }
@@ -49,7 +49,7 @@ void AiGateway::record_outcome(const char* outcome, double seconds, const llm::U
   if (o == "ok" || o == "max_tokens") {
     consecutive_failures_ = 0;
   } else if (o != "cancelled" && o != "blocked" && ++consecutive_failures_ >= settings_.breaker_failures) {
-    open_until_ = std::chrono::steady_clock::now() + settings_.breaker_open;
+    open_until_ = settings_.now() + settings_.breaker_open;
     consecutive_failures_ = 0;
     log::warn("llm_circuit_open", {{"provider", name}, {"seconds", settings_.breaker_open.count() / 1000}});
   }
@@ -57,7 +57,11 @@ void AiGateway::record_outcome(const char* outcome, double seconds, const llm::U
 
 asio::awaitable<llm::Completion> AiGateway::ask(llm::Prompt prompt, llm::DeltaFn on_delta, Cancellation* cancel,
                                                std::string purpose) {
-  auto start = std::chrono::steady_clock::now();
+  // Callers ask available() first, but another call may open the breaker in between: it is
+  // enforced here as well. Without a provider there is nothing to call.
+  if (!available())
+    throw llm::ProviderFailure(llm::FailureKind::unavailable, provider_ ? "circuit open" : "no AI provider");
+  auto start = settings_.now();
   auto deadline = start + settings_.timeout;
   bool sent = false;
   llm::DeltaFn relayed;
@@ -71,7 +75,7 @@ asio::awaitable<llm::Completion> AiGateway::ask(llm::Prompt prompt, llm::DeltaFn
     std::optional<llm::ProviderFailure> failure;
     try {
       llm::Completion done = co_await provider_->complete(prompt, relayed, options);
-      double seconds = seconds_since(start);
+      double seconds = seconds_between(start, settings_.now());
       record_outcome(done.finish == llm::Finish::max_tokens ? "max_tokens" : "ok", seconds, &done.usage);
       log::info("llm_call", {{"provider", provider_->name()}, {"model", provider_->model()}, {"purpose", purpose},
                              {"outcome", "ok"}, {"latency_ms", static_cast<std::int64_t>(seconds * 1000)},
@@ -81,7 +85,7 @@ asio::awaitable<llm::Completion> AiGateway::ask(llm::Prompt prompt, llm::DeltaFn
     } catch (const llm::ProviderFailure& f) {
       failure = f;
     }
-    double seconds = seconds_since(start);
+    double seconds = seconds_between(start, settings_.now());
     const char* outcome = llm::failure_label(failure->kind());
     log::warn("llm_call", {{"provider", provider_->name()}, {"model", provider_->model()}, {"purpose", purpose},
                            {"outcome", outcome}, {"latency_ms", static_cast<std::int64_t>(seconds * 1000)},
@@ -90,7 +94,7 @@ asio::awaitable<llm::Completion> AiGateway::ask(llm::Prompt prompt, llm::DeltaFn
     // provider asks for fits in the time left. A per-day quota is not worth waiting for.
     bool retryable = failure->kind() == llm::FailureKind::rate_limited || failure->kind() == llm::FailureKind::unavailable;
     auto wait = std::chrono::seconds(failure->retry_after_seconds().value_or(1));
-    if (attempt == 0 && retryable && !sent && std::chrono::steady_clock::now() + wait + 1s < deadline) {
+    if (attempt == 0 && retryable && !sent && settings_.now() + wait + 1s < deadline) {
       metrics_.llm_requests.add({provider_->name(), outcome});
       asio::steady_timer timer(co_await asio::this_coro::executor, wait);
       co_await timer.async_wait(asio::use_awaitable);

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -19,6 +20,8 @@ struct AiSettings {
   std::chrono::milliseconds first_byte_timeout{10000};
   int breaker_failures = 5;                          // consecutive failures that open the breaker
   std::chrono::milliseconds breaker_open{30000};     // how long a failing provider is left alone
+  // The clock the deadline, the breaker and the latency read; tests replace it to move time by hand.
+  std::function<std::chrono::steady_clock::time_point()> now = [] { return std::chrono::steady_clock::now(); };
 };
 
 class AiGateway {
@@ -32,7 +35,8 @@ class AiGateway {
   const char* provider_name() const;
 
   // Asks the provider; streams to `on_delta` when it is set. `purpose` ("chat", "planning") labels
-  // the log line. Throws llm::ProviderFailure.
+  // the log line. Throws llm::ProviderFailure; `unavailable`, without calling the provider, when
+  // there is none or its breaker is open.
   boost::asio::awaitable<llm::Completion> ask(llm::Prompt prompt, llm::DeltaFn on_delta, Cancellation* cancel,
                                               std::string purpose);
 
