@@ -45,7 +45,7 @@ bool parse_duration_seconds(const std::string& s, std::int64_t& out) {
     case 'm': unit = 60; digits.pop_back(); break;
     case 'h': unit = 3600; digits.pop_back(); break;
     case 'd': unit = 86400; digits.pop_back(); break;
-    case 'w': unit = 7 * 86400; digits.pop_back(); break;
+    case 'w': unit = std::int64_t{7} * 86400; digits.pop_back(); break;
     default: break;
   }
   std::int64_t n = 0;

@@ -130,7 +130,8 @@ Draft draft_update(store::Repos& repos, const store::UserRecord& user, const jso
 
   // Checked now against the planning as it stands (and again when applied).
   store::PlanningRecord after = planning;
-  auto& s = *std::find_if(after.sessions.begin(), after.sessions.end(), [&](const auto& x) { return x.id == session.id; });
+  const std::string& target_id = session.id;  // clang 14 cannot capture a structured binding
+  auto& s = *std::find_if(after.sessions.begin(), after.sessions.end(), [&](const auto& x) { return x.id == target_id; });
   if (patch.debut) s.debut = *patch.debut;
   if (patch.fin) s.fin = *patch.fin;
   if (patch.matiere) s.matiere = *patch.matiere;

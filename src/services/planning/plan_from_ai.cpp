@@ -14,9 +14,9 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::int64_t kMinuteMs = 60 * 1000;
+constexpr std::int64_t kMinuteMs = std::int64_t{60} * 1000;
 constexpr std::int64_t kMinSessionMs = 15 * kMinuteMs;
-constexpr std::int64_t kMaxSessionMs = 12 * 60 * kMinuteMs;
+constexpr std::int64_t kMaxSessionMs = kMinuteMs * 60 * 12;
 constexpr std::size_t kMaxSessions = 1000;
 constexpr std::size_t kMaxBusyInPrompt = 200;
 constexpr const char* kDays[] = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"};

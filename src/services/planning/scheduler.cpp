@@ -34,7 +34,7 @@ using detail::Span;
 
 namespace {
 
-constexpr Ms kMinute = 60 * 1000;
+constexpr Ms kMinute = Ms{60} * 1000;
 constexpr int kMinSession = 25;
 constexpr int kMaxSession = 90;
 constexpr int kPreferredSession = 60;  // a day's study time is cut into sessions of about an hour
@@ -177,7 +177,7 @@ class Planner {
     // later[k]: the longest span from the k-th on (minutes).
     std::vector<int> later(spans.size() + 1, 0);
     for (std::size_t k = spans.size(); k-- > 0;)
-      later[k] = std::max(later[k + 1], static_cast<int>(std::min<Ms>((spans[k].end - spans[k].begin) / kMinute, 24 * 60)));
+      later[k] = std::max(later[k + 1], static_cast<int>(std::min<Ms>((spans[k].end - spans[k].begin) / kMinute, Ms{24 * 60})));
     for (std::size_t k = 0; k < spans.size(); ++k) {
       const Span& span = spans[k];
       Ms cursor = span.begin;
@@ -185,7 +185,7 @@ class Planner {
         if (prev) cursor = std::max(cursor, last_end + break_after(last_len) * kMinute);
         cursor = align_up(cursor);
         if (cursor >= span.end) break;
-        Room room{0, static_cast<int>(std::min<Ms>((span.end - cursor) / kMinute, 24 * 60)), later[k + 1]};
+        Room room{0, static_cast<int>(std::min<Ms>((span.end - cursor) / kMinute, Ms{24 * 60})), later[k + 1]};
         room.now = std::min(room.span, kMaxSession);
         if (room.now < kMinSession) break;
         if (remaining <= 0) return;
