@@ -102,8 +102,10 @@ TEST_F(AuthServiceTest, RegisterWithATakenEmailIsAConflict) {
   EXPECT_EQ(stored->id, first.user.id);
 }
 
-TEST_F(AuthServiceTest, RegistrationsPerIpAreThrottled) {
+TEST_F(AuthServiceTest, SuccessfulRegistrationsPerIpAreThrottled) {
   register_user("a@example.com", "10.0.0.1");
+  // A refused registration does not count.
+  EXPECT_EQ(error_of<DomainError>(auth.register_user(input("a@example.com"), "10.0.0.1")).code(), "email_taken");
   register_user("b@example.com", "10.0.0.1");
   auto e = error_of<RateLimited>(auth.register_user(input("c@example.com"), "10.0.0.1"));
   EXPECT_EQ(e.kind(), ErrorKind::rate_limited);

@@ -3,6 +3,7 @@
 // writes nothing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -163,6 +164,26 @@ TEST_F(PlanningServiceTest, ListGivesPagesNewestFirstWithACursor) {
   EXPECT_FALSE(whole.next_cursor.has_value());
 }
 
+TEST_F(PlanningServiceTest, PlanningsThatStartTogetherArePagedByIdWithoutLossOrRepeat) {
+  std::vector<std::string> same_day;
+  for (int i = 0; i < 3; ++i) same_day.push_back(create(week("2026-03-09T00:00:00+01:00", {})).id);
+  std::string older = create(week("2026-03-02T00:00:00+01:00", {})).id;
+  std::sort(same_day.rbegin(), same_day.rend());  // ties: the greatest id first
+
+  std::vector<std::string> seen;
+  store::PlanningQuery q;
+  q.limit = 1;
+  for (int page = 0; page < 10; ++page) {
+    PlanningPage p = run_async(plannings.list(kLea, q));
+    ASSERT_EQ(p.items.size(), 1u);
+    seen.push_back(p.items[0].id);
+    if (!p.next_cursor) break;
+    q.after = decode_planning_cursor(*p.next_cursor);
+    ASSERT_TRUE(q.after.has_value());
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{same_day[0], same_day[1], same_day[2], older}));
+}
+
 TEST_F(PlanningServiceTest, ReplaceKeepsTheIdsAndStatusOfKeptSessions) {
   store::PlanningRecord p = create_usual_week();
   std::string maths = p.sessions[0].id;
@@ -268,7 +289,7 @@ TEST_F(PlanningServiceTest, OverlappingSessionsAreRefusedOnCreateAndNothingIsWri
   EXPECT_EQ(count_plannings(kLea), 0u);
 }
 
-TEST_F(PlanningServiceTest, AnOverlapOnReplaceOrPatchLeavesThePlanningAsItWas) {
+TEST_F(PlanningServiceTest, ABrokenRuleOnReplaceOrPatchLeavesThePlanningAsItWas) {
   store::PlanningRecord p = create_usual_week();
   auto replaced = error_of<RuleBroken>(plannings.replace(
       lea, p.id,
@@ -284,6 +305,15 @@ TEST_F(PlanningServiceTest, AnOverlapOnReplaceOrPatchLeavesThePlanningAsItWas) {
   patch.notes = "jamais écrit";
   auto patched = error_of<RuleBroken>(plannings.patch_session(kLea, p.id, p.sessions[1].id, patch));
   EXPECT_EQ(patched.code(), "sessions_overlap");
+
+  // The period stays as it was fixed: the next Monday is outside it.
+  models::SessionPatch later;
+  later.debut = at("2026-03-16T09:00:00+01:00");
+  later.fin = at("2026-03-16T10:00:00+01:00");
+  auto outside = error_of<RuleBroken>(plannings.patch_session(kLea, p.id, p.sessions[1].id, later));
+  EXPECT_EQ(outside.code(), "session_outside_period");
+  ASSERT_EQ(outside.details().size(), 1u);
+  EXPECT_EQ(outside.details()[0].path, "sessions[1]");
 
   store::PlanningRecord got = get(p.id);
   EXPECT_EQ(got.titre, "Révisions");
