@@ -2,7 +2,7 @@
 PYTHON ?= /usr/bin/python3
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 
-.PHONY: deps build-dev build-release build-asan run test test-unit test-api test-asan bench clean
+.PHONY: deps build-dev build-release build-asan run test test-unit test-api test-asan check-style bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -24,6 +24,10 @@ test-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ctest --preset asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  PLANETUDE_BIN=build/asan/planetude $(PYTEST) tests/api
+
+# clang-format and clang-tidy over the tree (.clang-format, .clang-tidy).
+check-style: deps
+	scripts/check-style.sh
 
 bench: build-release
 	bench/users_me.sh

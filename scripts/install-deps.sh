@@ -9,6 +9,7 @@ packages=(
   libsodium-dev libsqlite3-dev libspdlog-dev libhowardhinnant-date-dev libssl-dev
   tzdata ca-certificates openssl
   libgtest-dev
+  clang-format clang-tidy
   python3 python3-pytest python3-requests python3-jwt python3-icalendar
   wrk jq
 )
