@@ -57,6 +57,7 @@ asio::awaitable<PlanningRecord> PlanningService::get(std::string user_id, std::s
 }
 
 asio::awaitable<PlanningPage> PlanningService::list(std::string user_id, store::PlanningQuery query) {
+  query.limit = std::clamp<std::size_t>(query.limit, 1, 100);  // a page always holds its last row
   auto rows = co_await db_.read([&](store::Repos& r) { return r.plannings().list(user_id, query); });
   PlanningPage page;
   if (rows.size() > query.limit) {
