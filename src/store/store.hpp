@@ -60,7 +60,8 @@ class PlanningStore {
   virtual std::optional<PlanningRecord> find(const std::string& user_id, const std::string& id) = 0;
   virtual void insert(const PlanningRecord& planning) = 0;
   // Rewrites the planning and its sessions: sessions absent from `planning` are deleted, the
-  // others are updated in place (their ids, and what refers to them, stay).
+  // others are updated in place (their ids, and what refers to them, stay). Changes nothing when
+  // `planning.user_id` has no planning with that id.
   virtual void replace(const PlanningRecord& planning) = 0;
   virtual bool remove(const std::string& user_id, const std::string& id) = 0;
   // Up to `limit` + 1 plannings, so the caller knows whether another page exists.

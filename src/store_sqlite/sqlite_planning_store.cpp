@@ -103,7 +103,9 @@ void SqlitePlanningStore::replace(const PlanningRecord& p) {
       "WHERE id = ? AND user_id = ?");
   bind_optional_text(st, 1, p.titre);
   st.bind(2, p.periode).bind(3, p.date_debut).bind(4, p.date_fin).bind(5, p.source).bind(6, p.updated_at).bind(7, p.id).bind(8, p.user_id);
-  st.run();
+  // No planning of this user by that id (absent, or someone else's): its sessions are not ours to
+  // delete or add to either.
+  if (st.run() == 0) return;
   // Remove the sessions that are no longer listed, then write the others.
   c_.prepare("DELETE FROM sessions WHERE planning_id = ? AND id NOT IN (SELECT value FROM json_each(?))")
       .bind(1, p.id)
