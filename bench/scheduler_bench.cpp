@@ -31,7 +31,8 @@ sch::Request semester() {
              {"Physique", r.period_start + 120 * kDay + 8 * kHour},
              {"Anglais", r.period_start + 170 * kDay + 13 * kHour}};
   for (int week = 0; week < 26; week += 3)  // a class on some Wednesday afternoons
-    r.busy.push_back({r.period_start + (week * 7 + 2) * kDay + 13 * kHour, r.period_start + (week * 7 + 2) * kDay + 16 * kHour});
+    r.busy.push_back(
+        {r.period_start + (week * 7 + 2) * kDay + 13 * kHour, r.period_start + (week * 7 + 2) * kDay + 16 * kHour});
   return r;
 }
 
@@ -59,9 +60,13 @@ int main() {
   }
   std::sort(us.begin(), us.end());
   double p50 = percentile(us, 50), p99 = percentile(us, 99);
-  std::printf("{\"bench\":\"scheduler\",\"runs\":%d,\"sessions\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"min_us\":%.1f,\"max_us\":%.1f}\n",
-              kRuns, sessions, p50, p99, us.front(), us.back());
-  std::printf("scheduler  semestre, 8 subjects, 3 exams, 240 min/day: %zu sessions  p50 %.1f us  p99 %.1f us  min %.1f us  max %.1f us (%d runs)\n",
-              sessions, p50, p99, us.front(), us.back(), kRuns);
+  std::printf(
+      "{\"bench\":\"scheduler\",\"runs\":%d,\"sessions\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"min_us\":%.1f,\"max_"
+      "us\":%.1f}\n",
+      kRuns, sessions, p50, p99, us.front(), us.back());
+  std::printf(
+      "scheduler  semestre, 8 subjects, 3 exams, 240 min/day: %zu sessions  p50 %.1f us  p99 %.1f us  min %.1f us  max "
+      "%.1f us (%d runs)\n",
+      sessions, p50, p99, us.front(), us.back(), kRuns);
   return sessions > 0 ? 0 : 1;
 }

@@ -41,11 +41,26 @@ bool parse_duration_seconds(const std::string& s, std::int64_t& out) {
   std::int64_t unit = 1;
   std::string digits = s;
   switch (s.back()) {
-    case 's': unit = 1; digits.pop_back(); break;
-    case 'm': unit = 60; digits.pop_back(); break;
-    case 'h': unit = 3600; digits.pop_back(); break;
-    case 'd': unit = 86400; digits.pop_back(); break;
-    case 'w': unit = std::int64_t{7} * 86400; digits.pop_back(); break;
+    case 's':
+      unit = 1;
+      digits.pop_back();
+      break;
+    case 'm':
+      unit = 60;
+      digits.pop_back();
+      break;
+    case 'h':
+      unit = 3600;
+      digits.pop_back();
+      break;
+    case 'd':
+      unit = 86400;
+      digits.pop_back();
+      break;
+    case 'w':
+      unit = std::int64_t{7} * 86400;
+      digits.pop_back();
+      break;
     default: break;
   }
   std::int64_t n = 0;
@@ -163,8 +178,9 @@ Config load_config(const EnvMap& env) {
     problems.push_back(c.jwt_secret.empty() ? "JWT_SECRET is required in production (at least 32 bytes of random text)"
                                             : "JWT_SECRET is too short: production needs at least 32 bytes");
   if (has("JWT_TTL") && !parse_duration_seconds(get(env, "JWT_TTL"), c.jwt_ttl_seconds))
-    problems.push_back("JWT_TTL must be a duration such as 7d, 12h, 30m or a number of seconds, between 1 minute and 366 days (got '" +
-                       get(env, "JWT_TTL") + "')");
+    problems.push_back(
+        "JWT_TTL must be a duration such as 7d, 12h, 30m or a number of seconds, between 1 minute and 366 days (got '" +
+        get(env, "JWT_TTL") + "')");
 
   if (has("LOG_LEVEL") && !log::parse_level(get(env, "LOG_LEVEL"), c.log_level))
     problems.push_back("LOG_LEVEL must be debug, info, warn or error (got '" + get(env, "LOG_LEVEL") + "')");
@@ -178,8 +194,7 @@ Config load_config(const EnvMap& env) {
       if (origin.empty()) continue;
       if (origin.rfind("http://", 0) != 0 && origin.rfind("https://", 0) != 0)
         problems.push_back("CORS_ORIGIN entries must be origins such as https://app.example (got '" + origin + "')");
-      else
-        c.cors_origins.push_back(origin);
+      else c.cors_origins.push_back(origin);
     }
   }
 
@@ -189,15 +204,18 @@ Config load_config(const EnvMap& env) {
     std::function<void(std::int64_t)> set;
   };
   const Bound bounds[] = {
-      {"MAX_BODY_BYTES", 1024, 64LL * 1024 * 1024, [&](std::int64_t v) { c.max_body_bytes = static_cast<std::size_t>(v); }},
+      {"MAX_BODY_BYTES", 1024, 64LL * 1024 * 1024,
+       [&](std::int64_t v) { c.max_body_bytes = static_cast<std::size_t>(v); }},
       {"MAX_CONNECTIONS", 1, 1000000, [&](std::int64_t v) { c.max_connections = static_cast<std::size_t>(v); }},
       {"REQUEST_TIMEOUT_MS", 100, 600000, [&](std::int64_t v) { c.request_timeout_ms = v; }},
       {"IDLE_TIMEOUT_MS", 100, 3600000, [&](std::int64_t v) { c.idle_timeout_ms = v; }},
       {"SHUTDOWN_TIMEOUT_MS", 0, 600000, [&](std::int64_t v) { c.shutdown_timeout_ms = v; }},
       {"IO_THREADS", 1, 256, [&](std::int64_t v) { c.io_threads = static_cast<std::size_t>(v); }},
       {"DB_THREADS", 1, 64, [&](std::int64_t v) { c.db_threads = static_cast<std::size_t>(v); }},
-      {"LOGIN_MAX_FAILURES_PER_EMAIL", 1, 1000000, [&](std::int64_t v) { c.login_max_failures_per_email = static_cast<int>(v); }},
-      {"LOGIN_MAX_FAILURES_PER_IP", 1, 1000000, [&](std::int64_t v) { c.login_max_failures_per_ip = static_cast<int>(v); }},
+      {"LOGIN_MAX_FAILURES_PER_EMAIL", 1, 1000000,
+       [&](std::int64_t v) { c.login_max_failures_per_email = static_cast<int>(v); }},
+      {"LOGIN_MAX_FAILURES_PER_IP", 1, 1000000,
+       [&](std::int64_t v) { c.login_max_failures_per_ip = static_cast<int>(v); }},
       {"REGISTER_MAX_PER_IP", 1, 1000000, [&](std::int64_t v) { c.register_max_per_ip = static_cast<int>(v); }},
       {"LLM_TIMEOUT_MS", 100, 600000, [&](std::int64_t v) { c.llm_timeout_ms = v; }},
       {"CHAT_RATE_LIMIT", 1, 100000, [&](std::int64_t v) { c.chat_rate_limit = static_cast<int>(v); }},
@@ -205,8 +223,7 @@ Config load_config(const EnvMap& env) {
   for (const auto& b : bounds) {
     if (!has(b.key)) continue;
     std::int64_t v = 0;
-    if (parse_int<std::int64_t>(get(env, b.key), v, b.min, b.max))
-      b.set(v);
+    if (parse_int<std::int64_t>(get(env, b.key), v, b.min, b.max)) b.set(v);
     else
       problems.push_back(std::string(b.key) + " must be a whole number from " + std::to_string(b.min) + " to " +
                          std::to_string(b.max) + " (got '" + get(env, b.key) + "')");
@@ -222,7 +239,8 @@ Config load_config(const EnvMap& env) {
   auto is_url = [](const std::string& u) { return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0; };
   if (!is_url(c.gemini_base_url)) problems.push_back("GEMINI_BASE_URL must start with http:// or https://");
   if (!c.openai_base_url.empty() && !is_url(c.openai_base_url))
-    problems.push_back("OPENAI_BASE_URL must start with http:// or https:// (e.g. http://localhost:11434/v1 for Ollama)");
+    problems.push_back(
+        "OPENAI_BASE_URL must start with http:// or https:// (e.g. http://localhost:11434/v1 for Ollama)");
   // The client speaks plain HTTP to the proxy (then TLS through the tunnel): an https:// proxy URL
   // would silently not be encrypted.
   if (!c.https_proxy.empty() && c.https_proxy.rfind("http://", 0) != 0)

@@ -16,11 +16,11 @@ using EnvMap = std::map<std::string, std::string>;
 struct Config {
   std::string host = "127.0.0.1";
   std::uint16_t port = 5000;
-  std::string public_url;          // empty: the request's Host
+  std::string public_url;  // empty: the request's Host
   std::string database_url = "sqlite:data/planetude.db";
-  std::string sqlite_path;         // from database_url
-  std::string data_dir;            // folder of the SQLite file: the dev JWT secret lives there too
-  std::string jwt_secret;          // empty until resolved (generated in development)
+  std::string sqlite_path;  // from database_url
+  std::string data_dir;     // folder of the SQLite file: the dev JWT secret lives there too
+  std::string jwt_secret;   // empty until resolved (generated in development)
   std::int64_t jwt_ttl_seconds = 7 * 24 * 3600;
   bool production = false;
   log::Level log_level = log::Level::info;
@@ -30,7 +30,7 @@ struct Config {
   std::int64_t request_timeout_ms = 30000;
   std::int64_t idle_timeout_ms = 60000;
   std::int64_t shutdown_timeout_ms = 10000;
-  std::size_t io_threads = 0;      // 0: one per core
+  std::size_t io_threads = 0;  // 0: one per core
   std::size_t db_threads = 4;
   // Throttling (docs/api.md): failures per 15 minutes, registrations per hour.
   int login_max_failures_per_email = 10;

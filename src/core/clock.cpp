@@ -30,7 +30,7 @@ std::string format_rfc3339(Millis ms) {
   date::year_month_day ymd(day);
   const int year = static_cast<int>(ymd.year());
   if (year < 0 || year > 9999) return date::format("%FT%TZ", tp);  // beyond four digits: date's spelling
-  const long long in_day = (tp - day).count();  // 0 .. 86'399'999
+  const long long in_day = (tp - day).count();                     // 0 .. 86'399'999
   std::string text(24, '\0');
   char* out = put_digits(text.data(), year, 4);
   *out++ = '-';

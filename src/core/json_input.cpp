@@ -65,10 +65,8 @@ std::optional<std::string> check_string(const json::value& v, const std::string&
 
 ObjectReader::ObjectReader(const json::value& value, std::string path, Problems& problems)
     : path_(std::move(path)), problems_(problems) {
-  if (value.is_object())
-    object_ = &value.get_object();
-  else
-    problems_.add(path_, "doit être un objet JSON");
+  if (value.is_object()) object_ = &value.get_object();
+  else problems_.add(path_, "doit être un objet JSON");
 }
 
 bool ObjectReader::contains(std::string_view key) const { return object_ && object_->contains(key); }
@@ -99,7 +97,8 @@ std::optional<std::int64_t> ObjectReader::integer(std::string_view key, std::int
   }
   std::optional<std::int64_t> n;
   if (v->is_int64()) n = v->get_int64();
-  else if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(max)) n = static_cast<std::int64_t>(v->get_uint64());
+  else if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(max))
+    n = static_cast<std::int64_t>(v->get_uint64());
   bool whole = v->is_int64() || v->is_uint64();
   if (v->is_double()) {
     double d = v->get_double();

@@ -165,8 +165,8 @@ asio::awaitable<void> Server::refuse_overloaded(beast::tcp_stream& stream) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-asio::awaitable<bool> Server::wait_for_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                               Connection& state, bool first) {
+asio::awaitable<bool> Server::wait_for_request(beast::tcp_stream& stream, beast::flat_buffer& buffer, Connection& state,
+                                               bool first) {
   // The first request has REQUEST_TIMEOUT_MS to arrive whole; later ones may idle for
   // IDLE_TIMEOUT_MS before their first byte (a pipelined request may already be buffered).
   if (buffer.size() == 0) {
@@ -215,8 +215,7 @@ asio::awaitable<void> Server::answer_unreadable(beast::tcp_stream& stream, boost
     r = error_response(431, "headers_too_large", "Les en-têtes de la requête sont trop volumineux.");
   else if (!is_hang_up(ec))
     r = error_response(400, "bad_request", "Requête HTTP invalide.");  // not HTTP: say so once and hang up
-  else
-    co_return;
+  else co_return;
   Request req = unparsed_request(client_ip);
   finish(req, r, start);
   auto wire = to_wire(r, 11, false);

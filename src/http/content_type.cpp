@@ -18,7 +18,8 @@ bool is_json_content_type(std::string_view value) {
     if (text::trim(std::string_view(param).substr(0, eq)) != "charset") continue;  // other parameters do not matter
     if (eq == std::string::npos) return false;
     std::string charset = text::trim(std::string_view(param).substr(eq + 1));
-    if (charset.size() >= 2 && charset.front() == '"' && charset.back() == '"') charset = charset.substr(1, charset.size() - 2);
+    if (charset.size() >= 2 && charset.front() == '"' && charset.back() == '"')
+      charset = charset.substr(1, charset.size() - 2);
     if (charset != "utf-8" && charset != "utf8") return false;
   }
   return true;

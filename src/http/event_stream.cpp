@@ -1,14 +1,14 @@
 // Server-sent events over HTTP/1.1 chunked encoding: the headers first, then one chunk per event.
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 
 #include "core/errors.hpp"
-#include "http/server.hpp"
 #include "http/error_response.hpp"
+#include "http/server.hpp"
 #include "observability/log.hpp"
 
 namespace planetude::http {

@@ -21,10 +21,10 @@ using RawRequest = boost::beast::http::request<boost::beast::http::string_body>;
 
 struct Request {
   RawRequest raw;
-  std::string path;   // percent-decoded, without the query
+  std::string path;  // percent-decoded, without the query
   std::vector<std::pair<std::string, std::string>> query;
   std::map<std::string, std::string, std::less<>> params;  // from the route pattern, e.g. "id"
-  std::string route;  // the matched route template, e.g. "/api/planning/:id"
+  std::string route;                                       // the matched route template, e.g. "/api/planning/:id"
   std::string client_ip;
   std::string request_id;
 

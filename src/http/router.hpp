@@ -17,9 +17,9 @@ struct Route {
 };
 
 struct RouteMatch {
-  const Route* route = nullptr;         // set when path and method match
-  std::vector<std::string> allowed;     // methods of the path when only the path matches (405)
-  std::string pattern;                  // the matched path's template, for logs and metrics
+  const Route* route = nullptr;      // set when path and method match
+  std::vector<std::string> allowed;  // methods of the path when only the path matches (405)
+  std::string pattern;               // the matched path's template, for logs and metrics
   std::map<std::string, std::string, std::less<>> params;
 };
 

@@ -7,7 +7,8 @@ void add_security_headers(http::Response& r, bool production) {
       .with_header("Referrer-Policy", "no-referrer")
       .with_header("X-Frame-Options", "DENY")
       // The API serves data, never pages: nothing may be loaded or framed from its responses.
-      .with_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+      .with_header("Content-Security-Policy",
+                   "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
       .with_header("Cross-Origin-Opener-Policy", "same-origin")
       .with_header("Cross-Origin-Resource-Policy", "same-origin");
   if (production) r.with_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");

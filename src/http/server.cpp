@@ -47,9 +47,7 @@ void Server::run() {
   for (auto& t : threads) t.join();
 }
 
-void Server::stop() {
-  asio::co_spawn(ioc_, drain(), asio::detached);
-}
+void Server::stop() { asio::co_spawn(ioc_, drain(), asio::detached); }
 
 asio::awaitable<void> Server::accept_loop() {
   for (;;) {

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "http/router.hpp"
 #include "http/cors.hpp"
+#include "http/router.hpp"
 #include "observability/metrics.hpp"
 
 namespace planetude::http {
@@ -85,7 +85,8 @@ class Server {
   boost::asio::awaitable<Response> dispatch(Request& request, const RouteMatch& match);
   void finish(Request& request, Response& response, std::chrono::steady_clock::time_point start);
   // Sends `response` as server-sent events (chunked); false when the connection is no longer usable.
-  boost::asio::awaitable<bool> write_event_stream(boost::beast::tcp_stream& stream, Request& request, Response& response);
+  boost::asio::awaitable<bool> write_event_stream(boost::beast::tcp_stream& stream, Request& request,
+                                                  Response& response);
 
   ServerSettings settings_;
   const Router& router_;

@@ -63,7 +63,8 @@ asio::awaitable<ClientResponse> exchange(Stream& stream, beast::tcp_stream& tcp,
   }
   ClientResponse out;
   out.status = parser.get().result_int();
-  for (const auto& f : parser.get()) out.headers[text::to_lower_ascii(std::string(f.name_string()))] = std::string(f.value());
+  for (const auto& f : parser.get())
+    out.headers[text::to_lower_ascii(std::string(f.name_string()))] = std::string(f.value());
   bool streaming = on_data && out.status >= 200 && out.status < 300;
   while (!parser.is_done()) {
     tcp.expires_after(left(limits.deadline));
@@ -95,7 +96,8 @@ asio::awaitable<void> connect_tunnel(beast::tcp_stream& tcp, const Url& target, 
   auto [rec, rn] = co_await bhttp::async_read_header(tcp, buffer, parser, kTuple);
   if (rec) fail(rec, cancel, limits.deadline, "proxy CONNECT");
   if (parser.get().result_int() != 200)
-    throw ClientError(ClientFailure::proxy, "the proxy refused the tunnel: " + std::to_string(parser.get().result_int()));
+    throw ClientError(ClientFailure::proxy,
+                      "the proxy refused the tunnel: " + std::to_string(parser.get().result_int()));
 }
 
 bool valid_port(std::string_view port) {
@@ -216,7 +218,7 @@ HttpClient::HttpClient(std::optional<Url> proxy, NoProxyList no_proxy)
 }
 
 asio::awaitable<ClientResponse> HttpClient::send(Url url, ClientRequest request, CallLimits limits, BodySink on_data,
-                                                Cancellation* cancel) {
+                                                 Cancellation* cancel) {
   auto executor = co_await asio::this_coro::executor;
   beast::tcp_stream tcp(executor);
   if (cancel) {
@@ -258,7 +260,8 @@ asio::awaitable<ClientResponse> HttpClient::send(Url url, ClientRequest request,
   auto [hec] = co_await tls.async_handshake(asio::ssl::stream_base::client, kTuple);
   if (hec) {
     if (cancel && cancel->cancelled()) throw ClientError(ClientFailure::cancelled, "cancelled");
-    throw ClientError(hec == beast::error::timeout ? ClientFailure::timeout : ClientFailure::tls, "TLS: " + hec.message());
+    throw ClientError(hec == beast::error::timeout ? ClientFailure::timeout : ClientFailure::tls,
+                      "TLS: " + hec.message());
   }
   ClientResponse response = co_await exchange(tls, tcp, url, request, limits, on_data, cancel);
   // A polite close_notify, bounded: some servers never answer it.

@@ -48,8 +48,8 @@ json::value gemini_schema(const json::value& v) {
       for (const auto& [name, schema] : value.get_object()) properties.emplace(name, gemini_schema(schema));
       out.emplace(key, std::move(properties));
     } else if (key == "description" || key == "enum" || key == "required" || key == "format" || key == "nullable" ||
-               key == "minItems" || key == "maxItems" || key == "minimum" || key == "maximum" ||
-               key == "minLength" || key == "maxLength" || key == "pattern" || key == "propertyOrdering") {
+               key == "minItems" || key == "maxItems" || key == "minimum" || key == "maximum" || key == "minLength" ||
+               key == "maxLength" || key == "pattern" || key == "propertyOrdering") {
       out.emplace(key, value);
     }
   }
@@ -57,8 +57,7 @@ json::value gemini_schema(const json::value& v) {
 }
 
 bool model_id_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-         c == '-';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
 // ---- Response -------------------------------------------------------------------------------
@@ -173,9 +172,8 @@ std::string gemini_request_body(const Prompt& prompt, std::string_view model) {
   if (!prompt.tools.empty()) {
     json::array declarations;
     for (const ToolDeclaration& tool : prompt.tools)
-      declarations.push_back(json::object{{"name", tool.name},
-                                          {"description", tool.description},
-                                          {"parameters", gemini_schema(tool.parameters)}});
+      declarations.push_back(json::object{
+          {"name", tool.name}, {"description", tool.description}, {"parameters", gemini_schema(tool.parameters)}});
     body.emplace("tools", json::array{json::object{{"functionDeclarations", std::move(declarations)}}});
     body.emplace("toolConfig", json::object{{"functionCallingConfig", json::object{{"mode", "AUTO"}}}});
   }
@@ -186,7 +184,8 @@ std::string gemini_request_body(const Prompt& prompt, std::string_view model) {
     config.emplace("responseMimeType", "application/json");
     config.emplace("responseSchema", gemini_schema(*prompt.response_schema));
   }
-  if (auto budget = gemini_thinking_budget(model)) config.emplace("thinkingConfig", json::object{{"thinkingBudget", *budget}});
+  if (auto budget = gemini_thinking_budget(model))
+    config.emplace("thinkingConfig", json::object{{"thinkingBudget", *budget}});
   body.emplace("generationConfig", std::move(config));
   return json::serialize(body);
 }
@@ -239,7 +238,8 @@ Chunk parse_gemini_response(std::string_view text) {
           const json::object& part = kWire.object_at(p, "candidates[0].content.parts[]");
           const json::value* thought = field(part, "thought");
           if (thought && thought->is_bool() && thought->get_bool()) continue;  // the model's reasoning, not the answer
-          if (const json::value* t = field(part, "text")) chunk.text += kWire.string_at(*t, "candidates[0].content.parts[].text");
+          if (const json::value* t = field(part, "text"))
+            chunk.text += kWire.string_at(*t, "candidates[0].content.parts[].text");
           if (const json::value* call = field(part, "functionCall")) {
             // Gemini sends each call whole, in one part: its own index, arguments as one JSON text.
             const json::object& c = kWire.object_at(*call, "candidates[0].content.parts[].functionCall");
@@ -261,7 +261,8 @@ Chunk parse_gemini_response(std::string_view text) {
   if (const json::value* usage = field(root, "usageMetadata")) {
     const json::object& u = kWire.object_at(*usage, "usageMetadata");
     // Output is the answer only: thoughtsTokenCount is in the total, not here.
-    chunk.usage = Usage{kWire.count_at(u, "promptTokenCount", "usageMetadata"), kWire.count_at(u, "candidatesTokenCount", "usageMetadata"),
+    chunk.usage = Usage{kWire.count_at(u, "promptTokenCount", "usageMetadata"),
+                        kWire.count_at(u, "candidatesTokenCount", "usageMetadata"),
                         kWire.count_at(u, "totalTokenCount", "usageMetadata")};
   }
 

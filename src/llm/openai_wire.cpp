@@ -48,10 +48,11 @@ std::string content_text(const json::value* v, std::string_view path) {
 
 Usage usage_of(const json::value& v) {
   const json::object& u = kWire.object_at(v, "usage");
-  Usage usage{kWire.count_at(u, "prompt_tokens", "usage"), kWire.count_at(u, "completion_tokens", "usage"), kWire.count_at(u, "total_tokens", "usage")};
+  Usage usage{kWire.count_at(u, "prompt_tokens", "usage"), kWire.count_at(u, "completion_tokens", "usage"),
+              kWire.count_at(u, "total_tokens", "usage")};
   if (!field(u, "total_tokens"))  // every known server sends it; the sum is the fallback
-    usage.total_tokens = static_cast<int>(std::min<long long>(
-        static_cast<long long>(usage.prompt_tokens) + usage.output_tokens, INT_MAX));
+    usage.total_tokens = static_cast<int>(
+        std::min<long long>(static_cast<long long>(usage.prompt_tokens) + usage.output_tokens, INT_MAX));
   return usage;
 }
 
@@ -106,11 +107,21 @@ bool is_error(const json::object& root) {
 // stand for, to give an in-stream error the status its HTTP answer would have had.
 int status_of_name(std::string_view name) {
   static constexpr std::array<std::pair<std::string_view, int>, 15> kStatus{{
-      {"invalid_request_error", 400}, {"exceed_context_size_error", 400}, {"invalid_api_key", 401},
-      {"authentication_error", 401},  {"permission_error", 403},          {"not_found_error", 404},
-      {"model_not_found", 404},       {"rate_limit_exceeded", 429},       {"insufficient_quota", 429},
-      {"tokens", 429},                {"requests", 429},                  {"server_error", 500},
-      {"api_error", 500},             {"not_supported_error", 501},       {"unavailable_error", 503},
+      {"invalid_request_error", 400},
+      {"exceed_context_size_error", 400},
+      {"invalid_api_key", 401},
+      {"authentication_error", 401},
+      {"permission_error", 403},
+      {"not_found_error", 404},
+      {"model_not_found", 404},
+      {"rate_limit_exceeded", 429},
+      {"insufficient_quota", 429},
+      {"tokens", 429},
+      {"requests", 429},
+      {"server_error", 500},
+      {"api_error", 500},
+      {"not_supported_error", 501},
+      {"unavailable_error", 503},
   }};
   for (const auto& [n, status] : kStatus)
     if (n == name) return status;
@@ -207,8 +218,8 @@ std::string openai_request_body(const Prompt& prompt, std::string_view model, bo
   json::array messages;
   if (!prompt.system.empty()) messages.push_back(json::object{{"role", "system"}, {"content", prompt.system}});
   for (const Turn& turn : prompt.turns)
-    messages.push_back(json::object{{"role", turn.role == Turn::Role::model ? "assistant" : "user"},
-                                    {"content", turn.text}});
+    messages.push_back(
+        json::object{{"role", turn.role == Turn::Role::model ? "assistant" : "user"}, {"content", turn.text}});
   // max_tokens, not max_completion_tokens: Ollama and llama.cpp read max_tokens, and OpenAI still
   // accepts it for chat models.
   json::object body{{"model", model},
@@ -222,10 +233,10 @@ std::string openai_request_body(const Prompt& prompt, std::string_view model, bo
   if (!prompt.tools.empty()) {
     json::array tools;
     for (const ToolDeclaration& tool : prompt.tools)
-      tools.push_back(json::object{{"type", "function"},
-                                   {"function", json::object{{"name", tool.name},
-                                                             {"description", tool.description},
-                                                             {"parameters", tool.parameters}}}});
+      tools.push_back(json::object{
+          {"type", "function"},
+          {"function",
+           json::object{{"name", tool.name}, {"description", tool.description}, {"parameters", tool.parameters}}}});
     body.emplace("tools", std::move(tools));
   }
   if (prompt.response_schema)

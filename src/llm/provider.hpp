@@ -27,7 +27,16 @@ std::vector<ToolCall> assemble_calls(const std::vector<ToolCallPart>& parts);
 
 // The outcome label of a failed call, as logs and metrics show it.
 enum class FailureKind {
-  timeout, network, http_error, bad_key, rate_limited, quota_exhausted, unavailable, malformed, blocked, cancelled
+  timeout,
+  network,
+  http_error,
+  bad_key,
+  rate_limited,
+  quota_exhausted,
+  unavailable,
+  malformed,
+  blocked,
+  cancelled
 };
 const char* failure_label(FailureKind kind);
 

@@ -75,10 +75,12 @@ asio::awaitable<Completion> exchange(http::HttpClient& client, const http::Url& 
   Progress progress;
   SseParser parser;
   http::BodySink sink;
-  if (stream) sink = [&](std::string bytes) { return on_stream_bytes(std::move(bytes), parser, progress, wire, on_delta); };
+  if (stream)
+    sink = [&](std::string bytes) { return on_stream_bytes(std::move(bytes), parser, progress, wire, on_delta); };
   http::ClientResponse response;
   try {
-    response = co_await client.send(base, std::move(request), {options.deadline, options.first_byte}, sink, options.cancel);
+    response =
+        co_await client.send(base, std::move(request), {options.deadline, options.first_byte}, sink, options.cancel);
   } catch (const http::ClientError& e) {
     throw failure_from(e);
   }

@@ -32,7 +32,8 @@ struct WireReader {
 // Streams when `on_delta` is set. A stream is whole once a chunk has a finish reason or the end
 // marker came, with no event left half-read; anything short of that was cut (network failure).
 // A safety finish or a blocked prompt is a `blocked` failure. Throws ProviderFailure.
-boost::asio::awaitable<Completion> exchange(http::HttpClient& client, const http::Url& base, http::ClientRequest request,
-                                            const WireReader& wire, DeltaFn on_delta, CallOptions options);
+boost::asio::awaitable<Completion> exchange(http::HttpClient& client, const http::Url& base,
+                                            http::ClientRequest request, const WireReader& wire, DeltaFn on_delta,
+                                            CallOptions options);
 
 }  // namespace planetude::llm

@@ -38,13 +38,13 @@ class SseParser {
   void check_size() const;
 
   std::size_t max_event_bytes_;
-  std::string line_;            // the current line, without its terminator
-  std::string data_;            // data lines of the current event, joined
-  std::string event_;           // event name of the current event
-  bool has_data_ = false;       // a `data:` line was seen (an empty one counts)
-  bool pending_ = false;        // a non-blank line was seen in the current event
-  bool after_cr_ = false;       // the last byte was '\r': a '\n' right after it ends nothing more
-  bool first_line_ = true;      // a byte-order mark is only skipped at the very start
+  std::string line_;        // the current line, without its terminator
+  std::string data_;        // data lines of the current event, joined
+  std::string event_;       // event name of the current event
+  bool has_data_ = false;   // a `data:` line was seen (an empty one counts)
+  bool pending_ = false;    // a non-blank line was seen in the current event
+  bool after_cr_ = false;   // the last byte was '\r': a '\n' right after it ends nothing more
+  bool first_line_ = true;  // a byte-order mark is only skipped at the very start
   std::deque<SseEvent> ready_;
 };
 

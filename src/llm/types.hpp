@@ -25,8 +25,8 @@ struct ToolDeclaration {
 };
 
 struct Prompt {
-  std::string system;        // the persona and the student's data, as instructions + quoted data
-  std::vector<Turn> turns;   // the conversation, oldest first; the last one is the student's message
+  std::string system;       // the persona and the student's data, as instructions + quoted data
+  std::vector<Turn> turns;  // the conversation, oldest first; the last one is the student's message
   int max_output_tokens = 1024;
   double temperature = 0.7;
   std::vector<ToolDeclaration> tools;
@@ -59,8 +59,8 @@ struct Usage {
 
 // One response (unary) or one streamed event, reduced to what the coach needs.
 struct Chunk {
-  std::string text;                 // the text parts joined (thought parts left out)
-  std::optional<Finish> finish;     // set on the last chunk
+  std::string text;              // the text parts joined (thought parts left out)
+  std::optional<Finish> finish;  // set on the last chunk
   std::optional<Usage> usage;
   bool prompt_blocked = false;      // Gemini promptFeedback.blockReason, no candidates
   std::vector<ToolCallPart> calls;  // function calls (or fragments of them) in this chunk
@@ -69,7 +69,7 @@ struct Chunk {
 // An error the provider answered with (HTTP status >= 400, or an error event in a stream).
 struct ProviderError {
   int http_status = 0;
-  std::string status;   // Gemini google.rpc status ("RESOURCE_EXHAUSTED") or OpenAI error type/code
+  std::string status;  // Gemini google.rpc status ("RESOURCE_EXHAUSTED") or OpenAI error type/code
   std::string message;
   std::optional<int> retry_after_seconds;  // Gemini RetryInfo.retryDelay, or OpenAI Retry-After
   bool bad_key = false;                    // API_KEY_INVALID / 401 / 403 for a missing key

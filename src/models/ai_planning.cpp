@@ -20,7 +20,8 @@ constexpr std::size_t kMaxWindows = 50;
 constexpr std::size_t kMaxExams = 50;
 const StringRule kMatiere{1, 100, true, false};
 
-std::optional<datetime::Millis> read_date_or_datetime(ObjectReader& r, std::string_view key, const date::time_zone* tz) {
+std::optional<datetime::Millis> read_date_or_datetime(ObjectReader& r, std::string_view key,
+                                                      const date::time_zone* tz) {
   auto text = r.string(key, StringRule{1, 64, true, false}, true);
   if (!text) return std::nullopt;
   if (auto day = datetime::parse_date(*text)) return datetime::start_of_day(*day, tz);
@@ -42,7 +43,8 @@ void read_windows(const json::value& list, const std::string& path, Problems& pr
     // Minutes since midnight; -1 when absent or not a time.
     int start = debut ? parse_clock(*debut).value_or(-1) : -1;
     int end = fin ? parse_clock(*fin).value_or(-1) : -1;
-    if (debut && (start < 0 || start == 1440)) problems.add(w.path("debut"), "doit être une heure HH:MM, par exemple 09:30");
+    if (debut && (start < 0 || start == 1440))
+      problems.add(w.path("debut"), "doit être une heure HH:MM, par exemple 09:30");
     if (fin && end < 0) problems.add(w.path("fin"), "doit être une heure HH:MM, par exemple 18:00 (24:00 pour minuit)");
     if (start >= 0 && end >= 0 && start < 1440 && end <= start) problems.add(w.path("fin"), "doit être après debut");
     if (jour && start >= 0 && end > start) in.disponibilites.push_back({static_cast<int>(*jour), start, end});
@@ -107,7 +109,8 @@ AiPlanningInput parse_ai_planning_input(const json::value& body, const date::tim
     if (std::find(in.matieres.begin(), in.matieres.end(), exam.matiere) == in.matieres.end())
       in.matieres.push_back(exam.matiere);
   if (in.matieres.empty())
-    problems.add("matieres", "est obligatoire : indiquez au moins une matière (ou renseignez-les dans vos préférences)");
+    problems.add("matieres",
+                 "est obligatoire : indiquez au moins une matière (ou renseignez-les dans vos préférences)");
   problems.throw_if_any();
   return in;
 }

@@ -22,12 +22,10 @@ ChatInput parse_chat_input(const json::value& body) {
   ChatInput in;
   auto message = r.string("message", StringRule{1, 4000, true, true}, true);
   if (const json::value* context = r.field("context")) {
-    if (!context->is_object())
-      problems.add("context", "doit être un objet JSON");
+    if (!context->is_object()) problems.add("context", "doit être un objet JSON");
     else if (json::serialize(*context).size() > kMaxContextBytes)
       problems.add("context", "ne doit pas dépasser 8 Kio en JSON compact");
-    else
-      in.context = context->get_object();
+    else in.context = context->get_object();
   }
   r.reject_unknown();
   problems.throw_if_any();

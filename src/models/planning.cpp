@@ -43,17 +43,13 @@ std::optional<std::string> read_statut(ObjectReader& r) {
 
 // Checks debut < fin and the 12-hour bound for one session.
 void check_duration(datetime::Millis debut, datetime::Millis fin, const std::string& path, Problems& problems) {
-  if (fin <= debut)
-    problems.add(path + ".fin", "doit être après debut");
-  else if (fin - debut > kMaxSessionMs)
-    problems.add(path + ".fin", "une session dure au plus 12 heures");
+  if (fin <= debut) problems.add(path + ".fin", "doit être après debut");
+  else if (fin - debut > kMaxSessionMs) problems.add(path + ".fin", "une session dure au plus 12 heures");
 }
 
 }  // namespace
 
-bool is_valid_statut(std::string_view s) {
-  return s == "planifie" || s == "en_cours" || s == "termine" || s == "rate";
-}
+bool is_valid_statut(std::string_view s) { return s == "planifie" || s == "en_cours" || s == "termine" || s == "rate"; }
 
 PlanningInput parse_planning_input(const json::value& body, const date::time_zone* tz, bool for_put) {
   Problems problems;
@@ -132,7 +128,8 @@ SessionPatch parse_session_patch(const json::value& body) {
 void check_planning_rules(const store::PlanningRecord& planning, const std::vector<std::string>& paths) {
   const auto& sessions = planning.sessions;
   Problems duration;
-  for (std::size_t i = 0; i < sessions.size(); ++i) check_duration(sessions[i].debut, sessions[i].fin, paths[i], duration);
+  for (std::size_t i = 0; i < sessions.size(); ++i)
+    check_duration(sessions[i].debut, sessions[i].fin, paths[i], duration);
   duration.throw_if_any();
 
   std::vector<FieldError> outside;
@@ -159,9 +156,8 @@ void check_planning_rules(const store::PlanningRecord& planning, const std::vect
     std::size_t i = order[k];
     if (k > 0 && sessions[i].debut < sessions[latest].fin) {
       std::size_t a = std::min(i, latest), b = std::max(i, latest);
-      throw RuleBroken("sessions_overlap",
-                       "Les sessions « " + paths[a] + " » et « " + paths[b] + " » se chevauchent.",
-                     {{paths[a], "chevauche " + paths[b]}, {paths[b], "chevauche " + paths[a]}});
+      throw RuleBroken("sessions_overlap", "Les sessions « " + paths[a] + " » et « " + paths[b] + " » se chevauchent.",
+                       {{paths[a], "chevauche " + paths[b]}, {paths[b], "chevauche " + paths[a]}});
     }
     if (k == 0 || sessions[i].fin > sessions[latest].fin) latest = i;
   }

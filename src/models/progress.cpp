@@ -27,7 +27,9 @@ ProgressInput parse_progress_input(const json::value& body) {
   ObjectReader r(body, "", problems);
   ProgressInput in;
   // Either id, present and not null, makes this the linked form (null is the same as absent).
-  auto given = [&](const char* key) { return body.is_object() && body.get_object().contains(key) && !body.at(key).is_null(); };
+  auto given = [&](const char* key) {
+    return body.is_object() && body.get_object().contains(key) && !body.at(key).is_null();
+  };
   if (given("planningId") || given("sessionId")) {
     LinkedProgressInput linked;
     const json::value* planning = r.field("planningId");
@@ -107,7 +109,8 @@ json::object progress_summary(const std::vector<store::ProgressRecord>& entries,
                    [](const auto& a, const auto& b) { return a.second.minutes > b.second.minutes; });
   json::array per_subject;
   for (const auto& [subject, t] : subjects)
-    per_subject.push_back(json::object{{"matiere", subject}, {"tempsEtudie", t.minutes}, {"sessionsCompletees", t.sessions}});
+    per_subject.push_back(
+        json::object{{"matiere", subject}, {"tempsEtudie", t.minutes}, {"sessionsCompletees", t.sessions}});
 
   // Streaks: runs of consecutive calendar days. Days are local dates already, so DST cannot
   // shorten or lengthen them.
@@ -132,8 +135,9 @@ json::object progress_summary(const std::vector<store::ProgressRecord>& entries,
       (*last_until_today == *today_day || datetime::add_days(*last_until_today, 1) == *today_day))
     current = run_to_today;
 
-  return json::object{{"tempsEtudie", all.minutes},   {"sessionsCompletees", all.sessions}, {"serieActuelle", current},
-                      {"meilleureSerie", best},        {"parJour", std::move(per_day)},     {"parMatiere", std::move(per_subject)}};
+  return json::object{{"tempsEtudie", all.minutes},    {"sessionsCompletees", all.sessions},
+                      {"serieActuelle", current},      {"meilleureSerie", best},
+                      {"parJour", std::move(per_day)}, {"parMatiere", std::move(per_subject)}};
 }
 
 }  // namespace planetude::models

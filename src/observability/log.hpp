@@ -16,9 +16,13 @@ void set_level(Level level);
 bool enabled(Level level);
 
 void write(Level level, std::string_view msg, boost::json::object fields = {});
-inline void debug(std::string_view msg, boost::json::object fields = {}) { write(Level::debug, msg, std::move(fields)); }
+inline void debug(std::string_view msg, boost::json::object fields = {}) {
+  write(Level::debug, msg, std::move(fields));
+}
 inline void info(std::string_view msg, boost::json::object fields = {}) { write(Level::info, msg, std::move(fields)); }
 inline void warn(std::string_view msg, boost::json::object fields = {}) { write(Level::warn, msg, std::move(fields)); }
-inline void error(std::string_view msg, boost::json::object fields = {}) { write(Level::error, msg, std::move(fields)); }
+inline void error(std::string_view msg, boost::json::object fields = {}) {
+  write(Level::error, msg, std::move(fields));
+}
 
 }  // namespace planetude::log

@@ -50,11 +50,16 @@ void Counter::add(const Labels& values, std::uint64_t amount) {
 void Counter::render(std::string& out) const {
   out += "# HELP " + name_ + " " + help_ + "\n# TYPE " + name_ + " counter\n";
   std::lock_guard lock(mu_);
-  for (const auto& [labels, value] : series_) out += name_ + label_set(label_names_, labels) + " " + std::to_string(value) + "\n";
+  for (const auto& [labels, value] : series_)
+    out += name_ + label_set(label_names_, labels) + " " + std::to_string(value) + "\n";
 }
 
-Histogram::Histogram(std::string name, std::string help, std::vector<std::string> label_names, std::vector<double> bounds)
-    : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)), bounds_(std::move(bounds)) {}
+Histogram::Histogram(std::string name, std::string help, std::vector<std::string> label_names,
+                     std::vector<double> bounds)
+    : name_(std::move(name)),
+      help_(std::move(help)),
+      label_names_(std::move(label_names)),
+      bounds_(std::move(bounds)) {}
 
 void Histogram::observe(const Labels& values, double value) {
   std::lock_guard lock(mu_);

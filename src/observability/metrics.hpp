@@ -49,9 +49,9 @@ class Registry {
   Registry();
   Counter http_requests;
   Histogram http_duration;
-  Counter llm_requests;   // {provider, outcome}
-  Histogram llm_duration; // {provider}
-  Counter llm_tokens;     // {provider, kind}
+  Counter llm_requests;    // {provider, outcome}
+  Histogram llm_duration;  // {provider}
+  Counter llm_tokens;      // {provider, kind}
   std::string render() const;
 };
 

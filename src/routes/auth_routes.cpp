@@ -3,8 +3,8 @@
 #include <boost/json.hpp>
 
 #include "core/clock.hpp"
-#include "routes/authentication.hpp"
 #include "models/user.hpp"
+#include "routes/authentication.hpp"
 
 namespace planetude::routes {
 

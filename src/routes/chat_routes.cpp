@@ -5,11 +5,11 @@
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "http/error_response.hpp"
-#include "routes/authentication.hpp"
-#include "routes/query_params.hpp"
 #include "models/chat.hpp"
 #include "models/planning.hpp"
 #include "models/proposal.hpp"
+#include "routes/authentication.hpp"
+#include "routes/query_params.hpp"
 
 namespace planetude::routes {
 
@@ -76,7 +76,8 @@ asio::awaitable<Response> ChatRoutes::chat(Request& req) {
   co_return r;
 }
 
-asio::awaitable<void> ChatRoutes::stream_reply(store::UserRecord user, models::ChatInput input, http::EventSink& events) {
+asio::awaitable<void> ChatRoutes::stream_reply(store::UserRecord user, models::ChatInput input,
+                                               http::EventSink& events) {
   DeltaEvents deltas(events);
   ChatReply reply = co_await coach_.chat(std::move(user), std::move(input), &deltas);
   std::string done = json::serialize(reply_json(reply));
@@ -107,8 +108,8 @@ asio::awaitable<Response> ChatRoutes::clear(Request& req) {
 asio::awaitable<Response> ChatRoutes::apply(Request& req) {
   AuthContext who = co_await require_user(auth_, req);
   AppliedProposal done = co_await proposals_.apply(who.user, std::string(req.param("id")));
-  co_return Response::json(200, json::object{{"proposal", models::to_json(done.proposal)},
-                                             {"planning", models::to_json(done.planning)}});
+  co_return Response::json(
+      200, json::object{{"proposal", models::to_json(done.proposal)}, {"planning", models::to_json(done.planning)}});
 }
 
 asio::awaitable<Response> ChatRoutes::dismiss(Request& req) {

@@ -16,7 +16,9 @@ asio::awaitable<Response> ready(Response r) { co_return r; }
 }  // namespace
 
 void OpsRoutes::add_to(http::Router& router) {
-  router.add("GET", "/healthz", [](Request&) { return ready(Response::json(200, boost::json::object{{"status", "ok"}})); });
+  router.add("GET", "/healthz", [](Request&) {
+    return ready(Response::json(200, boost::json::object{{"status", "ok"}}));
+  });
   router.add("GET", "/readyz", [this](Request& r) { return readyz(r); });
   router.add("GET", "/metrics", [this](Request&) {
     return ready(Response::text(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render()));

@@ -4,10 +4,10 @@
 
 #include "core/datetime.hpp"
 #include "core/errors.hpp"
-#include "routes/authentication.hpp"
-#include "routes/query_params.hpp"
 #include "models/ai_planning.hpp"
 #include "models/planning.hpp"
+#include "routes/authentication.hpp"
+#include "routes/query_params.hpp"
 
 namespace planetude::routes {
 

@@ -1,8 +1,8 @@
 // /api/planning: list, create, read, replace, delete, patch one session, and the .ics export.
 #pragma once
 #include "http/router.hpp"
-#include "services/planning/ai_planning_service.hpp"
 #include "services/accounts/auth_service.hpp"
+#include "services/planning/ai_planning_service.hpp"
 #include "services/planning/calendar_service.hpp"
 #include "services/planning/planning_service.hpp"
 

@@ -4,8 +4,8 @@
 
 #include "core/datetime.hpp"
 #include "core/errors.hpp"
-#include "routes/authentication.hpp"
 #include "models/progress.hpp"
+#include "routes/authentication.hpp"
 
 namespace planetude::routes {
 
@@ -44,9 +44,9 @@ asio::awaitable<Response> ProgressRoutes::report(Request& req) {
   ProgressReport report = co_await progress_.report(who.user, std::move(from), std::move(to));
   json::array entries;
   for (const auto& e : report.entries) entries.push_back(models::to_json(e));
-  co_return Response::json(200, json::object{{"entries", std::move(entries)},
-                                             {"summary", models::progress_summary(report.entries, report.active_days,
-                                                                                  report.today)}});
+  co_return Response::json(
+      200, json::object{{"entries", std::move(entries)},
+                        {"summary", models::progress_summary(report.entries, report.active_days, report.today)}});
 }
 
 asio::awaitable<Response> ProgressRoutes::remove(Request& req) {

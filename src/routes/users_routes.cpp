@@ -61,13 +61,14 @@ asio::awaitable<Response> UsersRoutes::export_me(Request& req) {
   for (const auto& e : all.progress) progress.push_back(models::to_json(e));
   for (const auto& m : all.messages) messages.push_back(models::to_json(m));
   for (const auto& p : all.proposals) proposals.push_back(models::to_json(p));
-  auto r = Response::json(200, json::object{
-                                   {"user", models::to_json(all.user)},
-                                   {"plannings", std::move(plannings)},
-                                   {"progress", std::move(progress)},
-                                   {"chat", json::object{{"messages", std::move(messages)}, {"proposals", std::move(proposals)}}},
-                                   {"exportedAt", clock::format_rfc3339(all.exported_at)},
-                               });
+  auto r = Response::json(
+      200, json::object{
+               {"user", models::to_json(all.user)},
+               {"plannings", std::move(plannings)},
+               {"progress", std::move(progress)},
+               {"chat", json::object{{"messages", std::move(messages)}, {"proposals", std::move(proposals)}}},
+               {"exportedAt", clock::format_rfc3339(all.exported_at)},
+           });
   r.with_header("Content-Disposition", "attachment; filename=\"planetude-export.json\"");
   r.with_header("Cache-Control", "no-store");
   co_return r;

@@ -8,7 +8,8 @@ namespace planetude::routes {
 
 class UsersRoutes {
  public:
-  UsersRoutes(AuthService& auth, UserService& users, bool production) : auth_(auth), users_(users), production_(production) {}
+  UsersRoutes(AuthService& auth, UserService& users, bool production)
+      : auth_(auth), users_(users), production_(production) {}
   void add_to(http::Router& router);
 
  private:

@@ -26,8 +26,8 @@ struct UserRecord {
 struct TokenRecord {
   std::string jti;
   std::string user_id;
-  std::int64_t issued_at = 0;   // seconds (JWT iat)
-  std::int64_t expires_at = 0;  // seconds (JWT exp)
+  std::int64_t issued_at = 0;              // seconds (JWT iat)
+  std::int64_t expires_at = 0;             // seconds (JWT exp)
   std::optional<std::int64_t> revoked_at;  // ms
 };
 
@@ -92,11 +92,11 @@ namespace planetude::store {
 struct ProposalRecord {
   std::string id;
   std::string user_id;
-  std::string message_id;  // the coach message that made it
-  std::string type;        // "create_planning" | "update_session" | "delete_session"
-  std::string summary;     // French, for the student
-  std::string payload;     // JSON object text: what applying it does (docs/api.md)
-  std::string origin;      // "ai" | "fallback": the `source` a planning it creates takes
+  std::string message_id;          // the coach message that made it
+  std::string type;                // "create_planning" | "update_session" | "delete_session"
+  std::string summary;             // French, for the student
+  std::string payload;             // JSON object text: what applying it does (docs/api.md)
+  std::string origin;              // "ai" | "fallback": the `source` a planning it creates takes
   std::string status = "pending";  // "pending" | "applied" | "dismissed"
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;

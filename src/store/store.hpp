@@ -22,7 +22,7 @@ class UserStore {
   virtual ~UserStore() = default;
   virtual std::optional<UserRecord> find_by_id(const std::string& id) = 0;
   virtual std::optional<UserRecord> find_by_email(const std::string& email) = 0;
-  virtual void insert(const UserRecord& user) = 0;  // throws Conflict on a taken email
+  virtual void insert(const UserRecord& user) = 0;          // throws Conflict on a taken email
   virtual void update_profile(const UserRecord& user) = 0;  // name, preferences, timezone, updated_at
   virtual void update_password(const std::string& id, const std::string& hash, std::int64_t tokens_not_before,
                                std::int64_t now_ms) = 0;
@@ -83,7 +83,8 @@ class ProgressStore {
   virtual std::optional<ProgressRecord> find_by_session(const std::string& session_id) = 0;
   virtual bool remove(const std::string& user_id, const std::string& id) = 0;
   // Entries with from <= date <= to (YYYY-MM-DD), ordered by date then creation.
-  virtual std::vector<ProgressRecord> list(const std::string& user_id, const std::string& from, const std::string& to) = 0;
+  virtual std::vector<ProgressRecord> list(const std::string& user_id, const std::string& from,
+                                           const std::string& to) = 0;
   virtual std::vector<ProgressRecord> list_all(const std::string& user_id) = 0;
   // Every distinct day with at least one entry, ascending.
   virtual std::vector<std::string> active_days(const std::string& user_id) = 0;

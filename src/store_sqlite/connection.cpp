@@ -58,7 +58,8 @@ Statement Connection::prepare(std::string_view sql) {
   if (it == cache_.end()) {
     if (cache_.size() >= kMaxCached) return Statement(db_, sql);
     sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    int rc =
+        sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
     if (rc != SQLITE_OK) fail(db_, rc, "prepare");
     it = cache_.emplace(std::string(sql), Cached{stmt, false}).first;
   }
@@ -121,8 +122,7 @@ bool Statement::step() {
 }
 
 int Statement::run() {
-  while (step()) {
-  }
+  while (step()) {}
   return sqlite3_changes(db_);
 }
 

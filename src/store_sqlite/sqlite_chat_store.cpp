@@ -22,7 +22,8 @@ ChatMessageRecord read_message(const Statement& st) {
 }  // namespace
 
 void SqliteChatStore::append(const ChatMessageRecord& m) {
-  auto st = c_.prepare("INSERT INTO chat_messages (id, user_id, role, content, source, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+  auto st = c_.prepare(
+      "INSERT INTO chat_messages (id, user_id, role, content, source, created_at) VALUES (?, ?, ?, ?, ?, ?)");
   st.bind(1, m.id).bind(2, m.user_id).bind(3, m.role).bind(4, m.content);
   m.source ? st.bind(5, *m.source) : st.bind_null(5);
   st.bind(6, m.created_at);
@@ -36,8 +37,8 @@ std::optional<ChatMessageRecord> SqliteChatStore::find(const std::string& user_i
   return read_message(st);
 }
 
-std::vector<ChatMessageRecord> SqliteChatStore::newest(const std::string& user_id, std::optional<std::int64_t> before_seq,
-                                                       std::size_t limit) {
+std::vector<ChatMessageRecord> SqliteChatStore::newest(const std::string& user_id,
+                                                       std::optional<std::int64_t> before_seq, std::size_t limit) {
   auto st = c_.prepare("SELECT " + std::string(kColumns) + " FROM chat_messages WHERE user_id = ? AND seq < ? " +
                        "ORDER BY seq DESC LIMIT ?");
   st.bind(1, user_id).bind(2, before_seq.value_or(INT64_MAX)).bind(3, static_cast<std::int64_t>(limit));

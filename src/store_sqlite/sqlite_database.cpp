@@ -13,7 +13,8 @@ namespace {
 
 class SqliteRepos : public Repos {
  public:
-  explicit SqliteRepos(Connection& c) : users_(c), tokens_(c), plannings_(c), progress_(c), feeds_(c), chat_(c), proposals_(c) {}
+  explicit SqliteRepos(Connection& c)
+      : users_(c), tokens_(c), plannings_(c), progress_(c), feeds_(c), chat_(c), proposals_(c) {}
   UserStore& users() override { return users_; }
   TokenStore& tokens() override { return tokens_; }
   PlanningStore& plannings() override { return plannings_; }
@@ -107,7 +108,9 @@ void SqliteDatabase::write(const std::function<void(Repos&)>& work) {
 
 int SqliteDatabase::schema_version() {
   std::lock_guard lock(writer_mu_);
-  writer_->exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+  writer_->exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at "
+      "INTEGER NOT NULL)");
   auto st = writer_->prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
   st.step();
   return static_cast<int>(st.integer(0));
@@ -155,8 +158,7 @@ void SqliteDatabase::close() {
     // Folds the WAL back into the main file so the database is one clean file at rest.
     try {
       writer_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    } catch (...) {
-    }
+    } catch (...) {}
     writer_.reset();
   }
 }

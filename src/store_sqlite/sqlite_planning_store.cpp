@@ -77,11 +77,18 @@ std::optional<PlanningRecord> SqlitePlanningStore::find(const std::string& user_
 void SqlitePlanningStore::insert_sessions(const PlanningRecord& p) {
   // Upsert: a kept session keeps its row, so progress entries that point at it stay linked.
   auto st = c_.prepare(
-      "INSERT INTO sessions (id, planning_id, user_id, matiere, debut, fin, statut, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+      "INSERT INTO sessions (id, planning_id, user_id, matiere, debut, fin, statut, notes) VALUES (?, ?, ?, ?, ?, ?, "
+      "?, ?) "
       "ON CONFLICT (id) DO UPDATE SET matiere = excluded.matiere, debut = excluded.debut, fin = excluded.fin, "
       "statut = excluded.statut, notes = excluded.notes WHERE sessions.planning_id = excluded.planning_id");
   for (const auto& s : p.sessions) {
-    st.bind(1, s.id).bind(2, p.id).bind(3, p.user_id).bind(4, s.matiere).bind(5, s.debut).bind(6, s.fin).bind(7, s.statut);
+    st.bind(1, s.id)
+        .bind(2, p.id)
+        .bind(3, p.user_id)
+        .bind(4, s.matiere)
+        .bind(5, s.debut)
+        .bind(6, s.fin)
+        .bind(7, s.statut);
     bind_optional_text(st, 8, s.notes);
     st.run();
     st.reset();
@@ -89,10 +96,16 @@ void SqlitePlanningStore::insert_sessions(const PlanningRecord& p) {
 }
 
 void SqlitePlanningStore::insert(const PlanningRecord& p) {
-  auto st = c_.prepare("INSERT INTO plannings (" + std::string(kPlanningColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  auto st =
+      c_.prepare("INSERT INTO plannings (" + std::string(kPlanningColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, p.id).bind(2, p.user_id);
   bind_optional_text(st, 3, p.titre);
-  st.bind(4, p.periode).bind(5, p.date_debut).bind(6, p.date_fin).bind(7, p.source).bind(8, p.created_at).bind(9, p.updated_at);
+  st.bind(4, p.periode)
+      .bind(5, p.date_debut)
+      .bind(6, p.date_fin)
+      .bind(7, p.source)
+      .bind(8, p.created_at)
+      .bind(9, p.updated_at);
   st.run();
   insert_sessions(p);
 }
@@ -102,7 +115,13 @@ void SqlitePlanningStore::replace(const PlanningRecord& p) {
       "UPDATE plannings SET titre = ?, periode = ?, date_debut = ?, date_fin = ?, source = ?, updated_at = ? "
       "WHERE id = ? AND user_id = ?");
   bind_optional_text(st, 1, p.titre);
-  st.bind(2, p.periode).bind(3, p.date_debut).bind(4, p.date_fin).bind(5, p.source).bind(6, p.updated_at).bind(7, p.id).bind(8, p.user_id);
+  st.bind(2, p.periode)
+      .bind(3, p.date_debut)
+      .bind(4, p.date_fin)
+      .bind(5, p.source)
+      .bind(6, p.updated_at)
+      .bind(7, p.id)
+      .bind(8, p.user_id);
   // No planning of this user by that id (absent, or someone else's): its sessions are not ours to
   // delete or add to either.
   if (st.run() == 0) return;
@@ -152,7 +171,8 @@ std::vector<PlanningRecord> SqlitePlanningStore::list_all(const std::string& use
   return out;
 }
 
-std::vector<PlanningRecord> SqlitePlanningStore::sessions_ending_after(const std::string& user_id, std::int64_t min_fin_ms) {
+std::vector<PlanningRecord> SqlitePlanningStore::sessions_ending_after(const std::string& user_id,
+                                                                       std::int64_t min_fin_ms) {
   auto st = c_.prepare(
       "SELECT p.id, p.user_id, p.titre, p.periode, p.date_debut, p.date_fin, p.source, p.created_at, p.updated_at, "
       "s.id, s.matiere, s.debut, s.fin, s.statut, s.notes FROM sessions s JOIN plannings p ON p.id = s.planning_id "
@@ -167,7 +187,8 @@ std::vector<PlanningRecord> SqlitePlanningStore::sessions_ending_after(const std
   return out;
 }
 
-void SqlitePlanningStore::set_session_status(const std::string& session_id, const std::string& statut, std::int64_t now_ms) {
+void SqlitePlanningStore::set_session_status(const std::string& session_id, const std::string& statut,
+                                             std::int64_t now_ms) {
   c_.prepare("UPDATE sessions SET statut = ? WHERE id = ?").bind(1, statut).bind(2, session_id).run();
   c_.prepare("UPDATE plannings SET updated_at = ? WHERE id = (SELECT planning_id FROM sessions WHERE id = ?)")
       .bind(1, now_ms)
@@ -176,7 +197,7 @@ void SqlitePlanningStore::set_session_status(const std::string& session_id, cons
 }
 
 std::optional<std::string> SqlitePlanningStore::planning_of_session(const std::string& user_id,
-                                                                   const std::string& session_id) {
+                                                                    const std::string& session_id) {
   auto st = c_.prepare("SELECT planning_id FROM sessions WHERE id = ? AND user_id = ?");
   st.bind(1, session_id).bind(2, user_id);
   if (!st.step()) return std::nullopt;

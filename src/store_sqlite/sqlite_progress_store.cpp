@@ -75,7 +75,8 @@ std::vector<ProgressRecord> SqliteProgressStore::list(const std::string& user_id
 }
 
 std::vector<ProgressRecord> SqliteProgressStore::list_all(const std::string& user_id) {
-  auto st = c_.prepare("SELECT " + std::string(kColumns) + " FROM progress WHERE user_id = ? ORDER BY date, created_at, id");
+  auto st =
+      c_.prepare("SELECT " + std::string(kColumns) + " FROM progress WHERE user_id = ? ORDER BY date, created_at, id");
   st.bind(1, user_id);
   return read_all(st);
 }

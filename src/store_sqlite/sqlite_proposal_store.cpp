@@ -56,7 +56,8 @@ void SqliteProposalStore::set_status(const std::string& id, const std::string& s
 }
 
 std::vector<ProposalRecord> SqliteProposalStore::list_all(const std::string& user_id) {
-  auto st = c_.prepare("SELECT " + std::string(kColumns) + " FROM chat_proposals WHERE user_id = ? ORDER BY created_at, id");
+  auto st =
+      c_.prepare("SELECT " + std::string(kColumns) + " FROM chat_proposals WHERE user_id = ? ORDER BY created_at, id");
   st.bind(1, user_id);
   std::vector<ProposalRecord> out;
   while (st.step()) out.push_back(read_proposal(st));

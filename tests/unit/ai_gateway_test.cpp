@@ -246,8 +246,7 @@ TEST_F(AiGatewayRetry, AMissingRetryAfterCountsAsOneSecond) {
 
 TEST_F(AiGatewayRetry, NoRetryOnceADeltaWasStreamed) {
   std::vector<std::string> deltas;
-  provider.then(FakeProvider::Reply{{"Bon"}, {}, llm::Finish::stop, failure(Kind::rate_limited, 0)})
-      .then_reply("jour");
+  provider.then(FakeProvider::Reply{{"Bon"}, {}, llm::Finish::stop, failure(Kind::rate_limited, 0)}).then_reply("jour");
   EXPECT_EQ(ask_failure(collector(deltas)), Kind::rate_limited);
   EXPECT_EQ(deltas, std::vector<std::string>{"Bon"});  // the student never sees "Bon" twice
   EXPECT_EQ(provider.prompts.size(), 1u);
@@ -266,7 +265,9 @@ TEST_P(AiGatewayNoRetry, FailsAtOnceEvenWithARetryAfterOfZero) {
 INSTANTIATE_TEST_SUITE_P(AiGatewayKinds, AiGatewayNoRetry,
                          ::testing::Values(Kind::timeout, Kind::network, Kind::http_error, Kind::bad_key,
                                            Kind::quota_exhausted, Kind::malformed, Kind::blocked, Kind::cancelled),
-                         [](const ::testing::TestParamInfo<Kind>& info) { return std::string(llm::failure_label(info.param)); });
+                         [](const ::testing::TestParamInfo<Kind>& info) {
+                           return std::string(llm::failure_label(info.param));
+                         });
 
 // ---------------------------------------------------------------------------------------------
 // The circuit breaker (3 failures open it for 30 s here)

@@ -154,7 +154,8 @@ TEST_F(AiPlanningServiceTest, AiSessionsOverExistingOnesAreDropped) {
   EXPECT_EQ(p.sessions[1].debut, at("2026-03-11T14:00:00+01:00"));
   // The prompt told the provider about the existing session.
   ASSERT_EQ(provider.prompts.size(), 1u);
-  EXPECT_NE(provider.prompts[0].system.find("2026-03-09T09:00:00+01:00 → 2026-03-09T10:00:00+01:00"), std::string::npos);
+  EXPECT_NE(provider.prompts[0].system.find("2026-03-09T09:00:00+01:00 → 2026-03-09T10:00:00+01:00"),
+            std::string::npos);
   EXPECT_EQ(stored().size(), 2u);
 }
 

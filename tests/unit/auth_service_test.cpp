@@ -79,7 +79,8 @@ TEST_F(AuthServiceTest, RegisterStoresTheUserAndIssuesAWorkingToken) {
   EXPECT_EQ(r.user.timezone, "Europe/Paris");
   EXPECT_EQ(r.user.password_hash.rfind("$argon2id$", 0), 0u);
 
-  auto stored = run_async(t.db().read([](store::Repos& repos) { return repos.users().find_by_email("lea@example.com"); }));
+  auto stored =
+      run_async(t.db().read([](store::Repos& repos) { return repos.users().find_by_email("lea@example.com"); }));
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(stored->id, r.user.id);
   EXPECT_EQ(stored->matieres, std::vector<std::string>{"Maths"});
@@ -97,7 +98,8 @@ TEST_F(AuthServiceTest, RegisterWithATakenEmailIsAConflict) {
   EXPECT_EQ(e.kind(), ErrorKind::conflict);
   EXPECT_EQ(e.code(), "email_taken");
   // The first account is untouched.
-  auto stored = run_async(t.db().read([](store::Repos& repos) { return repos.users().find_by_email("lea@example.com"); }));
+  auto stored =
+      run_async(t.db().read([](store::Repos& repos) { return repos.users().find_by_email("lea@example.com"); }));
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(stored->id, first.user.id);
 }
@@ -146,8 +148,10 @@ TEST_F(AuthServiceTest, WrongPasswordAndUnknownEmailAreTheSameInvalidCredentials
 
 TEST_F(AuthServiceTest, LoginFailuresPerEmailAreThrottledFromEveryAddress) {
   register_user("lea@example.com");
-  EXPECT_EQ(error_of<DomainError>(auth.login({"lea@example.com", "wrong-1"}, "10.0.0.1")).code(), "invalid_credentials");
-  EXPECT_EQ(error_of<DomainError>(auth.login({"lea@example.com", "wrong-2"}, "10.0.0.2")).code(), "invalid_credentials");
+  EXPECT_EQ(error_of<DomainError>(auth.login({"lea@example.com", "wrong-1"}, "10.0.0.1")).code(),
+            "invalid_credentials");
+  EXPECT_EQ(error_of<DomainError>(auth.login({"lea@example.com", "wrong-2"}, "10.0.0.2")).code(),
+            "invalid_credentials");
   // Two failures for this email: even the right password, from a third address, is refused.
   auto e = error_of<RateLimited>(auth.login({"lea@example.com", kPassword}, "10.0.0.3"));
   ASSERT_TRUE(e.retry().has_value());
@@ -179,7 +183,8 @@ TEST_F(AuthServiceTest, GarbageAndForeignTokensAreRefused) {
   }
   // Well-formed, but signed with another secret.
   std::int64_t now = clock::now_ms() / 1000;
-  std::string foreign = JwtCodec("another-secret-another-secret-0123456789").sign({r.user.id, ids::random_hex(16), now, now + 600});
+  std::string foreign =
+      JwtCodec("another-secret-another-secret-0123456789").sign({r.user.id, ids::random_hex(16), now, now + 600});
   EXPECT_EQ(error_of<DomainError>(auth.authenticate(foreign)).code(), "unauthenticated");
   // A signature that does not match its content (a character well inside the signature, whose
   // bits all count, unlike the last one's).
@@ -229,7 +234,8 @@ TEST_F(AuthServiceTest, ChangePasswordRevokesTheOtherTokensButKeepsTheCurrentOne
   EXPECT_EQ(authenticate(current.token).user.id, current.user.id);
   EXPECT_EQ(auth_error_message(other.token), "Cette session a été fermée. Reconnectez-vous.");
   EXPECT_EQ(auth_error_message(unrecorded), "Cette session a été fermée. Reconnectez-vous.");
-  EXPECT_EQ(error_of<DomainError>(auth.login({"lea@example.com", kPassword}, "10.0.0.5")).code(), "invalid_credentials");
+  EXPECT_EQ(error_of<DomainError>(auth.login({"lea@example.com", kPassword}, "10.0.0.5")).code(),
+            "invalid_credentials");
   AuthResult fresh = login("lea@example.com", "a brand new passphrase", "10.0.0.6");
   EXPECT_EQ(authenticate(fresh.token).user.id, current.user.id);
 }
@@ -237,7 +243,8 @@ TEST_F(AuthServiceTest, ChangePasswordRevokesTheOtherTokensButKeepsTheCurrentOne
 TEST_F(AuthServiceTest, ChangePasswordWithAWrongCurrentPasswordChangesNothing) {
   AuthResult current = register_user("lea@example.com");
   AuthResult other = login("lea@example.com", kPassword);
-  auto e = error_of<DomainError>(auth.change_password(authenticate(current.token), {"not it", "a brand new passphrase"}));
+  auto e =
+      error_of<DomainError>(auth.change_password(authenticate(current.token), {"not it", "a brand new passphrase"}));
   EXPECT_EQ(e.code(), "invalid_credentials");
   EXPECT_EQ(authenticate(other.token).user.id, current.user.id);
   EXPECT_EQ(login("lea@example.com", kPassword).user.id, current.user.id);

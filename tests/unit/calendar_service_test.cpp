@@ -145,7 +145,8 @@ TEST_F(CalendarServiceTest, ARevokedOrUnknownSecretServesNothing) {
 TEST_F(CalendarServiceTest, OnlyTheSecretsHashIsStored) {
   std::string secret = run_async(calendars.create_feed(kLea));
   auto owner = run_async(t.db().read([&](store::Repos& r) {
-    return std::pair{r.calendar_feeds().user_for(CalendarService::hash_secret(secret)), r.calendar_feeds().user_for(secret)};
+    return std::pair{r.calendar_feeds().user_for(CalendarService::hash_secret(secret)),
+                     r.calendar_feeds().user_for(secret)};
   }));
   EXPECT_EQ(owner.first, kLea);
   EXPECT_EQ(owner.second, std::nullopt);

@@ -171,8 +171,8 @@ TEST_F(CoachServiceTest, AFailureBeforeAnyTextHandsOverToTheBuiltinCoach) {
 
 TEST_F(CoachServiceTest, AFailureAfterSomeTextKeepsItAndTheBuiltinCoachFollows) {
   FakeProvider provider;
-  FakeProvider::Reply cut{{"Je regarde ton planning… "}, {}, llm::Finish::stop,
-                          llm::ProviderFailure(llm::FailureKind::network, "reset")};
+  FakeProvider::Reply cut{
+      {"Je regarde ton planning… "}, {}, llm::Finish::stop, llm::ProviderFailure(llm::FailureKind::network, "reset")};
   provider.then(cut);
   RecordingSink sink;
   ChatReply reply = ask(coach(&provider), "Quelle est ma prochaine session ?", &sink);
@@ -215,7 +215,8 @@ TEST_F(CoachServiceTest, CallsWithoutTextBecomeProposalsTheCoachDescribes) {
   ASSERT_EQ(kept.size(), 1u);
   EXPECT_EQ(kept[0].message_id, reply.message.id);
   // Nothing changed yet: the session is still there.
-  auto planning = run_async(temp_.db().read([&](store::Repos& r) { return r.plannings().find(user_.id, planning_id_); }));
+  auto planning =
+      run_async(temp_.db().read([&](store::Repos& r) { return r.plannings().find(user_.id, planning_id_); }));
   ASSERT_TRUE(planning.has_value());
   EXPECT_EQ(planning->sessions.size(), 1u);
 }

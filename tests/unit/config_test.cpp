@@ -169,7 +169,8 @@ TEST(LoadConfig, SqliteFileInTheWorkingDirectory) {
 TEST(LoadConfig, PortBounds) {
   EXPECT_EQ(load_config({{"PORT", "0"}}).port, 0);
   EXPECT_EQ(load_config({{"PORT", "65535"}}).port, 65535);
-  for (const char* bad : {"65536", "-1", "80a", " 80", "8.0"}) EXPECT_EQ(problems_of({{"PORT", bad}}).size(), 1u) << bad;
+  for (const char* bad : {"65536", "-1", "80a", " 80", "8.0"})
+    EXPECT_EQ(problems_of({{"PORT", bad}}).size(), 1u) << bad;
 }
 
 TEST(LoadConfig, JwtTtlForms) {
@@ -179,7 +180,7 @@ TEST(LoadConfig, JwtTtlForms) {
   EXPECT_EQ(load_config({{"JWT_TTL", "3600"}}).jwt_ttl_seconds, 3600);
   EXPECT_EQ(load_config({{"JWT_TTL", "90s"}}).jwt_ttl_seconds, 90);
   EXPECT_EQ(load_config({{"JWT_TTL", "2w"}}).jwt_ttl_seconds, 14 * 86400);
-  EXPECT_EQ(load_config({{"JWT_TTL", "60"}}).jwt_ttl_seconds, 60);       // 1 minute: the minimum
+  EXPECT_EQ(load_config({{"JWT_TTL", "60"}}).jwt_ttl_seconds, 60);             // 1 minute: the minimum
   EXPECT_EQ(load_config({{"JWT_TTL", "366d"}}).jwt_ttl_seconds, 366 * 86400);  // the maximum
   for (const char* bad : {"59", "0", "367d", "-5m", "1.5h", "7 d", "d", "7x", "abc"})
     EXPECT_EQ(problems_of({{"JWT_TTL", bad}}).size(), 1u) << bad;
@@ -192,9 +193,18 @@ TEST(LoadConfig, EachBadValueIsReported) {
     const char* key;
     const char* value;
   } cases[] = {
-      {"PORT", "abc"},          {"PORT", "70000"},    {"JWT_TTL", "abc"},       {"LOG_LEVEL", "loud"},
-      {"MAX_BODY_BYTES", "10"}, {"APP_ENV", "staging"}, {"CORS_ORIGIN", "foo"}, {"PUBLIC_URL", "api.example"},
-      {"DATABASE_URL", "mysql://x"}, {"MAX_CONNECTIONS", "0"}, {"LLM_PROVIDER", "claude"}, {"DB_THREADS", "x"},
+      {"PORT", "abc"},
+      {"PORT", "70000"},
+      {"JWT_TTL", "abc"},
+      {"LOG_LEVEL", "loud"},
+      {"MAX_BODY_BYTES", "10"},
+      {"APP_ENV", "staging"},
+      {"CORS_ORIGIN", "foo"},
+      {"PUBLIC_URL", "api.example"},
+      {"DATABASE_URL", "mysql://x"},
+      {"MAX_CONNECTIONS", "0"},
+      {"LLM_PROVIDER", "claude"},
+      {"DB_THREADS", "x"},
   };
   for (const auto& c : cases) {
     auto problems = problems_of({{c.key, c.value}});

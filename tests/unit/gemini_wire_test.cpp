@@ -95,8 +95,8 @@ TEST(GeminiRequest, EveryFieldAndValue) {
 TEST(GeminiRequest, OnlyNamesTheApiKnows) {
   std::set<std::string> names;
   collect_names(json::parse(gemini_request_body(sample_prompt())), names);
-  const std::set<std::string> known{"contents",       "role",          "parts",           "text",
-                                    "systemInstruction", "safetySettings", "category",     "threshold",
+  const std::set<std::string> known{"contents",          "role",           "parts",           "text",
+                                    "systemInstruction", "safetySettings", "category",        "threshold",
                                     "generationConfig",  "temperature",    "maxOutputTokens", "thinkingConfig",
                                     "thinkingBudget"};
   for (const auto& n : names) EXPECT_TRUE(known.count(n)) << "unknown field name " << n;
@@ -189,7 +189,8 @@ TEST(GeminiResponse, DocumentedUnaryBody) {
 TEST(GeminiResponse, CapturedStreamEventThroughTheSseParser) {
   SseParser sse;
   sse.feed(
-      "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"1, 2, 3\"}],\"role\": \"model\"},\"finishReason\": "
+      "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"1, 2, 3\"}],\"role\": "
+      "\"model\"},\"finishReason\": "
       "\"STOP\",\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 8,\"candidatesTokenCount\": 7,"
       "\"totalTokenCount\": 38,\"promptTokensDetails\": [{\"modality\": \"TEXT\",\"tokenCount\": 8}],"
       "\"thoughtsTokenCount\": 23},\"modelVersion\": \"gemini-2.5-flash\",\"responseId\": "
@@ -245,8 +246,8 @@ TEST(GeminiResponse, FeedbackWithoutBlockReasonIsNotABlock) {
 }
 
 TEST(GeminiResponse, MaxTokensWithContentLackingParts) {
-  Chunk c = parse_gemini_response(
-      R"({"candidates":[{"content":{"role":"model"},"finishReason":"MAX_TOKENS","index":0}]})");
+  Chunk c =
+      parse_gemini_response(R"({"candidates":[{"content":{"role":"model"},"finishReason":"MAX_TOKENS","index":0}]})");
   EXPECT_EQ(c.text, "");
   EXPECT_EQ(c.finish, Finish::max_tokens);
   EXPECT_FALSE(c.usage.has_value());
@@ -261,9 +262,8 @@ TEST(GeminiResponse, ThoughtPartsAndNonTextPartsAreSkipped) {
 }
 
 TEST(GeminiResponse, OnlyCandidateZeroCounts) {
-  Chunk c = parse_gemini_response(
-      R"({"candidates":[{"content":{"parts":[{"text":"A"}]},"finishReason":"STOP"},)"
-      R"({"content":{"parts":[{"text":"B"}]},"finishReason":"SAFETY","index":1}]})");
+  Chunk c = parse_gemini_response(R"({"candidates":[{"content":{"parts":[{"text":"A"}]},"finishReason":"STOP"},)"
+                                  R"({"content":{"parts":[{"text":"B"}]},"finishReason":"SAFETY","index":1}]})");
   EXPECT_EQ(c.text, "A");
   EXPECT_EQ(c.finish, Finish::stop);
 }
@@ -354,9 +354,10 @@ TEST(GeminiError, BadKeyIs400ApiKeyInvalid) {
 
 TEST(GeminiError, Other400IsNotABadKey) {
   ProviderError e = parse_gemini_error(
-      400, R"({"error":{"code":400,"message":"Invalid JSON payload received. Unknown name \"foo\": Cannot find field.",)"
-           R"("status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.BadRequest",)"
-           R"("fieldViolations":[{"description":"Invalid JSON payload received. Unknown name \"foo\": Cannot find field."}]}]}})");
+      400,
+      R"({"error":{"code":400,"message":"Invalid JSON payload received. Unknown name \"foo\": Cannot find field.",)"
+      R"("status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.BadRequest",)"
+      R"("fieldViolations":[{"description":"Invalid JSON payload received. Unknown name \"foo\": Cannot find field."}]}]}})");
   EXPECT_FALSE(e.bad_key);
   EXPECT_EQ(e.status, "INVALID_ARGUMENT");
   EXPECT_EQ(e.message, "Invalid JSON payload received. Unknown name \"foo\": Cannot find field.");
@@ -402,7 +403,8 @@ TEST(GeminiError, RetryDelayRoundsUp) {
 
 TEST(GeminiError, QuotaWithoutRetryInfo) {
   ProviderError e = parse_gemini_error(
-      429, R"({"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED"}})");
+      429,
+      R"({"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED"}})");
   EXPECT_FALSE(e.retry_after_seconds.has_value());
   EXPECT_EQ(e.message, "Resource has been exhausted (e.g. check quota).");
 }
@@ -417,8 +419,9 @@ TEST(GeminiError, ServerErrors) {
   EXPECT_TRUE(internal.message.starts_with("An internal error has occurred."));
 
   ProviderError overloaded = parse_gemini_error(
-      503, "{\n  \"error\": {\n    \"code\": 503,\n    \"message\": \"The model is overloaded. Please try again later.\",\n"
-           "    \"status\": \"UNAVAILABLE\"\n  }\n}\n");
+      503,
+      "{\n  \"error\": {\n    \"code\": 503,\n    \"message\": \"The model is overloaded. Please try again later.\",\n"
+      "    \"status\": \"UNAVAILABLE\"\n  }\n}\n");
   EXPECT_EQ(overloaded.http_status, 503);
   EXPECT_EQ(overloaded.status, "UNAVAILABLE");
   EXPECT_EQ(overloaded.message, "The model is overloaded. Please try again later.");
@@ -446,15 +449,16 @@ TEST(GeminiError, NonJsonBodyKeepsTheStatus) {
 }
 
 TEST(GeminiError, ArrayFramedError) {
-  ProviderError e = parse_gemini_error(
-      429, R"([{"error":{"code":429,"message":"slow down","status":"RESOURCE_EXHAUSTED","details":[)"
-           R"({"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"3s"}]}}])");
+  ProviderError e =
+      parse_gemini_error(429, R"([{"error":{"code":429,"message":"slow down","status":"RESOURCE_EXHAUSTED","details":[)"
+                              R"({"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"3s"}]}}])");
   EXPECT_EQ(e.status, "RESOURCE_EXHAUSTED");
   EXPECT_EQ(e.retry_after_seconds, 3);
 }
 
 TEST(GeminiStreamError, ErrorEventIsRecognised) {
-  auto e = gemini_stream_error(R"({"error":{"code":500,"message":"An internal error has occurred.","status":"INTERNAL"}})");
+  auto e =
+      gemini_stream_error(R"({"error":{"code":500,"message":"An internal error has occurred.","status":"INTERNAL"}})");
   ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->http_status, 500);
   EXPECT_EQ(e->status, "INTERNAL");
@@ -480,7 +484,8 @@ TEST(GeminiStreamError, OrdinaryEventsAreNotErrors) {
 TEST(GeminiStreamError, ThroughTheSseParser) {
   SseParser sse;
   sse.feed("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Salut\"}]}}]}\r\n\r\n");
-  sse.feed("data: {\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}\r\n\r\n");
+  sse.feed(
+      "data: {\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}\r\n\r\n");
   auto first = sse.next();
   auto second = sse.next();
   ASSERT_TRUE(first && second);

@@ -61,10 +61,10 @@ TEST(ParseUrl, BracketedIpv6Literals) {
 }
 
 TEST(ParseUrl, MalformedUrlsAreRefused) {
-  for (const char* bad : {"ftp://example.com", "example.com", "http://", "https://:443", "http://host:",
-                          "http://host:8a", "http://host:0", "http://host:65536", "http://[::1", "http://[::1]8080",
-                          "http://[]:80", "http://[not-v6]:80", "http://[127.0.0.1]:80", "http://::1/x",
-                          "http://[::1]:/x"})
+  for (const char* bad :
+       {"ftp://example.com", "example.com", "http://", "https://:443", "http://host:", "http://host:8a",
+        "http://host:0", "http://host:65536", "http://[::1", "http://[::1]8080", "http://[]:80", "http://[not-v6]:80",
+        "http://[127.0.0.1]:80", "http://::1/x", "http://[::1]:/x"})
     EXPECT_FALSE(parse_url(bad).has_value()) << bad;
   EXPECT_TRUE(parse_url("http://host:65535").has_value());
 }
@@ -137,7 +137,7 @@ TEST(NoProxy, IpAddressesMatchExactly) {
   EXPECT_TRUE(bypasses_proxy({"127.0.0.1"}, url("https://127.0.0.1:8443")));
   EXPECT_TRUE(bypasses_proxy({"10.0.0.7:8443"}, url("https://10.0.0.7:8443")));
   EXPECT_FALSE(bypasses_proxy({"10.0.0.7:8443"}, url("https://10.0.0.7")));
-  EXPECT_FALSE(bypasses_proxy({"0.0.1"}, url("https://10.0.0.1")));  // no suffix matching of addresses
+  EXPECT_FALSE(bypasses_proxy({"0.0.1"}, url("https://10.0.0.1")));       // no suffix matching of addresses
   EXPECT_FALSE(bypasses_proxy({"127.0.0.1"}, url("https://localhost")));  // names are not resolved
 }
 

@@ -132,8 +132,9 @@ TEST(HttpPolicyErrorResponse, TheHttpLevelOverloadUsesTheSameBody) {
   Response r = planetude::http::error_response(405, "method_not_allowed", "Méthode non autorisée sur cette ressource.");
   EXPECT_EQ(r.status, 405u);
   EXPECT_EQ(r.content_type, "application/json; charset=utf-8");
-  EXPECT_EQ(json::parse(r.body),
-            json::parse(R"({"error":{"code":"method_not_allowed","message":"Méthode non autorisée sur cette ressource."}})"));
+  EXPECT_EQ(
+      json::parse(r.body),
+      json::parse(R"({"error":{"code":"method_not_allowed","message":"Méthode non autorisée sur cette ressource."}})"));
   EXPECT_TRUE(r.headers.empty());
 }
 
@@ -158,19 +159,19 @@ TEST(HttpPolicyErrorResponse, RateLimitHeadersOnAnAnswer) {
 const std::vector<std::string> kMethods{"GET", "POST"};
 
 TEST(HttpPolicyCors, APreflightIsAnOptionsWithOriginAndRequestMethod) {
-  EXPECT_TRUE(Cors::is_preflight(request(bhttp::verb::options, {{"Origin", "https://app.example"},
-                                                                {"Access-Control-Request-Method", "POST"}})));
+  EXPECT_TRUE(Cors::is_preflight(
+      request(bhttp::verb::options, {{"Origin", "https://app.example"}, {"Access-Control-Request-Method", "POST"}})));
   EXPECT_FALSE(Cors::is_preflight(request(bhttp::verb::options, {{"Origin", "https://app.example"}})));
   EXPECT_FALSE(Cors::is_preflight(request(bhttp::verb::options, {{"Access-Control-Request-Method", "POST"}})));
-  EXPECT_FALSE(Cors::is_preflight(request(bhttp::verb::get, {{"Origin", "https://app.example"},
-                                                             {"Access-Control-Request-Method", "POST"}})));
+  EXPECT_FALSE(Cors::is_preflight(
+      request(bhttp::verb::get, {{"Origin", "https://app.example"}, {"Access-Control-Request-Method", "POST"}})));
 }
 
 TEST(HttpPolicyCors, PreflightFromAnAllowedOrigin) {
   Cors cors({"https://app.example", "https://admin.example"});
-  Response r = cors.preflight(request(bhttp::verb::options, {{"Origin", "https://admin.example"},
-                                                             {"Access-Control-Request-Method", "POST"}}),
-                              kMethods);
+  Response r = cors.preflight(
+      request(bhttp::verb::options, {{"Origin", "https://admin.example"}, {"Access-Control-Request-Method", "POST"}}),
+      kMethods);
   EXPECT_EQ(r.status, 204u);
   EXPECT_TRUE(r.body.empty());
   EXPECT_EQ(header(r, "Vary"), "Origin");
@@ -186,8 +187,8 @@ TEST(HttpPolicyCors, PreflightFromAnotherOriginGetsNoCorsHeaders) {
   Cors cors({"https://app.example"});
   for (const char* origin : {"https://evil.example", "https://app.example.evil.example", "http://app.example",
                              "https://app.example:8443", "null"}) {
-    Response r = cors.preflight(request(bhttp::verb::options, {{"Origin", origin}, {"Access-Control-Request-Method", "GET"}}),
-                                kMethods);
+    Response r = cors.preflight(
+        request(bhttp::verb::options, {{"Origin", origin}, {"Access-Control-Request-Method", "GET"}}), kMethods);
     EXPECT_EQ(r.status, 204u) << origin;
     EXPECT_EQ(header(r, "Vary"), "Origin") << origin;
     EXPECT_EQ(headers_starting(r, "Access-Control-"), std::vector<std::string>{}) << origin;
@@ -227,15 +228,16 @@ TEST(HttpPolicyCors, WithoutConfiguredOriginsNothingIsAdded) {
   Response r = Response::json(200, json::object{});
   cors.apply(request(bhttp::verb::get, {{"Origin", "https://app.example"}}), r);
   EXPECT_TRUE(r.headers.empty());
-  Response pre = cors.preflight(request(bhttp::verb::options, {{"Origin", "https://app.example"},
-                                                               {"Access-Control-Request-Method", "GET"}}),
-                                kMethods);
+  Response pre = cors.preflight(
+      request(bhttp::verb::options, {{"Origin", "https://app.example"}, {"Access-Control-Request-Method", "GET"}}),
+      kMethods);
   EXPECT_EQ(headers_starting(pre, "Access-Control-"), std::vector<std::string>{});
 }
 
 TEST(HttpPolicyCors, APreflightAnswerIsNotDecoratedTwice) {
   Cors cors({"https://app.example"});
-  Request req = request(bhttp::verb::options, {{"Origin", "https://app.example"}, {"Access-Control-Request-Method", "GET"}});
+  Request req =
+      request(bhttp::verb::options, {{"Origin", "https://app.example"}, {"Access-Control-Request-Method", "GET"}});
   Response r = cors.preflight(req, kMethods);
   const Headers before = r.headers;
   cors.apply(req, r);
@@ -262,9 +264,9 @@ TEST(HttpPolicyRequestId, AWellFormedIdIsKept) {
 
 TEST(HttpPolicyRequestId, AMissingMalformedOrTooLongIdIsReplaced) {
   using planetude::http::request_id_for;
-  for (const std::string& bad : {std::string(), std::string(129, 'a'), std::string("a b"), std::string("abc/def"),
-                                 std::string("id\r\nSet-Cookie: x=1"), std::string("café"), std::string("a:b"),
-                                 std::string("a\0b", 3)}) {
+  for (const std::string& bad :
+       {std::string(), std::string(129, 'a'), std::string("a b"), std::string("abc/def"),
+        std::string("id\r\nSet-Cookie: x=1"), std::string("café"), std::string("a:b"), std::string("a\0b", 3)}) {
     std::string id = request_id_for(bad);
     EXPECT_TRUE(is_generated_id(id)) << "for '" << bad << "' got '" << id << "'";
   }
@@ -316,9 +318,9 @@ TEST(HttpPolicySecurityHeaders, ExistingHeadersAreKept) {
 
 TEST(HttpPolicyContentType, JsonWithOrWithoutUtf8IsAccepted) {
   using planetude::http::is_json_content_type;
-  for (const char* ok : {"application/json", "application/json; charset=utf-8", "application/json;charset=utf-8",
-                         "application/json; charset=\"utf-8\"", "application/json; charset=utf8",
-                         "application/json;"}) {
+  for (const char* ok :
+       {"application/json", "application/json; charset=utf-8", "application/json;charset=utf-8",
+        "application/json; charset=\"utf-8\"", "application/json; charset=utf8", "application/json;"}) {
     EXPECT_TRUE(is_json_content_type(ok)) << ok;
   }
 }
@@ -332,17 +334,18 @@ TEST(HttpPolicyContentType, CaseDoesNotMatter) {
 
 TEST(HttpPolicyContentType, SpacesAroundPartsAreAllowed) {
   using planetude::http::is_json_content_type;
-  for (const char* ok : {"  application/json  ", "application/json ; charset=utf-8", "application/json;  charset=utf-8  ",
-                         "\tapplication/json\t;\tcharset=utf-8"}) {
+  for (const char* ok : {"  application/json  ", "application/json ; charset=utf-8",
+                         "application/json;  charset=utf-8  ", "\tapplication/json\t;\tcharset=utf-8"}) {
     EXPECT_TRUE(is_json_content_type(ok)) << ok;
   }
 }
 
 TEST(HttpPolicyContentType, OtherTypesAreRefused) {
   using planetude::http::is_json_content_type;
-  for (const char* bad : {"", " ", "text/plain", "application/xml", "text/json", "application/jsonp", "application/json-patch+json",
-                          "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/ json",
-                          "application /json", "application", "json", "*/*"}) {
+  for (const char* bad :
+       {"", " ", "text/plain", "application/xml", "text/json", "application/jsonp", "application/json-patch+json",
+        "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/ json",
+        "application /json", "application", "json", "*/*"}) {
     EXPECT_FALSE(is_json_content_type(bad)) << bad;
   }
 }

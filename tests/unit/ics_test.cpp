@@ -214,8 +214,7 @@ TEST(IcsTime, BasicFormatInUtc) {
 namespace {
 
 store::SessionRecord session(const std::string& id, const std::string& matiere, std::int64_t debut, std::int64_t fin,
-                             const std::string& statut = "planifie",
-                             std::optional<std::string> notes = std::nullopt) {
+                             const std::string& statut = "planifie", std::optional<std::string> notes = std::nullopt) {
   store::SessionRecord s;
   s.id = id;
   s.matiere = matiere;
@@ -238,8 +237,8 @@ std::vector<store::PlanningRecord> sample() {
   a.sessions = {session("111111111111111111111111", "Maths, physique; chimie\\", k0900, k0900 + kHour),
                 session("222222222222222222222222", "Histoire", k0900 + 2 * kHour, k0900 + 3 * kHour + 1800 * 1000,
                         "rate", std::string("chapitre 1\nchapitre 2, relire")),
-                session("333333333333333333333333", repeat("é", 100), k0900 + 4 * kHour, k0900 + 5 * kHour,
-                        "termine", std::string(""))};
+                session("333333333333333333333333", repeat("é", 100), k0900 + 4 * kHour, k0900 + 5 * kHour, "termine",
+                        std::string(""))};
   store::PlanningRecord b;
   b.id = "cccccccccccccccccccccccc";
   b.user_id = "bbbbbbbbbbbbbbbbbbbbbbbb";
@@ -303,7 +302,8 @@ TEST(IcsRender, CalendarFrameAndLineEndings) {
   EXPECT_EQ(count_prefix(lines, "END:VCALENDAR"), 1u);
   EXPECT_TRUE(has(lines, "VERSION:2.0"));
   ASSERT_EQ(count_prefix(lines, "PRODID:"), 1u);
-  auto prodid = std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return l.rfind("PRODID:", 0) == 0; });
+  auto prodid =
+      std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return l.rfind("PRODID:", 0) == 0; });
   EXPECT_GT(prodid->size(), 7u) << "empty PRODID";
 }
 
@@ -360,8 +360,8 @@ TEST(IcsRender, DescriptionOnlyWhenNotesArePresent) {
 TEST(IcsRender, CancelledOnlyForRate) {
   auto evs = events(logical_lines(ics::render(sample(), {})));
   ASSERT_EQ(evs.size(), 4u);
-  EXPECT_EQ(count_prefix(evs[0], "STATUS"), 0u);  // planifie
-  EXPECT_TRUE(has(evs[1], "STATUS:CANCELLED"));   // rate
+  EXPECT_EQ(count_prefix(evs[0], "STATUS"), 0u);            // planifie
+  EXPECT_TRUE(has(evs[1], "STATUS:CANCELLED"));             // rate
   EXPECT_EQ(count_prefix(evs[2], "STATUS:CANCELLED"), 0u);  // termine
   EXPECT_EQ(count_prefix(evs[3], "STATUS:CANCELLED"), 0u);  // en_cours
 }

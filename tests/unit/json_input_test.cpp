@@ -145,13 +145,11 @@ TEST(ObjectReader, LengthIsCountedInCodePointsAtTheLimitAndOnePast) {
     const char* text;
     bool ok;
   } cases[] = {
-      {"héllo", true},        // 5 code points, 6 bytes
-      {"😀😀😀😀😀", true},  // 5 code points, 20 bytes
-      {"日本語です", true},
-      {"héllo!", false},      // 6
-      {"😀😀😀😀😀😀", false},
-      {"ab", true},           // minimum
-      {"é", false},           // one under the minimum
+      {"héllo", true},                          // 5 code points, 6 bytes
+      {"😀😀😀😀😀", true},                          // 5 code points, 20 bytes
+      {"日本語です", true}, {"héllo!", false},  // 6
+      {"😀😀😀😀😀😀", false},    {"ab", true},       // minimum
+      {"é", false},                             // one under the minimum
   };
   for (const auto& c : cases) {
     Problems p;

@@ -96,11 +96,12 @@ TEST(Jwt, KnownTestVector) {
   std::string expected = forge(kHs256, payload);
   EXPECT_EQ(JwtCodec(kSecret).sign(kClaims), expected);
   // The same token computed outside this code base (Python's hmac + base64).
-  EXPECT_EQ(expected,
-            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
-            "eyJzdWIiOiI2NWExYjJjM2Q0ZTVmNjA3MTgyOTNhNGIiLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MTcwMDYwNDgwMCwianRpIjoiMGYxZTJk"
-            "M2M0YjVhNjk3ODg3OTZhNWI0YzNkMmUxZjAifQ."
-            "H_oHoe2KFeRlSeaH3T-S07XrtJwfxnIXFLsM73mgWqc");
+  EXPECT_EQ(
+      expected,
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+      "eyJzdWIiOiI2NWExYjJjM2Q0ZTVmNjA3MTgyOTNhNGIiLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MTcwMDYwNDgwMCwianRpIjoiMGYxZTJk"
+      "M2M0YjVhNjk3ODg3OTZhNWI0YzNkMmUxZjAifQ."
+      "H_oHoe2KFeRlSeaH3T-S07XrtJwfxnIXFLsM73mgWqc");
 }
 
 TEST(Base64Url, Encode) {
@@ -194,14 +195,14 @@ TEST(Jwt, TamperedPayloadIsRefused) {
 TEST(Jwt, MissingOrBadClaimsAreRefused) {
   JwtCodec codec(kSecret);
   for (const char* payload : {
-           R"({"jti":"j","iat":1000,"exp":2000})",            // no sub
-           R"({"sub":"u","iat":1000,"exp":2000})",            // no jti
-           R"({"sub":"u","jti":"j","exp":2000})",             // no iat
-           R"({"sub":"u","jti":"j","iat":1000})",             // no exp
-           R"({"sub":5,"jti":"j","iat":1000,"exp":2000})",    // sub not a string
-           R"({"sub":"u","jti":"","iat":1000,"exp":2000})",   // empty jti
+           R"({"jti":"j","iat":1000,"exp":2000})",              // no sub
+           R"({"sub":"u","iat":1000,"exp":2000})",              // no jti
+           R"({"sub":"u","jti":"j","exp":2000})",               // no iat
+           R"({"sub":"u","jti":"j","iat":1000})",               // no exp
+           R"({"sub":5,"jti":"j","iat":1000,"exp":2000})",      // sub not a string
+           R"({"sub":"u","jti":"","iat":1000,"exp":2000})",     // empty jti
            R"({"sub":"u","jti":"j","iat":"1000","exp":2000})",  // iat as text
-           R"({"sub":"u","jti":"j","iat":1000,"exp":null})",  // exp null
+           R"({"sub":"u","jti":"j","iat":1000,"exp":null})",    // exp null
        }) {
     EXPECT_EQ(error_of(codec.verify(forge(kHs256, payload), 1500)), TokenError::missing_claims) << payload;
   }

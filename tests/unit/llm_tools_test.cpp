@@ -15,13 +15,14 @@ using namespace planetude::llm;
 namespace {
 
 json::object session_schema() {
-  return json::object{{"type", "object"},
-                      {"additionalProperties", false},
-                      {"properties", json::object{{"sessionId", json::object{{"type", "string"}, {"description", "id"}}},
-                                                  {"jour", json::object{{"type", "integer"}, {"minimum", 0}}},
-                                                  {"tags", json::object{{"type", "array"},
-                                                                        {"items", json::object{{"type", "string"}, {"const", "x"}}}}}}},
-                      {"required", json::array{"sessionId"}}};
+  return json::object{
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"properties", json::object{{"sessionId", json::object{{"type", "string"}, {"description", "id"}}},
+                                  {"jour", json::object{{"type", "integer"}, {"minimum", 0}}},
+                                  {"tags", json::object{{"type", "array"},
+                                                        {"items", json::object{{"type", "string"}, {"const", "x"}}}}}}},
+      {"required", json::array{"sessionId"}}};
 }
 
 Prompt with_tool() {
@@ -95,15 +96,16 @@ TEST(GeminiResponse, FunctionCallWithoutArgsIsAnEmptyObject) {
 
 TEST(GeminiResponse, FunctionCallOfWrongShapeIsAWireError) {
   EXPECT_THROW(parse_gemini_response(R"({"candidates":[{"content":{"parts":[{"functionCall":"f"}]}}]})"), WireError);
-  EXPECT_THROW(parse_gemini_response(R"({"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":[1]}}]}}]})"),
-               WireError);
+  EXPECT_THROW(
+      parse_gemini_response(R"({"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":[1]}}]}}]})"),
+      WireError);
 }
 
 TEST(GeminiError, PerDayQuotaIsFlagged) {
   auto body = [](const char* quota) {
     return std::string(R"({"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED","details":[
-        {"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaId":")") + quota +
-           R"("}]},{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"30s"}]}})";
+        {"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaId":")") +
+           quota + R"("}]},{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"30s"}]}})";
   };
   ProviderError day = parse_gemini_error(429, body("GenerateRequestsPerDayPerProjectPerModel-FreeTier"));
   EXPECT_TRUE(day.daily_quota);
@@ -145,11 +147,12 @@ TEST(OpenAiResponse, UnaryToolCalls) {
 
 TEST(OpenAiStream, ToolCallFragmentsJoinIntoOneCall) {
   std::vector<ToolCallPart> parts;
-  for (const char* data : {
-           R"({"choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"update_session","arguments":""}}]},"finish_reason":null}]})",
-           R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"sessionId\""}}]},"finish_reason":null}]})",
-           R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":":\"abc\"}"}}]},"finish_reason":null}]})",
-           R"({"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]})"}) {
+  for (
+      const char* data :
+      {R"({"choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"update_session","arguments":""}}]},"finish_reason":null}]})",
+       R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"sessionId\""}}]},"finish_reason":null}]})",
+       R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":":\"abc\"}"}}]},"finish_reason":null}]})",
+       R"({"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]})"}) {
     auto chunk = parse_openai_stream_data(data);
     ASSERT_TRUE(chunk);
     parts.insert(parts.end(), chunk->calls.begin(), chunk->calls.end());

@@ -86,9 +86,9 @@ TEST(OpenAiRequest, StreamAsksForUsage) {
 
 TEST(OpenAiRequest, OnlyParametersOpenAiAccepts) {
   // OpenAI answers 400 "Unrecognized request argument supplied" to anything else (OpenAI's API reference).
-  const std::set<std::string> accepted{"model", "messages",    "temperature", "top_p", "max_tokens",
-                                       "stop",  "n",           "seed",        "stream", "stream_options",
-                                       "user",  "max_completion_tokens"};
+  const std::set<std::string> accepted{"model",      "messages",       "temperature", "top_p",
+                                       "max_tokens", "stop",           "n",           "seed",
+                                       "stream",     "stream_options", "user",        "max_completion_tokens"};
   for (bool stream : {false, true}) {
     json::value body = json::parse(openai_request_body(sample_prompt(), "m", stream));
     for (const std::string& k : keys(body)) EXPECT_TRUE(accepted.contains(k)) << k;
@@ -123,7 +123,7 @@ TEST(OpenAiPath, BareHostGetsV1) {
 }
 
 TEST(OpenAiPath, BasePathIsTheApiRoot) {
-  EXPECT_EQ(openai_url_path("/v1"), "/v1/chat/completions");   // http://localhost:11434/v1
+  EXPECT_EQ(openai_url_path("/v1"), "/v1/chat/completions");  // http://localhost:11434/v1
   EXPECT_EQ(openai_url_path("/v1/"), "/v1/chat/completions");
   EXPECT_EQ(openai_url_path("/api/v1/"), "/api/v1/chat/completions");
   EXPECT_EQ(openai_url_path("/v1beta/openai"), "/v1beta/openai/chat/completions");
@@ -199,7 +199,8 @@ TEST(OpenAiResponse, ToolCallIsOther) {
 
 TEST(OpenAiResponse, FinishReasonMapping) {
   auto finish = [](std::string_view reason) {
-    return parse_openai_response(R"({"choices":[{"message":{"content":"x"},"finish_reason":)" + std::string(reason) + "}]}")
+    return parse_openai_response(R"({"choices":[{"message":{"content":"x"},"finish_reason":)" + std::string(reason) +
+                                 "}]}")
         .finish;
   };
   EXPECT_EQ(finish(R"("stop")"), Finish::stop);
@@ -269,15 +270,18 @@ TEST(OpenAiResponse, DeepNestingIsRefusedNotRecursed) {
 // A real OpenAI stream, byte for byte except its elisions ("chatcmpl-…", "created":…, "model":"…",
 // "system_fingerprint":"…" and the second chunk's "{…,") filled in with the same values.
 constexpr std::string_view kDocumentedStream =
-    "data: {\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,"
+    "data: "
+    "{\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,"
     "\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_06737a9306\",\"choices\":[{\"index\":0,\"delta\":"
     "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]}\n"
     "\n"
-    "data: {\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,"
+    "data: "
+    "{\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,"
     "\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_06737a9306\",\"choices\":[{\"index\":0,\"delta\":"
     "{\"content\":\"Hel\"},\"logprobs\":null,\"finish_reason\":null}]}\n"
     "\n"
-    "data: {\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,"
+    "data: "
+    "{\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,"
     "\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_06737a9306\",\"choices\":[{\"index\":0,\"delta\":"
     "{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n"
     "\n"
@@ -335,16 +339,23 @@ TEST(OpenAiStream, IncludeUsageChunks) {
 TEST(OpenAiStream, OllamaRoleInEveryDelta) {
   // Ollama's OpenAI-compatible stream: no role-only first chunk, role in every delta, no logprobs, 3-field usage.
   const char* stream =
-      "data: {\"id\":\"chatcmpl-417\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"llama3.2\","
-      "\"system_fingerprint\":\"fp_ollama\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Bon\"},"
+      "data: "
+      "{\"id\":\"chatcmpl-417\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"llama3.2\","
+      "\"system_fingerprint\":\"fp_ollama\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":"
+      "\"Bon\"},"
       "\"finish_reason\":null}]}\n\n"
-      "data: {\"id\":\"chatcmpl-417\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"llama3.2\","
-      "\"system_fingerprint\":\"fp_ollama\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"jour\"},"
+      "data: "
+      "{\"id\":\"chatcmpl-417\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"llama3.2\","
+      "\"system_fingerprint\":\"fp_ollama\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":"
+      "\"jour\"},"
       "\"finish_reason\":null}]}\n\n"
-      "data: {\"id\":\"chatcmpl-417\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"llama3.2\","
-      "\"system_fingerprint\":\"fp_ollama\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+      "data: "
+      "{\"id\":\"chatcmpl-417\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"llama3.2\","
+      "\"system_fingerprint\":\"fp_ollama\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":"
+      "\"\"},"
       "\"finish_reason\":\"stop\"}]}\n\n"
-      "data: {\"id\":\"chatcmpl-417\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"llama3.2\","
+      "data: "
+      "{\"id\":\"chatcmpl-417\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"llama3.2\","
       "\"system_fingerprint\":\"fp_ollama\",\"choices\":[],\"usage\":{\"prompt_tokens\":26,\"completion_tokens\":2,"
       "\"total_tokens\":28}}\n\n"
       "data: [DONE]\n\n";
@@ -391,8 +402,12 @@ TEST(OpenAiStream, LlamaCppNullFirstContentAndUsageOnTheLastChunk) {
 }
 
 TEST(OpenAiStream, ReasoningAndToolCallDeltasCarryNoText) {
-  EXPECT_EQ(stream_chunk(R"({"choices":[{"index":0,"delta":{"reasoning_content":"Je réfléchis"},"finish_reason":null}]})").text, "");
-  EXPECT_EQ(stream_chunk(R"({"choices":[{"index":0,"delta":{"role":"assistant","content":"","reasoning":"…"}}]})").text, "");
+  EXPECT_EQ(
+      stream_chunk(R"({"choices":[{"index":0,"delta":{"reasoning_content":"Je réfléchis"},"finish_reason":null}]})")
+          .text,
+      "");
+  EXPECT_EQ(stream_chunk(R"({"choices":[{"index":0,"delta":{"role":"assistant","content":"","reasoning":"…"}}]})").text,
+            "");
   Chunk call = stream_chunk(
       R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"per"}}]},"finish_reason":null}]})");
   EXPECT_EQ(call.text, "");
@@ -455,13 +470,16 @@ TEST(OpenAiStreamError, LlamaCppIntegerCodeIsTheStatus) {
 
 TEST(OpenAiStreamError, StatusFromCodeOrType) {
   auto status = [](std::string_view data) { return openai_stream_error(data).value_or(ProviderError{}).http_status; };
-  EXPECT_EQ(status(R"({"error":{"message":"slow down","type":"tokens","param":null,"code":"rate_limit_exceeded"}})"), 429);
-  EXPECT_EQ(status(R"({"error":{"message":"k","type":"invalid_request_error","param":null,"code":"invalid_api_key"}})"), 401);
+  EXPECT_EQ(status(R"({"error":{"message":"slow down","type":"tokens","param":null,"code":"rate_limit_exceeded"}})"),
+            429);
+  EXPECT_EQ(status(R"({"error":{"message":"k","type":"invalid_request_error","param":null,"code":"invalid_api_key"}})"),
+            401);
   EXPECT_EQ(status(R"({"error":{"message":"m","type":"not_found_error","param":null,"code":null}})"), 404);
   EXPECT_EQ(status(R"({"error":{"message":"m","type":"api_error","param":null,"code":null}})"), 500);
   EXPECT_EQ(status(R"({"error":{"message":"m","type":"brand_new_error"}})"), 500);
   EXPECT_EQ(status(R"({"error":{"code":200,"message":"odd"}})"), 500);
-  EXPECT_TRUE(openai_stream_error(R"({"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}})")->bad_key);
+  EXPECT_TRUE(openai_stream_error(R"({"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}})")
+                  ->bad_key);
 }
 
 TEST(OpenAiStreamError, StringAndBareShapes) {
@@ -520,8 +538,8 @@ TEST(OpenAiError, InvalidKeyIs401) {
 }
 
 TEST(OpenAiError, LlamaCppInvalidKey) {
-  ProviderError e =
-      parse_openai_error(401, R"({"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}})", std::nullopt);
+  ProviderError e = parse_openai_error(
+      401, R"({"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}})", std::nullopt);
   EXPECT_TRUE(e.bad_key);
   EXPECT_EQ(e.http_status, 401);
   EXPECT_EQ(e.status, "authentication_error");
@@ -529,27 +547,32 @@ TEST(OpenAiError, LlamaCppInvalidKey) {
 }
 
 TEST(OpenAiError, Forbidden) {
-  ProviderError region = parse_openai_error(
-      403, openai_error("Country, region, or territory not supported", "request_forbidden", R"("unsupported_country_region_territory")"),
-      std::nullopt);
+  ProviderError region =
+      parse_openai_error(403,
+                         openai_error("Country, region, or territory not supported", "request_forbidden",
+                                      R"("unsupported_country_region_territory")"),
+                         std::nullopt);
   EXPECT_FALSE(region.bad_key);
   EXPECT_EQ(region.status, "unsupported_country_region_territory");
 
-  ProviderError permission =
-      parse_openai_error(403, R"({"error":{"code":403,"message":"Forbidden","type":"permission_error"}})", std::nullopt);
+  ProviderError permission = parse_openai_error(
+      403, R"({"error":{"code":403,"message":"Forbidden","type":"permission_error"}})", std::nullopt);
   EXPECT_TRUE(permission.bad_key);
 }
 
 TEST(OpenAiError, UnknownModelIs404) {
-  ProviderError openai = parse_openai_error(
-      404, openai_error("The model `gpt-9` does not exist or you do not have access to it.", "invalid_request_error", R"("model_not_found")"),
-      std::nullopt);
+  ProviderError openai =
+      parse_openai_error(404,
+                         openai_error("The model `gpt-9` does not exist or you do not have access to it.",
+                                      "invalid_request_error", R"("model_not_found")"),
+                         std::nullopt);
   EXPECT_EQ(openai.http_status, 404);
   EXPECT_EQ(openai.status, "model_not_found");
   EXPECT_FALSE(openai.bad_key);
 
   ProviderError ollama = parse_openai_error(
-      404, R"({"error":{"message":"model \"x\" not found, try pulling it first","type":"not_found_error","param":null,"code":null}})",
+      404,
+      R"({"error":{"message":"model \"x\" not found, try pulling it first","type":"not_found_error","param":null,"code":null}})",
       std::nullopt);
   EXPECT_EQ(ollama.status, "not_found_error");
   EXPECT_EQ(ollama.message, "model \"x\" not found, try pulling it first");
@@ -559,7 +582,8 @@ TEST(OpenAiError, UnknownModelIs404) {
 TEST(OpenAiError, RateLimitWithRetryAfter) {
   std::string body = openai_error(
       "Rate limit reached for gpt-4o-mini in organization org-x on tokens per min (TPM): Limit 30000, Used 29873, "
-      "Requested 3298. Please try again in 6.596s. Visit https://platform.openai.com/account/rate-limits to learn more.",
+      "Requested 3298. Please try again in 6.596s. Visit https://platform.openai.com/account/rate-limits to learn "
+      "more.",
       "tokens", R"("rate_limit_exceeded")");
   ProviderError e = parse_openai_error(429, body, "20");
   EXPECT_EQ(e.http_status, 429);
@@ -602,11 +626,11 @@ TEST(OpenAiError, RetryHintInTheMessage) {
 }
 
 TEST(OpenAiError, QuotaHasNoRetryHint) {
-  ProviderError e = parse_openai_error(
-      429,
-      openai_error("You exceeded your current quota, please check your plan and billing details.", "insufficient_quota",
-                   R"("insufficient_quota")"),
-      std::nullopt);
+  ProviderError e =
+      parse_openai_error(429,
+                         openai_error("You exceeded your current quota, please check your plan and billing details.",
+                                      "insufficient_quota", R"("insufficient_quota")"),
+                         std::nullopt);
   EXPECT_EQ(e.status, "insufficient_quota");
   EXPECT_FALSE(e.retry_after_seconds);
   EXPECT_FALSE(e.bad_key);
@@ -614,7 +638,8 @@ TEST(OpenAiError, QuotaHasNoRetryHint) {
 
 TEST(OpenAiError, ServerErrors) {
   ProviderError e = parse_openai_error(
-      500, openai_error("The server had an error while processing your request. Sorry about that!", "server_error", "null"),
+      500,
+      openai_error("The server had an error while processing your request. Sorry about that!", "server_error", "null"),
       std::nullopt);
   EXPECT_EQ(e.http_status, 500);
   EXPECT_EQ(e.status, "server_error");
@@ -648,14 +673,16 @@ TEST(OpenAiError, StringShapedError) {
 
 TEST(OpenAiError, VllmAndProxyShapes) {
   ProviderError bare = parse_openai_error(
-      404, R"({"object":"error","message":"The model `x` does not exist.","type":"NotFoundError","param":null,"code":404})",
+      404,
+      R"({"object":"error","message":"The model `x` does not exist.","type":"NotFoundError","param":null,"code":404})",
       std::nullopt);
   EXPECT_EQ(bare.http_status, 404);
   EXPECT_EQ(bare.status, "NotFoundError");
   EXPECT_EQ(bare.message, "The model `x` does not exist.");
 
   ProviderError wrapped = parse_openai_error(
-      400, R"({"error":{"message":"max_tokens is too large","type":"BadRequestError","param":null,"code":400}})", std::nullopt);
+      400, R"({"error":{"message":"max_tokens is too large","type":"BadRequestError","param":null,"code":400}})",
+      std::nullopt);
   EXPECT_EQ(wrapped.http_status, 400);  // the HTTP status, whatever the code says
   EXPECT_EQ(wrapped.status, "BadRequestError");
 
@@ -672,7 +699,8 @@ TEST(OpenAiError, NonJsonBodyKeepsTheStatus) {
 
   EXPECT_TRUE(parse_openai_error(401, "Unauthorized", std::nullopt).bad_key);
   EXPECT_EQ(parse_openai_error(500, "", std::nullopt).message, "");
-  EXPECT_EQ(parse_openai_error(500, R"({"error":{"message":"tronq)", std::nullopt).message, R"({"error":{"message":"tronq)");
+  EXPECT_EQ(parse_openai_error(500, R"({"error":{"message":"tronq)", std::nullopt).message,
+            R"({"error":{"message":"tronq)");
   EXPECT_EQ(parse_openai_error(500, "[1,2]", std::nullopt).message, "[1,2]");
   EXPECT_EQ(parse_openai_error(500, std::string(100000, '['), std::nullopt).http_status, 500);
 }

@@ -57,9 +57,9 @@ TEST(RepairAiPlan, NotAPlan) {
 }
 
 TEST(RepairAiPlan, FencedJsonIsRead) {
-  auto p = repair_ai_plan("```json\n" + plan({{"Maths", "2027-03-01T09:00:00+01:00", "2027-03-01T10:00:00+01:00"}}) +
-                              "\n```",
-                          week(), false);
+  auto p = repair_ai_plan(
+      "```json\n" + plan({{"Maths", "2027-03-01T09:00:00+01:00", "2027-03-01T10:00:00+01:00"}}) + "\n```", week(),
+      false);
   ASSERT_TRUE(p);
   EXPECT_EQ(p->sessions.size(), 1u);
 }
@@ -166,11 +166,12 @@ TEST(AiPlanningInput, DefaultsAndExamSubjects) {
 TEST(AiPlanningInput, EveryProblemWithItsPath) {
   EXPECT_EQ(problem_paths(ai()), (std::vector<std::string>{"matieres"}));
   EXPECT_TRUE(problem_paths(ai({{"matieres", json::array{}}}), {"Maths"}).empty());
-  auto paths = problem_paths(ai({{"minutesParJour", 5},
-                                 {"objectif", std::string(1001, 'x')},
-                                 {"disponibilites", json::array{json::object{{"jour", 1}, {"debut", "24:00"}, {"fin", "25:00"}}}},
-                                 {"autre", 1}}),
-                             {"Maths"});
+  auto paths = problem_paths(
+      ai({{"minutesParJour", 5},
+          {"objectif", std::string(1001, 'x')},
+          {"disponibilites", json::array{json::object{{"jour", 1}, {"debut", "24:00"}, {"fin", "25:00"}}}},
+          {"autre", 1}}),
+      {"Maths"});
   for (const char* path : {"minutesParJour", "objectif", "disponibilites[0].debut", "disponibilites[0].fin", "autre"})
     EXPECT_NE(std::find(paths.begin(), paths.end(), path), paths.end()) << path;
 }
@@ -179,7 +180,8 @@ TEST(AiPlanningInput, ClockParsing) {
   EXPECT_EQ(models::parse_clock("00:00"), 0);
   EXPECT_EQ(models::parse_clock("09:30"), 570);
   EXPECT_EQ(models::parse_clock("24:00"), 1440);
-  for (const char* bad : {"24:01", "9:30", "09h30", "12:60", "", "ab:cd"}) EXPECT_FALSE(models::parse_clock(bad)) << bad;
+  for (const char* bad : {"24:01", "9:30", "09h30", "12:60", "", "ab:cd"})
+    EXPECT_FALSE(models::parse_clock(bad)) << bad;
   EXPECT_TRUE(models::is_ai_mode(ai()));
   EXPECT_FALSE(models::is_ai_mode(json::object{{"mode", "manual"}}));
   EXPECT_FALSE(models::is_ai_mode(json::array{}));

@@ -60,8 +60,8 @@ TEST(PlanningCursor, DistinctCursorsForDistinctPositions) {
 }
 
 TEST(PlanningCursor, RefusesGarbage) {
-  for (const char* text : {"", "garbage!", "!!!!", "not a cursor", "v1:1766653200000:0123456789abcdef01234567",
-                           "%%%", "a", "abc$def", "\xc3\xa9t\xc3\xa9"}) {
+  for (const char* text : {"", "garbage!", "!!!!", "not a cursor", "v1:1766653200000:0123456789abcdef01234567", "%%%",
+                           "a", "abc$def", "\xc3\xa9t\xc3\xa9"}) {
     EXPECT_EQ(decode_planning_cursor(text), std::nullopt) << text;
   }
   // Valid base64url of something that is not a cursor.
@@ -88,9 +88,9 @@ TEST(PlanningCursor, RefusesANonNumericDate) {
 
 TEST(PlanningCursor, RefusesABadId) {
   for (const std::string& id :
-       {std::string(""), std::string("xyz"), std::string("0123456789ABCDEF01234567"), std::string("0123456789abcdef0123456"),
-        std::string("0123456789abcdef012345678"), std::string("0123456789abcdef0123456g"), kId + ":", kId + "\n",
-        std::string("0123456789abcdef:1234567")}) {
+       {std::string(""), std::string("xyz"), std::string("0123456789ABCDEF01234567"),
+        std::string("0123456789abcdef0123456"), std::string("0123456789abcdef012345678"),
+        std::string("0123456789abcdef0123456g"), kId + ":", kId + "\n", std::string("0123456789abcdef:1234567")}) {
     EXPECT_EQ(decode_planning_cursor(base64url::encode("v1:1766653200000:" + id)), std::nullopt) << id;
   }
 }

@@ -19,8 +19,8 @@ namespace json = boost::json;
 namespace models = planetude::models;
 namespace store = planetude::store;
 namespace dt = planetude::datetime;
-using planetude::DomainError;
 using dt::Millis;
+using planetude::DomainError;
 
 namespace {
 
@@ -163,9 +163,9 @@ TEST(PlanningInput, EveryProblemIsReportedWithItsPath) {
   DomainError e = parse_error(body);
   EXPECT_EQ(e.kind(), planetude::ErrorKind::invalid_input);
   EXPECT_EQ(e.code(), "validation_failed");
-  EXPECT_EQ(sorted_paths(e), (std::vector<std::string>{"couleur", "dateDebut", "periode", "sessions[1].fin",
-                                                       "sessions[2].fin", "sessions[3]", "sessions[4].fin",
-                                                       "sessions[4].matiere"}));
+  EXPECT_EQ(sorted_paths(e),
+            (std::vector<std::string>{"couleur", "dateDebut", "periode", "sessions[1].fin", "sessions[2].fin",
+                                      "sessions[3]", "sessions[4].fin", "sessions[4].matiere"}));
   for (const auto& d : e.details()) EXPECT_FALSE(d.message.empty()) << d.path;
 }
 
@@ -473,8 +473,8 @@ TEST(PlanningRules, EmptyPlanningIsFine) { expect_rules_ok(planning_of({})); }
 
 TEST(PlanningRules, SessionsAtTheExactBoundsAreInside) {
   // debut == dateDebut and fin == end.
-  expect_rules_ok(planning_of({rec("a", utc(2025, 12, 25), utc(2025, 12, 25, 1)),
-                               rec("b", utc(2025, 12, 25, 23), utc(2025, 12, 26))}));
+  expect_rules_ok(planning_of(
+      {rec("a", utc(2025, 12, 25), utc(2025, 12, 25, 1)), rec("b", utc(2025, 12, 25, 23), utc(2025, 12, 26))}));
 }
 
 TEST(PlanningRules, EndingOneMillisecondAfterThePeriodIsOutside) {

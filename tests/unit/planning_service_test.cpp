@@ -79,7 +79,9 @@ class PlanningServiceTest : public ::testing::Test {
     }));
   }
 
-  store::PlanningRecord create(models::PlanningInput in) { return run_async(plannings.create(lea, std::move(in), "manual")); }
+  store::PlanningRecord create(models::PlanningInput in) {
+    return run_async(plannings.create(lea, std::move(in), "manual"));
+  }
   store::PlanningRecord get(const std::string& id) { return run_async(plannings.get(kLea, id)); }
   // Léa's usual week: Physique on Tuesday, Maths on Monday (given out of order).
   store::PlanningRecord create_usual_week() {
@@ -193,12 +195,12 @@ TEST_F(PlanningServiceTest, ReplaceKeepsTheIdsAndStatusOfKeptSessions) {
   run_async(plannings.patch_session(kLea, p.id, maths, done));
 
   // Maths moves to Wednesday and is kept; Physique is dropped; Chimie is new.
-  store::PlanningRecord r = run_async(plannings.replace(
-      lea, p.id,
-      week("2026-03-09T00:00:00+01:00",
-           {session("Chimie", "2026-03-12T09:00:00+01:00", "2026-03-12T10:00:00+01:00"),
-            session("Maths", "2026-03-11T16:00:00+01:00", "2026-03-11T17:00:00+01:00", maths)},
-           "Semaine revue")));
+  store::PlanningRecord r = run_async(
+      plannings.replace(lea, p.id,
+                        week("2026-03-09T00:00:00+01:00",
+                             {session("Chimie", "2026-03-12T09:00:00+01:00", "2026-03-12T10:00:00+01:00"),
+                              session("Maths", "2026-03-11T16:00:00+01:00", "2026-03-11T17:00:00+01:00", maths)},
+                             "Semaine revue")));
   EXPECT_EQ(r.id, p.id);
   EXPECT_EQ(r.titre, "Semaine revue");
   EXPECT_EQ(r.created_at, p.created_at);
@@ -277,10 +279,9 @@ TEST_F(PlanningServiceTest, PatchSessionChangesOnlyThatSession) {
 TEST_F(PlanningServiceTest, OverlappingSessionsAreRefusedOnCreateAndNothingIsWritten) {
   auto e = error_of<RuleBroken>(plannings.create(
       lea,
-      week("2026-03-09T00:00:00+01:00",
-           {session("Maths", "2026-03-09T09:00:00+01:00", "2026-03-09T10:00:00+01:00"),
-            session("Physique", "2026-03-10T09:00:00+01:00", "2026-03-10T10:00:00+01:00"),
-            session("Chimie", "2026-03-09T09:30:00+01:00", "2026-03-09T10:30:00+01:00")}),
+      week("2026-03-09T00:00:00+01:00", {session("Maths", "2026-03-09T09:00:00+01:00", "2026-03-09T10:00:00+01:00"),
+                                         session("Physique", "2026-03-10T09:00:00+01:00", "2026-03-10T10:00:00+01:00"),
+                                         session("Chimie", "2026-03-09T09:30:00+01:00", "2026-03-09T10:30:00+01:00")}),
       "manual"));
   EXPECT_EQ(e.code(), "sessions_overlap");
   ASSERT_EQ(e.details().size(), 2u);

@@ -107,10 +107,10 @@ TEST(ProgressInputLinked, BothIdsAreRequiredTogether) {
 }
 
 TEST(ProgressInputLinked, MalformedIdsAreNotFound) {
-  for (json::value bad : {json::value("xyz"), json::value("0123456789ABCDEF01234567"),
-                          json::value("0123456789abcdef0123456"), json::value("0123456789abcdef012345678"),
-                          json::value("0123456789abcdef0123456g"), json::value(""), json::value(5),
-                          json::value(json::array{}), json::value(json::object{})}) {
+  for (json::value bad :
+       {json::value("xyz"), json::value("0123456789ABCDEF01234567"), json::value("0123456789abcdef0123456"),
+        json::value("0123456789abcdef012345678"), json::value("0123456789abcdef0123456g"), json::value(""),
+        json::value(5), json::value(json::array{}), json::value(json::object{})}) {
     auto body = linked_body();
     body["planningId"] = bad;
     expect_not_found(body);
@@ -170,8 +170,8 @@ TEST(ProgressInputFree, EveryField) {
 TEST(ProgressInputFree, TempsEtudieIsRequiredFrom1To1440) {
   expect_problems(json::object{}, {"tempsEtudie"});
   expect_problems(json::object{{"tempsEtudie", nullptr}}, {"tempsEtudie"});
-  for (json::value bad : {json::value(0), json::value(-1), json::value(1441), json::value(1.5), json::value("30"),
-                          json::value(true)}) {
+  for (json::value bad :
+       {json::value(0), json::value(-1), json::value(1441), json::value(1.5), json::value("30"), json::value(true)}) {
     expect_problems(json::object{{"tempsEtudie", bad}}, {"tempsEtudie"});
   }
   EXPECT_EQ(models::parse_progress_input(json::object{{"tempsEtudie", 1}}).free->temps_etudie, 1);
@@ -183,7 +183,8 @@ TEST(ProgressInputFree, SessionsCompleteesFrom0To100) {
     auto in = models::parse_progress_input(json::object{{"tempsEtudie", 30}, {"sessionsCompletees", ok}});
     EXPECT_EQ(in.free->sessions_completees, ok);
   }
-  for (int bad : {-1, 101}) expect_problems(json::object{{"tempsEtudie", 30}, {"sessionsCompletees", bad}}, {"sessionsCompletees"});
+  for (int bad : {-1, 101})
+    expect_problems(json::object{{"tempsEtudie", 30}, {"sessionsCompletees", bad}}, {"sessionsCompletees"});
   expect_problems(json::object{{"tempsEtudie", 30}, {"sessionsCompletees", 2.5}}, {"sessionsCompletees"});
 }
 
@@ -290,8 +291,8 @@ TEST(ProgressSummary, Empty) {
 
 TEST(ProgressSummary, TotalsAndPerDayAscendingWithSums) {
   std::vector<store::ProgressRecord> entries{entry("2025-12-24", 30, 1, "Maths"), entry("2025-12-20", 45, 2),
-                                             entry("2025-12-24", 15, 0, "Physique"), entry("2025-12-22", 60, 3, "Maths"),
-                                             entry("2025-12-20", 5, 1, "SVT")};
+                                             entry("2025-12-24", 15, 0, "Physique"),
+                                             entry("2025-12-22", 60, 3, "Maths"), entry("2025-12-20", 5, 1, "SVT")};
   auto s = models::progress_summary(entries, {"2025-12-20", "2025-12-22", "2025-12-24"}, "2025-12-25");
   EXPECT_EQ(num(s, "tempsEtudie"), 155);
   EXPECT_EQ(num(s, "sessionsCompletees"), 7);
@@ -312,8 +313,9 @@ TEST(ProgressSummary, TotalsAndPerDayAscendingWithSums) {
 
 TEST(ProgressSummary, PerSubjectOrderedByMinutesThenName) {
   std::vector<store::ProgressRecord> entries{
-      entry("2025-12-20", 30, 1, "Physique"), entry("2025-12-21", 60, 1, "Maths"),  entry("2025-12-22", 30, 2, "Anglais"),
-      entry("2025-12-23", 500, 9),            entry("2025-12-23", 20, 1, "Maths"),  entry("2025-12-24", 10, 0, "Chimie"),
+      entry("2025-12-20", 30, 1, "Physique"), entry("2025-12-21", 60, 1, "Maths"),
+      entry("2025-12-22", 30, 2, "Anglais"),  entry("2025-12-23", 500, 9),
+      entry("2025-12-23", 20, 1, "Maths"),    entry("2025-12-24", 10, 0, "Chimie"),
       entry("2025-12-24", 20, 0, "Chimie"),   entry("2025-12-24", 45, 0, "Zoologie")};
   auto s = models::progress_summary(entries, {}, "2025-12-25");
   const auto& per_subject = s.at("parMatiere").as_array();
@@ -323,7 +325,8 @@ TEST(ProgressSummary, PerSubjectOrderedByMinutesThenName) {
     std::int64_t minutes;
     std::int64_t sessions;
   };
-  const Row expected[] = {{"Maths", 80, 2}, {"Zoologie", 45, 0}, {"Anglais", 30, 2}, {"Chimie", 30, 0}, {"Physique", 30, 1}};
+  const Row expected[] = {
+      {"Maths", 80, 2}, {"Zoologie", 45, 0}, {"Anglais", 30, 2}, {"Chimie", 30, 0}, {"Physique", 30, 1}};
   for (std::size_t i = 0; i < 5; ++i) {
     const auto& row = per_subject[i].as_object();
     EXPECT_EQ(row.at("matiere"), expected[i].matiere) << i;
@@ -362,8 +365,9 @@ TEST(ProgressSummary, PerSubjectTiesAreOrderedByNameAtScale) {
 
 TEST(ProgressSummary, BestStreakOverAllActiveDays) {
   // Streaks use `active_days`, not the entries of the requested range.
-  auto s = models::progress_summary({entry("2025-12-25", 10, 1)},
-                                    {"2025-11-01", "2025-11-02", "2025-11-03", "2025-11-04", "2025-12-25"}, "2025-12-25");
+  auto s =
+      models::progress_summary({entry("2025-12-25", 10, 1)},
+                               {"2025-11-01", "2025-11-02", "2025-11-03", "2025-11-04", "2025-12-25"}, "2025-12-25");
   EXPECT_EQ(num(s, "meilleureSerie"), 4);
   EXPECT_EQ(num(s, "serieActuelle"), 1);
 }

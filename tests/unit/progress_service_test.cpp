@@ -77,8 +77,8 @@ models::ProgressInput free_entry(std::string date, int minutes, std::optional<st
 
 models::ProgressInput linked_entry(std::string planning_id, std::string session_id,
                                    std::optional<int> minutes = std::nullopt) {
-  return models::ProgressInput{models::LinkedProgressInput{std::move(planning_id), std::move(session_id), minutes, "Bien"},
-                               std::nullopt};
+  return models::ProgressInput{
+      models::LinkedProgressInput{std::move(planning_id), std::move(session_id), minutes, "Bien"}, std::nullopt};
 }
 
 class ProgressServiceTest : public ::testing::Test {
@@ -88,10 +88,13 @@ class ProgressServiceTest : public ::testing::Test {
       r.users().insert(lea);
       r.users().insert(bob);
       r.plannings().insert(planning(kPlanning, kLea,
-                                    {{kMaths, "Maths", at("2026-03-10T00:30:00+01:00"), at("2026-03-10T02:00:00+01:00"), "planifie", std::nullopt},
-                                     {kPhysique, "Physique", at("2026-03-10T09:00:00+01:00"), at("2026-03-10T09:45:00+01:00"), "planifie", std::nullopt}}));
+                                    {{kMaths, "Maths", at("2026-03-10T00:30:00+01:00"), at("2026-03-10T02:00:00+01:00"),
+                                      "planifie", std::nullopt},
+                                     {kPhysique, "Physique", at("2026-03-10T09:00:00+01:00"),
+                                      at("2026-03-10T09:45:00+01:00"), "planifie", std::nullopt}}));
       r.plannings().insert(planning(kBobsPlanning, kBob,
-                                    {{kBobsSession, "Histoire", at("2026-03-11T10:00:00+01:00"), at("2026-03-11T11:00:00+01:00"), "planifie", std::nullopt}}));
+                                    {{kBobsSession, "Histoire", at("2026-03-11T10:00:00+01:00"),
+                                      at("2026-03-11T11:00:00+01:00"), "planifie", std::nullopt}}));
     }));
   }
 

@@ -62,8 +62,10 @@ class ProposalServiceTest : public ::testing::Test {
     p.date_debut = at("2026-03-09T00:00:00+01:00");
     p.date_fin = at("2026-03-16T00:00:00+01:00");
     p.created_at = p.updated_at = at("2026-03-01T12:00:00Z");
-    p.sessions = {{kMaths, "Maths", at("2026-03-10T09:00:00+01:00"), at("2026-03-10T10:00:00+01:00"), "planifie", std::nullopt},
-                  {kPhysique, "Physique", at("2026-03-10T10:00:00+01:00"), at("2026-03-10T11:00:00+01:00"), "planifie", std::nullopt}};
+    p.sessions = {
+        {kMaths, "Maths", at("2026-03-10T09:00:00+01:00"), at("2026-03-10T10:00:00+01:00"), "planifie", std::nullopt},
+        {kPhysique, "Physique", at("2026-03-10T10:00:00+01:00"), at("2026-03-10T11:00:00+01:00"), "planifie",
+         std::nullopt}};
     run_async(t.db().write([&](store::Repos& r) {
       r.users().insert(lea);
       r.users().insert(bob);
@@ -73,7 +75,8 @@ class ProposalServiceTest : public ::testing::Test {
 
   // A coach message of `user_id` carrying one pending proposal; returns the proposal's id.
   std::string propose(const std::string& user_id, std::string type, std::string payload, std::string origin = "ai") {
-    store::ChatMessageRecord m{ids::generate(), user_id, "coach", "Je te propose un changement.", origin, at("2026-03-08T18:00:00Z"), 0};
+    store::ChatMessageRecord m{
+        ids::generate(), user_id, "coach", "Je te propose un changement.", origin, at("2026-03-08T18:00:00Z"), 0};
     store::ProposalRecord p;
     p.id = ids::generate();
     p.user_id = user_id;
@@ -133,10 +136,11 @@ TEST_F(ProposalServiceTest, ApplyingAnUpdateChangesTheSessionAndMarksTheProposal
 }
 
 TEST_F(ProposalServiceTest, ApplyingACreationStoresAPlanningWithTheProposalsOrigin) {
-  std::string id = propose(kLea, "create_planning",
-                           R"({"titre":"Semaine suivante","periode":"semaine","dateDebut":"2026-03-16","sessions":[)"
-                           R"({"matiere":"Chimie","debut":"2026-03-17T09:00:00+01:00","fin":"2026-03-17T10:00:00+01:00"}]})",
-                           "fallback");
+  std::string id =
+      propose(kLea, "create_planning",
+              R"({"titre":"Semaine suivante","periode":"semaine","dateDebut":"2026-03-16","sessions":[)"
+              R"({"matiere":"Chimie","debut":"2026-03-17T09:00:00+01:00","fin":"2026-03-17T10:00:00+01:00"}]})",
+              "fallback");
   AppliedProposal done = run_async(proposals.apply(lea, id));
   EXPECT_NE(done.planning.id, kPlanning);
   EXPECT_EQ(done.planning.source, "fallback");
@@ -154,8 +158,8 @@ TEST_F(ProposalServiceTest, ApplyingACreationStoresAPlanningWithTheProposalsOrig
 }
 
 TEST_F(ProposalServiceTest, ApplyingADeletionRemovesTheSession) {
-  std::string id = propose(kLea, "delete_session",
-                           R"({"planningId":")" + kPlanning + R"(","sessionId":")" + kPhysique + R"("})");
+  std::string id =
+      propose(kLea, "delete_session", R"({"planningId":")" + kPlanning + R"(","sessionId":")" + kPhysique + R"("})");
   AppliedProposal done = run_async(proposals.apply(lea, id));
   ASSERT_EQ(done.planning.sessions.size(), 1u);
   EXPECT_EQ(done.planning.sessions[0].id, kMaths);
@@ -225,28 +229,30 @@ TEST_F(ProposalServiceTest, AChangeThatNowBreaksARuleLeavesTheProposalPendingAnd
   EXPECT_EQ(status_of(outside), "pending");
 
   // Once the way is clear, the first one applies.
-  std::string drop = propose(kLea, "delete_session",
-                             R"({"planningId":")" + kPlanning + R"(","sessionId":")" + kPhysique + R"("})");
+  std::string drop =
+      propose(kLea, "delete_session", R"({"planningId":")" + kPlanning + R"(","sessionId":")" + kPhysique + R"("})");
   run_async(proposals.apply(lea, drop));
   AppliedProposal done = run_async(proposals.apply(lea, id));
   EXPECT_EQ(done.planning.sessions[0].debut, at("2026-03-10T10:30:00+01:00"));
 }
 
 TEST_F(ProposalServiceTest, ACreationThatBreaksARuleStoresNothing) {
-  std::string id = propose(kLea, "create_planning",
-                           R"({"periode":"jour","dateDebut":"2026-03-20","sessions":[)"
-                           R"({"matiere":"Chimie","debut":"2026-03-20T09:00:00+01:00","fin":"2026-03-20T10:00:00+01:00"},)"
-                           R"({"matiere":"Maths","debut":"2026-03-20T09:30:00+01:00","fin":"2026-03-20T10:30:00+01:00"}]})");
+  std::string id =
+      propose(kLea, "create_planning",
+              R"({"periode":"jour","dateDebut":"2026-03-20","sessions":[)"
+              R"({"matiere":"Chimie","debut":"2026-03-20T09:00:00+01:00","fin":"2026-03-20T10:00:00+01:00"},)"
+              R"({"matiere":"Maths","debut":"2026-03-20T09:30:00+01:00","fin":"2026-03-20T10:30:00+01:00"}]})");
   EXPECT_EQ(error_of<RuleBroken>(proposals.apply(lea, id)).code(), "sessions_overlap");
   EXPECT_EQ(all_plannings().size(), 1u);
   EXPECT_EQ(status_of(id), "pending");
 }
 
 TEST_F(ProposalServiceTest, AChangeToASessionThatIsGoneIsNotFound) {
-  std::string first = propose(kLea, "delete_session",
-                              R"({"planningId":")" + kPlanning + R"(","sessionId":")" + kPhysique + R"("})");
-  std::string second = propose(kLea, "update_session",
-                               R"({"planningId":")" + kPlanning + R"(","sessionId":")" + kPhysique + R"(","statut":"termine"})");
+  std::string first =
+      propose(kLea, "delete_session", R"({"planningId":")" + kPlanning + R"(","sessionId":")" + kPhysique + R"("})");
+  std::string second =
+      propose(kLea, "update_session",
+              R"({"planningId":")" + kPlanning + R"(","sessionId":")" + kPhysique + R"(","statut":"termine"})");
   run_async(proposals.apply(lea, first));
   EXPECT_EQ(error_of<DomainError>(proposals.apply(lea, second)).code(), "not_found");
   EXPECT_EQ(status_of(second), "pending");

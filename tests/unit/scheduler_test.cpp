@@ -49,7 +49,9 @@ int local_minute_of(Millis t, const date::time_zone* tz) {
   return static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(since).count());
 }
 
-int weekday_of(long day) { return static_cast<int>(date::weekday(date::local_days{date::days{day}}).iso_encoding()) - 1; }
+int weekday_of(long day) {
+  return static_cast<int>(date::weekday(date::local_days{date::days{day}}).iso_encoding()) - 1;
+}
 
 int minutes_of(const sch::Session& s) { return static_cast<int>((s.fin - s.debut) / kMinute); }
 
@@ -146,7 +148,8 @@ bool same(const std::vector<sch::Session>& a, const std::vector<sch::Session>& b
 
 // ---- Generated requests ----------------------------------------------------------------------
 
-const char* const kSubjects[] = {"Maths", "Physique", "Chimie", "Histoire", "Anglais", "Philosophie", "Biologie", "Économie"};
+const char* const kSubjects[] = {"Maths",   "Physique",    "Chimie",   "Histoire",
+                                 "Anglais", "Philosophie", "Biologie", "Économie"};
 const char* const kZones[] = {"UTC", "Europe/Paris", "America/Santiago", "Pacific/Auckland"};
 
 sch::Request generate(std::mt19937& rng) {
@@ -157,8 +160,8 @@ sch::Request generate(std::mt19937& rng) {
   // Starts near DST changes of the zones used (Europe/Paris, America/Santiago, Pacific/Auckland)
   // or on an ordinary day.
   static const date::year_month_day kStarts[] = {
-      date::year{2026} / 3 / 27,  date::year{2026} / 10 / 23, date::year{2026} / 4 / 3, date::year{2026} / 9 / 4,
-      date::year{2026} / 9 / 25,  date::year{2025} / 12 / 30, date::year{2026} / 1 / 12, date::year{2027} / 2 / 28};
+      date::year{2026} / 3 / 27, date::year{2026} / 10 / 23, date::year{2026} / 4 / 3,  date::year{2026} / 9 / 4,
+      date::year{2026} / 9 / 25, date::year{2025} / 12 / 30, date::year{2026} / 1 / 12, date::year{2027} / 2 / 28};
   date::year_month_day start_day = kStarts[pick(0, 7)];
   if (pick(0, 2) == 0) start_day = dt::add_days(date::year{2025} / 1 / 1, pick(0, 900));
   Millis start = dt::start_of_day(start_day, r.tz);
@@ -195,7 +198,8 @@ sch::Request generate(std::mt19937& rng) {
   Millis length = r.period_end - r.period_start;
   int exams = pick(0, 3);
   for (int i = 0; i < exams; ++i) {
-    std::string subject = pick(0, 9) == 0 ? std::string("Géographie") : r.subjects[static_cast<std::size_t>(pick(0, n - 1))];
+    std::string subject =
+        pick(0, 9) == 0 ? std::string("Géographie") : r.subjects[static_cast<std::size_t>(pick(0, n - 1))];
     Millis at = r.period_start - 2 * kDay + std::uniform_int_distribution<Millis>(0, length + 4 * kDay)(rng);
     r.exams.push_back({subject, at / kMinute * kMinute});
   }
@@ -232,8 +236,9 @@ void check_case(const sch::Request& r, const std::vector<sch::Session>& out) {
     // Inside one window of its local day, as instants and on the local clock.
     long day = day_of(s.debut, tz);
     auto spans = window_spans(day, r);
-    EXPECT_TRUE(std::any_of(spans.begin(), spans.end(), [&](const Span& w) { return w.begin <= s.debut && s.fin <= w.end; }))
-        << "outside the windows";
+    EXPECT_TRUE(std::any_of(spans.begin(), spans.end(), [&](const Span& w) {
+      return w.begin <= s.debut && s.fin <= w.end;
+    })) << "outside the windows";
     int start_minute = local_minute_of(s.debut, tz);
     auto windows = windows_of(r);
     EXPECT_TRUE(std::any_of(windows.begin(), windows.end(), [&](const sch::Availability& w) {
@@ -299,7 +304,8 @@ void check_case(const sch::Request& r, const std::vector<sch::Session>& out) {
   }
 
   // Interleaving: with two subjects that can always be studied, never the same one twice in a row.
-  int always = static_cast<int>(std::count_if(ends.begin(), ends.end(), [&](const auto& e) { return e.second >= r.period_end; }));
+  int always = static_cast<int>(
+      std::count_if(ends.begin(), ends.end(), [&](const auto& e) { return e.second >= r.period_end; }));
   if (always >= 2)
     for (std::size_t i = 1; i < out.size(); ++i)
       if (day_of(out[i - 1].debut, tz) == day_of(out[i].debut, tz)) {
@@ -321,9 +327,8 @@ void check_exam_ramp(const sch::Request& r, const std::vector<sch::Session>& out
     bool alone = std::none_of(r.exams.begin(), r.exams.end(), [&](const sch::Exam& o) {
       return &o != &exam && o.at > e - 21 * kDay && o.at < e + kDay;
     });
-    int others_open = static_cast<int>(std::count_if(ends.begin(), ends.end(), [&](const auto& x) {
-      return x.first != exam.matiere && x.second > e;
-    }));
+    int others_open = static_cast<int>(std::count_if(
+        ends.begin(), ends.end(), [&](const auto& x) { return x.first != exam.matiere && x.second > e; }));
     // Its only exam, and another subject still studied in the final week.
     if (!alone || others_open < 1 || ends[exam.matiere] != e) continue;
     double mine_final = 0, all_final = 0, mine_before = 0, all_before = 0;
@@ -553,7 +558,8 @@ TEST(Scheduler, TwoExamsOfOneSubjectStudiedUntilTheLast) {
   // Its notes count down to the next exam: the partiel, then the final.
   auto notes_on = [&](Millis from, Millis to) {
     for (const auto& s : out)
-      if (s.matiere == "Maths" && s.debut >= from && s.fin <= to && s.notes.rfind("Préparation", 0) == 0) return s.notes;
+      if (s.matiere == "Maths" && s.debut >= from && s.fin <= to && s.notes.rfind("Préparation", 0) == 0)
+        return s.notes;
     return std::string();
   };
   EXPECT_EQ(notes_on(utc(2026, 1, 6), utc(2026, 1, 7)), "Préparation de l'examen (J-1)");
@@ -689,9 +695,9 @@ TEST(Scheduler, ParisSpringForwardSkipsAWindowInTheGap) {
   r.availability = {{6, 60, 240}};
   r.minutes_per_day = 120;
   auto out = sch::schedule(r);
-  ASSERT_EQ(out.size(), 2u);  // 60 + 45 after a 15-minute break
+  ASSERT_EQ(out.size(), 2u);                     // 60 + 45 after a 15-minute break
   EXPECT_EQ(out[0].debut, utc(2026, 3, 29, 0));  // 01:00 CET
-  EXPECT_EQ(out[1].fin, utc(2026, 3, 29, 2));     // 04:00 CEST
+  EXPECT_EQ(out[1].fin, utc(2026, 3, 29, 2));    // 04:00 CEST
   EXPECT_EQ(minutes_of(out[0]) + minutes_of(out[1]), 105);
 }
 

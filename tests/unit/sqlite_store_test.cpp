@@ -10,8 +10,8 @@
 #include <string>
 #include <tuple>
 
-#include "store_sqlite/sqlite_database.hpp"
 #include "store/store.hpp"
+#include "store_sqlite/sqlite_database.hpp"
 
 namespace fs = std::filesystem;
 using planetude::store::Conflict;
@@ -286,7 +286,7 @@ TEST_F(SqliteStoreTest, RevokeAllExceptKeepsTheKeptOne) {
   EXPECT_EQ(find_token("a1")->revoked_at, std::optional<std::int64_t>(777));
   EXPECT_FALSE(find_token("a2")->revoked_at.has_value());
   EXPECT_EQ(find_token("a3")->revoked_at, std::optional<std::int64_t>(50));  // already revoked: unchanged
-  EXPECT_FALSE(find_token("b1")->revoked_at.has_value());                   // another user's token
+  EXPECT_FALSE(find_token("b1")->revoked_at.has_value());                    // another user's token
 }
 
 TEST_F(SqliteStoreTest, PurgeExpired) {

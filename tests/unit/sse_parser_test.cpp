@@ -63,11 +63,7 @@ const std::string kMixedStream =
     "data: last\r\n\r\n";
 
 const std::vector<SseEvent> kMixedEvents = {
-    {"", "{\"n\":1}"},
-    {"update", "first\n second\n"},
-    {"", "cr-only"},
-    {"multi", "one\ntwo"},
-    {"", "{\"n\":4}"},
+    {"", "{\"n\":1}"}, {"update", "first\n second\n"}, {"", "cr-only"}, {"multi", "one\ntwo"}, {"", "{\"n\":4}"},
     {"", "last"},
 };
 
@@ -154,7 +150,10 @@ TEST(SseParser, CommentsAreIgnored) {
 TEST(SseParser, LeadingByteOrderMarkIsSkippedOnce) {
   SseParser p;
   p.feed("\xEF\xBB");
-  p.feed("\xBF" "data: x\n\n\xEF\xBB\xBF" "data: y\n\n");
+  p.feed(
+      "\xBF"
+      "data: x\n\n\xEF\xBB\xBF"
+      "data: y\n\n");
   expect_same(drain(p), {{"", "x"}}, "bom");  // a BOM later is part of a field name: unknown, ignored
 }
 

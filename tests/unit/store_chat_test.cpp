@@ -28,13 +28,13 @@ class StoreChat : public StoreContract {
     EXPECT_TRUE(m.has_value()) << id;
     return m ? m->seq : -1;
   }
-  std::vector<std::string> newest(const std::string& user_id, std::optional<std::int64_t> before_seq, std::size_t limit) {
+  std::vector<std::string> newest(const std::string& user_id, std::optional<std::int64_t> before_seq,
+                                  std::size_t limit) {
     return ids_of(read([&](Repos& r) { return r.chat().newest(user_id, before_seq, limit); }));
   }
   // Alice's messages oid(1)..oid(5), with Bob's oid(11), oid(12) in between.
   void add_conversations() {
-    append({message_record(oid(1), kAlice, "user", "un", kT0),
-            message_record(oid(2), kAlice, "coach", "deux", kT0 + 1),
+    append({message_record(oid(1), kAlice, "user", "un", kT0), message_record(oid(2), kAlice, "coach", "deux", kT0 + 1),
             message_record(oid(11), kBob, "user", "onze", kT0 + 2),
             message_record(oid(3), kAlice, "user", "trois", kT0 + 3)});
     append({message_record(oid(4), kAlice, "coach", "quatre", kT0 + 4),

@@ -172,8 +172,9 @@ inline store::ProgressRecord linked_progress_record(const std::string& id, const
   return e;
 }
 
-inline store::ChatMessageRecord message_record(const std::string& id, const std::string& user_id, const std::string& role,
-                                               const std::string& content, std::int64_t created_at) {
+inline store::ChatMessageRecord message_record(const std::string& id, const std::string& user_id,
+                                               const std::string& role, const std::string& content,
+                                               std::int64_t created_at) {
   store::ChatMessageRecord m;
   m.id = id;
   m.user_id = user_id;
@@ -233,9 +234,15 @@ inline std::string show(const store::UserRecord& u) {
   using show_detail::field;
   std::ostringstream os;
   os << "User{";
-  field(os, "id", u.id); field(os, "email", u.email); field(os, "password_hash", u.password_hash);
-  field(os, "name", u.name); field(os, "themes", u.themes); field(os, "matieres", u.matieres);
-  field(os, "timezone", u.timezone); field(os, "created_at", u.created_at); field(os, "updated_at", u.updated_at);
+  field(os, "id", u.id);
+  field(os, "email", u.email);
+  field(os, "password_hash", u.password_hash);
+  field(os, "name", u.name);
+  field(os, "themes", u.themes);
+  field(os, "matieres", u.matieres);
+  field(os, "timezone", u.timezone);
+  field(os, "created_at", u.created_at);
+  field(os, "updated_at", u.updated_at);
   field(os, "tokens_not_before", u.tokens_not_before);
   os << " }";
   return os.str();
@@ -245,8 +252,11 @@ inline std::string show(const store::TokenRecord& t) {
   using show_detail::field;
   std::ostringstream os;
   os << "Token{";
-  field(os, "jti", t.jti); field(os, "user_id", t.user_id); field(os, "issued_at", t.issued_at);
-  field(os, "expires_at", t.expires_at); field(os, "revoked_at", t.revoked_at);
+  field(os, "jti", t.jti);
+  field(os, "user_id", t.user_id);
+  field(os, "issued_at", t.issued_at);
+  field(os, "expires_at", t.expires_at);
+  field(os, "revoked_at", t.revoked_at);
   os << " }";
   return os.str();
 }
@@ -255,8 +265,12 @@ inline std::string show(const store::SessionRecord& s) {
   using show_detail::field;
   std::ostringstream os;
   os << "Session{";
-  field(os, "id", s.id); field(os, "matiere", s.matiere); field(os, "debut", s.debut); field(os, "fin", s.fin);
-  field(os, "statut", s.statut); field(os, "notes", s.notes);
+  field(os, "id", s.id);
+  field(os, "matiere", s.matiere);
+  field(os, "debut", s.debut);
+  field(os, "fin", s.fin);
+  field(os, "statut", s.statut);
+  field(os, "notes", s.notes);
   os << " }";
   return os.str();
 }
@@ -265,9 +279,15 @@ inline std::string show(const store::PlanningRecord& p) {
   using show_detail::field;
   std::ostringstream os;
   os << "Planning{";
-  field(os, "id", p.id); field(os, "user_id", p.user_id); field(os, "titre", p.titre); field(os, "periode", p.periode);
-  field(os, "date_debut", p.date_debut); field(os, "date_fin", p.date_fin); field(os, "source", p.source);
-  field(os, "created_at", p.created_at); field(os, "updated_at", p.updated_at);
+  field(os, "id", p.id);
+  field(os, "user_id", p.user_id);
+  field(os, "titre", p.titre);
+  field(os, "periode", p.periode);
+  field(os, "date_debut", p.date_debut);
+  field(os, "date_fin", p.date_fin);
+  field(os, "source", p.source);
+  field(os, "created_at", p.created_at);
+  field(os, "updated_at", p.updated_at);
   os << " sessions=[";
   for (const auto& s : p.sessions) os << "\n  " << show(s);
   os << "] }";
@@ -278,10 +298,16 @@ inline std::string show(const store::ProgressRecord& e) {
   using show_detail::field;
   std::ostringstream os;
   os << "Progress{";
-  field(os, "id", e.id); field(os, "user_id", e.user_id); field(os, "date", e.date);
-  field(os, "sessions_completees", e.sessions_completees); field(os, "temps_etudie", e.temps_etudie);
-  field(os, "notes", e.notes); field(os, "matiere", e.matiere); field(os, "planning_id", e.planning_id);
-  field(os, "session_id", e.session_id); field(os, "created_at", e.created_at);
+  field(os, "id", e.id);
+  field(os, "user_id", e.user_id);
+  field(os, "date", e.date);
+  field(os, "sessions_completees", e.sessions_completees);
+  field(os, "temps_etudie", e.temps_etudie);
+  field(os, "notes", e.notes);
+  field(os, "matiere", e.matiere);
+  field(os, "planning_id", e.planning_id);
+  field(os, "session_id", e.session_id);
+  field(os, "created_at", e.created_at);
   os << " }";
   return os.str();
 }
@@ -291,8 +317,12 @@ inline std::string show(const store::ChatMessageRecord& m) {
   using show_detail::field;
   std::ostringstream os;
   os << "Message{";
-  field(os, "id", m.id); field(os, "user_id", m.user_id); field(os, "role", m.role); field(os, "content", m.content);
-  field(os, "source", m.source); field(os, "created_at", m.created_at);
+  field(os, "id", m.id);
+  field(os, "user_id", m.user_id);
+  field(os, "role", m.role);
+  field(os, "content", m.content);
+  field(os, "source", m.source);
+  field(os, "created_at", m.created_at);
   os << " }";
   return os.str();
 }
@@ -301,9 +331,15 @@ inline std::string show(const store::ProposalRecord& p) {
   using show_detail::field;
   std::ostringstream os;
   os << "Proposal{";
-  field(os, "id", p.id); field(os, "user_id", p.user_id); field(os, "message_id", p.message_id);
-  field(os, "type", p.type); field(os, "summary", p.summary); field(os, "payload", p.payload);
-  field(os, "origin", p.origin); field(os, "status", p.status); field(os, "created_at", p.created_at);
+  field(os, "id", p.id);
+  field(os, "user_id", p.user_id);
+  field(os, "message_id", p.message_id);
+  field(os, "type", p.type);
+  field(os, "summary", p.summary);
+  field(os, "payload", p.payload);
+  field(os, "origin", p.origin);
+  field(os, "status", p.status);
+  field(os, "created_at", p.created_at);
   field(os, "updated_at", p.updated_at);
   os << " }";
   return os.str();
@@ -359,6 +395,6 @@ class StoreContract : public ::testing::TestWithParam<StoreBackend> {
 
 // Runs the suite `Suite` (a StoreContract) on every backend. No instantiation prefix, so the tests
 // are named Suite.Test/backend and --gtest_filter='Store*' selects them.
-#define PLANETUDE_STORE_CONTRACT(Suite)                                                            \
+#define PLANETUDE_STORE_CONTRACT(Suite)                                                          \
   INSTANTIATE_TEST_SUITE_P(, Suite, ::testing::ValuesIn(::planetude::testing::store_backends()), \
                            ::planetude::testing::store_backend_name)

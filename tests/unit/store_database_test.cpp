@@ -73,7 +73,8 @@ TEST_P(StoreTransactions, AWriteThatThrowsLeavesNothingBehindInAnyStore) {
       alice.updated_at = kT0 + 1;
       r.users().update_profile(alice);
       r.users().update_password(kBob, "other-hash", kT0 / 1000, kT0 + 1);
-      r.plannings().insert(planning_record(oid(2), kAlice, kT0 + kDay, {session_record(oid(13), "Chimie", kT0, kT0 + kHour)}));
+      r.plannings().insert(
+          planning_record(oid(2), kAlice, kT0 + kDay, {session_record(oid(13), "Chimie", kT0, kT0 + kHour)}));
       r.plannings().insert(planning_record(oid(3), oid(9), kT0));
       r.plannings().set_session_status(oid(12), "termine", kT0 + 2);
       r.progress().insert(linked_progress_record(oid(22), kAlice, "2025-06-16", oid(1), oid(12), kT0 + 2));
@@ -149,7 +150,8 @@ TEST_P(StoreDatabase, ReadValueAndWriteValueGiveBackWhatTheWorkReturns) {
   EXPECT_TRUE(db().write_value([](Repos& r) { return r.users().remove(kBob); }));
   EXPECT_FALSE(db().write_value([](Repos& r) { return r.users().remove(kBob); }));
   // A move-only value.
-  auto owned = db().read_value([](Repos& r) { return std::make_unique<std::string>(r.users().find_by_id(kAlice)->email); });
+  auto owned =
+      db().read_value([](Repos& r) { return std::make_unique<std::string>(r.users().find_by_id(kAlice)->email); });
   ASSERT_NE(owned, nullptr);
   EXPECT_EQ(*owned, "alice@example.com");
 }

@@ -25,7 +25,9 @@ class StorePlannings : public StoreContract {
   std::vector<PlanningRecord> list(const std::string& user_id, const PlanningQuery& q) {
     return read([&](Repos& r) { return r.plannings().list(user_id, q); });
   }
-  std::vector<std::string> list_ids(const std::string& user_id, const PlanningQuery& q) { return ids_of(list(user_id, q)); }
+  std::vector<std::string> list_ids(const std::string& user_id, const PlanningQuery& q) {
+    return ids_of(list(user_id, q));
+  }
   std::optional<std::string> planning_of_session(const std::string& user_id, const std::string& session_id) {
     return read([&](Repos& r) { return r.plannings().planning_of_session(user_id, session_id); });
   }
@@ -41,14 +43,11 @@ class StorePlannings : public StoreContract {
     PlanningRecord p4 = planning_record(oid(4), kAlice, kT0 - 10 * kDay);
     p4.periode = "mois";
     p4.date_fin = kT0 + 20 * kDay;
-    insert({p1,
-            planning_record(oid(2), kAlice, kT0),
+    insert({p1, planning_record(oid(2), kAlice, kT0),
             planning_record(oid(3), kAlice, kT0,
                             {session_record(oid(31), "Maths", kT0 + kHour, kT0 + 2 * kHour),
                              session_record(oid(32), "Physique", kT0 + kDay, kT0 + kDay + kHour, "rate", "trop tard")}),
-            p4,
-            planning_record(oid(5), kAlice, kT0 + 5 * kDay),
-            planning_record(oid(20), kBob, kT0 + kDay)});
+            p4, planning_record(oid(5), kAlice, kT0 + 5 * kDay), planning_record(oid(20), kBob, kT0 + kDay)});
   }
 };
 
@@ -87,11 +86,11 @@ TEST_P(StorePlannings, FindIsNulloptForAnotherUsersOrAnUnknownPlanning) {
 // ---- replace --------------------------------------------------------------------------------------
 
 TEST_P(StorePlannings, ReplaceKeepsTheKeptSessionsIdsAndDeletesTheOthers) {
-  PlanningRecord original = planning_record(
-      oid(1), kAlice, kT0,
-      {session_record(oid(11), "Maths", kT0 + kHour, kT0 + 2 * kHour),
-       session_record(oid(12), "Physique", kT0 + kDay, kT0 + kDay + kHour, "planifie", "ch. 3"),
-       session_record(oid(13), "Histoire", kT0 + 2 * kDay, kT0 + 2 * kDay + kHour)});
+  PlanningRecord original =
+      planning_record(oid(1), kAlice, kT0,
+                      {session_record(oid(11), "Maths", kT0 + kHour, kT0 + 2 * kHour),
+                       session_record(oid(12), "Physique", kT0 + kDay, kT0 + kDay + kHour, "planifie", "ch. 3"),
+                       session_record(oid(13), "Histoire", kT0 + 2 * kDay, kT0 + 2 * kDay + kHour)});
   insert({original});
   write([](Repos& r) {
     r.progress().insert(linked_progress_record(oid(41), kAlice, "2025-06-15", oid(1), oid(11), kT0));
@@ -175,7 +174,8 @@ TEST_P(StorePlannings, ReplaceOfAnotherUsersPlanningChangesNothing) {
 }
 
 TEST_P(StorePlannings, ReplaceNeverTakesOverASessionOfAnotherPlanning) {
-  PlanningRecord bobs = planning_record(oid(2), kBob, kT0, {session_record(oid(21), "Maths", kT0 + kHour, kT0 + 2 * kHour)});
+  PlanningRecord bobs =
+      planning_record(oid(2), kBob, kT0, {session_record(oid(21), "Maths", kT0 + kHour, kT0 + 2 * kHour)});
   PlanningRecord alices = planning_record(oid(1), kAlice, kT0, {session_record(oid(11), "Maths", kT0, kT0 + kHour)});
   insert({alices, bobs});
 
@@ -196,7 +196,8 @@ TEST_P(StorePlannings, ReplaceNeverTakesOverASessionOfAnotherPlanning) {
 
 TEST_P(StorePlannings, RemoveDeletesTheOwnersPlanningAndItsSessionsOnly) {
   PlanningRecord alices = planning_record(oid(1), kAlice, kT0, {session_record(oid(11), "Maths", kT0, kT0 + kHour)});
-  PlanningRecord other = planning_record(oid(2), kAlice, kT0 + kDay, {session_record(oid(21), "Maths", kT0 + kDay, kT0 + kDay + kHour)});
+  PlanningRecord other =
+      planning_record(oid(2), kAlice, kT0 + kDay, {session_record(oid(21), "Maths", kT0 + kDay, kT0 + kDay + kHour)});
   insert({alices, other});
   write([](Repos& r) {
     r.progress().insert(linked_progress_record(oid(41), kAlice, "2025-06-15", oid(1), oid(11), kT0));
@@ -375,13 +376,14 @@ TEST_P(StorePlannings, ListAllReturnsEveryPlanningOfTheUserWithItsSessions) {
 // ---- sessions_ending_after ----------------------------------------------------------------------
 
 TEST_P(StorePlannings, SessionsEndingAfterGivesEachSessionWithItsPlanningByStart) {
-  PlanningRecord a = planning_record(oid(1), kAlice, kT0,
-                                     {session_record(oid(11), "Maths", kT0 + kHour, kT0 + 2 * kHour),
-                                      session_record(oid(12), "Physique", kT0 + 3 * kHour, kT0 + 4 * kHour, "termine")});
-  PlanningRecord b = planning_record(oid(2), kAlice, kT0 - kDay,
-                                     {session_record(oid(21), "Histoire", kT0 - kDay + kHour, kT0 + 2 * kHour + 30 * kMinute,
-                                                     "planifie", "longue"),
-                                      session_record(oid(22), "Anglais", kT0 - kDay, kT0 - kDay + kHour)});
+  PlanningRecord a =
+      planning_record(oid(1), kAlice, kT0,
+                      {session_record(oid(11), "Maths", kT0 + kHour, kT0 + 2 * kHour),
+                       session_record(oid(12), "Physique", kT0 + 3 * kHour, kT0 + 4 * kHour, "termine")});
+  PlanningRecord b = planning_record(
+      oid(2), kAlice, kT0 - kDay,
+      {session_record(oid(21), "Histoire", kT0 - kDay + kHour, kT0 + 2 * kHour + 30 * kMinute, "planifie", "longue"),
+       session_record(oid(22), "Anglais", kT0 - kDay, kT0 - kDay + kHour)});
   b.titre = std::nullopt;
   b.source = "fallback";
   insert({a, b, planning_record(oid(3), kBob, kT0, {session_record(oid(31), "Maths", kT0, kT0 + 5 * kHour)})});
@@ -438,9 +440,10 @@ TEST_P(StorePlannings, SetSessionStatusChangesThatSessionAndTheTimeOfItsPlanning
 // ---- planning_of_session --------------------------------------------------------------------------
 
 TEST_P(StorePlannings, PlanningOfSessionIsTheOwnersPlanningOnly) {
-  insert({planning_record(oid(1), kAlice, kT0, {session_record(oid(11), "Maths", kT0, kT0 + kHour)}),
-          planning_record(oid(2), kAlice, kT0 + kDay, {session_record(oid(21), "Maths", kT0 + kDay, kT0 + kDay + kHour)}),
-          planning_record(oid(3), kBob, kT0, {session_record(oid(31), "Maths", kT0, kT0 + kHour)})});
+  insert(
+      {planning_record(oid(1), kAlice, kT0, {session_record(oid(11), "Maths", kT0, kT0 + kHour)}),
+       planning_record(oid(2), kAlice, kT0 + kDay, {session_record(oid(21), "Maths", kT0 + kDay, kT0 + kDay + kHour)}),
+       planning_record(oid(3), kBob, kT0, {session_record(oid(31), "Maths", kT0, kT0 + kHour)})});
   EXPECT_EQ(planning_of_session(kAlice, oid(11)), oid(1));
   EXPECT_EQ(planning_of_session(kAlice, oid(21)), oid(2));
   EXPECT_EQ(planning_of_session(kBob, oid(31)), oid(3));

@@ -109,13 +109,10 @@ TEST_P(StoreProgress, RemoveDeletesTheOwnersEntryOnlyAndFreesItsSession) {
 }
 
 TEST_P(StoreProgress, ListKeepsBothBoundsAndOrdersByDateThenCreation) {
-  insert({progress_record(oid(31), kAlice, "2025-06-12", kT0 + 1),
-          progress_record(oid(32), kAlice, "2025-06-09", kT0),
+  insert({progress_record(oid(31), kAlice, "2025-06-12", kT0 + 1), progress_record(oid(32), kAlice, "2025-06-09", kT0),
           progress_record(oid(33), kAlice, "2025-06-10", kT0 + 30),  // created after 34
-          progress_record(oid(34), kAlice, "2025-06-10", kT0 + 20),
-          progress_record(oid(35), kAlice, "2025-06-13", kT0),
-          progress_record(oid(36), kAlice, "2025-06-11", kT0 - 99),
-          progress_record(oid(37), kBob, "2025-06-11", kT0)});
+          progress_record(oid(34), kAlice, "2025-06-10", kT0 + 20), progress_record(oid(35), kAlice, "2025-06-13", kT0),
+          progress_record(oid(36), kAlice, "2025-06-11", kT0 - 99), progress_record(oid(37), kBob, "2025-06-11", kT0)});
 
   EXPECT_EQ(listed(kAlice, "2025-06-10", "2025-06-12"), oids({34, 33, 36, 31}));
   EXPECT_EQ(listed(kAlice, "2025-06-10", "2025-06-10"), oids({34, 33}));
@@ -140,8 +137,9 @@ TEST_P(StoreProgress, ListedEntriesCarryEveryField) {
 TEST_P(StoreProgress, ListAllReturnsEveryEntryOfTheUser) {
   std::vector<ProgressRecord> alices;
   for (unsigned i = 0; i < 40; ++i)
-    alices.push_back(progress_record(oid(100 + i), kAlice, i % 2 ? "2024-01-0" + std::to_string(1 + i % 9) : "2025-06-15",
-                                     kT0 + i, static_cast<int>(10 + i)));
+    alices.push_back(progress_record(oid(100 + i), kAlice,
+                                     i % 2 ? "2024-01-0" + std::to_string(1 + i % 9) : "2025-06-15", kT0 + i,
+                                     static_cast<int>(10 + i)));
   insert(alices);
   insert({progress_record(oid(31), kBob, "2025-06-15", kT0)});
 
@@ -155,13 +153,10 @@ TEST_P(StoreProgress, ListAllReturnsEveryEntryOfTheUser) {
 
 TEST_P(StoreProgress, ActiveDaysAreTheDistinctDaysWithAnEntryAscending) {
   EXPECT_TRUE(read([](Repos& r) { return r.progress().active_days(kAlice); }).empty());
-  insert({progress_record(oid(31), kAlice, "2025-06-12", kT0),
-          progress_record(oid(32), kAlice, "2025-06-09", kT0),
-          progress_record(oid(33), kAlice, "2025-06-12", kT0 + 1),
-          progress_record(oid(34), kAlice, "2024-12-31", kT0),
+  insert({progress_record(oid(31), kAlice, "2025-06-12", kT0), progress_record(oid(32), kAlice, "2025-06-09", kT0),
+          progress_record(oid(33), kAlice, "2025-06-12", kT0 + 1), progress_record(oid(34), kAlice, "2024-12-31", kT0),
           linked_progress_record(oid(35), kAlice, "2025-06-10", oid(1), oid(11), kT0),
-          progress_record(oid(36), kAlice, "2025-06-10", kT0),
-          progress_record(oid(37), kBob, "2025-06-11", kT0)});
+          progress_record(oid(36), kAlice, "2025-06-10", kT0), progress_record(oid(37), kBob, "2025-06-11", kT0)});
   EXPECT_EQ(read([](Repos& r) { return r.progress().active_days(kAlice); }),
             (std::vector<std::string>{"2024-12-31", "2025-06-09", "2025-06-10", "2025-06-12"}));
   EXPECT_EQ(read([](Repos& r) { return r.progress().active_days(kBob); }), (std::vector<std::string>{"2025-06-11"}));

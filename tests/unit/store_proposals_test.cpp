@@ -87,10 +87,8 @@ TEST_P(StoreProposals, SetStatusChangesStatusAndUpdatedAtOnly) {
 }
 
 TEST_P(StoreProposals, ListAllIsTheUsersProposalsOldestFirst) {
-  insert({proposal_record(oid(24), kAlice, oid(2), kT0 + 30),
-          proposal_record(oid(21), kAlice, oid(1), kT0 + 10),
-          proposal_record(oid(23), kBob, oid(3), kT0 + 15),
-          proposal_record(oid(25), kAlice, oid(1), kT0 - 5),
+  insert({proposal_record(oid(24), kAlice, oid(2), kT0 + 30), proposal_record(oid(21), kAlice, oid(1), kT0 + 10),
+          proposal_record(oid(23), kBob, oid(3), kT0 + 15), proposal_record(oid(25), kAlice, oid(1), kT0 - 5),
           proposal_record(oid(22), kAlice, oid(2), kT0 + 20)});
   // Changing the status does not move a proposal.
   write([](Repos& r) { r.proposals().set_status(oid(25), "applied", kT0 + 1000); });

@@ -59,7 +59,7 @@ TEST_P(StoreTokens, RevokeAllExceptRevokesTheUsersOtherLiveTokensOnly) {
   write([](Repos& r) { r.tokens().revoke_all_except(kAlice, "a2", kT0 + 777); });
 
   EXPECT_EQ(find("a1")->revoked_at, std::optional<std::int64_t>(kT0 + 777));
-  EXPECT_EQ(find("a2")->revoked_at, std::nullopt);                         // the kept one
+  EXPECT_EQ(find("a2")->revoked_at, std::nullopt);                           // the kept one
   EXPECT_EQ(find("a3")->revoked_at, std::optional<std::int64_t>(kT0 - 50));  // already revoked: unchanged
   EXPECT_EQ(find("a4")->revoked_at, std::optional<std::int64_t>(kT0 + 777));
   EXPECT_EQ(find("b1")->revoked_at, std::nullopt);  // another user's

@@ -22,9 +22,10 @@ class StoreUsers : public StoreContract {
   // Something of every kind for `user`, ids made from `base` so two users never share one.
   void give_everything(const std::string& user, unsigned base, const std::string& feed_secret) {
     write([&](Repos& r) {
-      r.plannings().insert(planning_record(oid(base), user, kT0,
-                                           {session_record(oid(base + 1), "Maths", kT0 + kHour, kT0 + 2 * kHour),
-                                            session_record(oid(base + 2), "Physique", kT0 + kDay, kT0 + kDay + kHour)}));
+      r.plannings().insert(
+          planning_record(oid(base), user, kT0,
+                          {session_record(oid(base + 1), "Maths", kT0 + kHour, kT0 + 2 * kHour),
+                           session_record(oid(base + 2), "Physique", kT0 + kDay, kT0 + kDay + kHour)}));
       r.progress().insert(linked_progress_record(oid(base + 3), user, "2025-06-15", oid(base), oid(base + 1), kT0));
       r.progress().insert(progress_record(oid(base + 4), user, "2025-06-14", kT0 - kDay));
       r.chat().append(message_record(oid(base + 5), user, "user", "Aide-moi", kT0));

@@ -15,11 +15,11 @@ TEST(TextTrim, AsciiWhiteSpaceOnBothEnds) {
 }
 
 TEST(TextTrim, UnicodeSpaces) {
-  EXPECT_EQ(text::trim("\u00a0Alice\u00a0"), "Alice");      // no-break space
-  EXPECT_EQ(text::trim("\u3000日本語\u3000"), "日本語");    // ideographic space
-  EXPECT_EQ(text::trim("\ufeffBOM"), "BOM");                // zero width no-break space (BOM)
-  EXPECT_EQ(text::trim("\u2003em\u2009"), "em");            // em space, thin space
-  EXPECT_EQ(text::trim("\u2028line\u2029"), "line");        // line and paragraph separators
+  EXPECT_EQ(text::trim("\u00a0Alice\u00a0"), "Alice");    // no-break space
+  EXPECT_EQ(text::trim("\u3000日本語\u3000"), "日本語");  // ideographic space
+  EXPECT_EQ(text::trim("\ufeffBOM"), "BOM");              // zero width no-break space (BOM)
+  EXPECT_EQ(text::trim("\u2003em\u2009"), "em");          // em space, thin space
+  EXPECT_EQ(text::trim("\u2028line\u2029"), "line");      // line and paragraph separators
   EXPECT_EQ(text::trim("\u202fx\u205f\u1680"), "x");
 }
 
@@ -48,7 +48,7 @@ TEST(TextCodePoints, CountsCodePointsNotBytes) {
   EXPECT_EQ(text::code_points("😀"), 1u);
   EXPECT_EQ(std::string("😀").size(), 4u);
   EXPECT_EQ(text::code_points("日本語"), 3u);
-  EXPECT_EQ(text::code_points("e\u0301"), 2u);  // e + combining acute accent: two code points
+  EXPECT_EQ(text::code_points("e\u0301"), 2u);             // e + combining acute accent: two code points
   EXPECT_EQ(text::code_points("Ça va ? 👍🏽"), 10u);  // thumbs up + skin tone modifier are two
 }
 

@@ -65,15 +65,16 @@ TEST(UserEmail, GoodForms) {
 }
 
 TEST(UserEmail, BadForms) {
-  for (const char* e : {"", "plain", "a@b", "@example.com", "alice@", "a@@b.co", "a@b@c.co", "a b@c.co", "a@b .co",
-                        ".a@b.co", "a.@b.co", "a..b@c.co", "a@-b.co", "a@b-.co", "a@b..co", "a@b.co.", "a@.b.co",
-                        "a@b_c.co", "a\n@b.co", "a@b.co\t", "\"a\"@b.co", "a<b>@c.co", "a\\b@c.co", "a@b.c/o"}) {
+  for (const char* e :
+       {"",        "plain",    "a@b",      "@example.com", "alice@",     "a@@b.co",   "a@b@c.co",  "a b@c.co",
+        "a@b .co", ".a@b.co",  "a.@b.co",  "a..b@c.co",    "a@-b.co",    "a@b-.co",   "a@b..co",   "a@b.co.",
+        "a@.b.co", "a@b_c.co", "a\n@b.co", "a@b.co\t",     "\"a\"@b.co", "a<b>@c.co", "a\\b@c.co", "a@b.c/o"}) {
     EXPECT_FALSE(models::is_valid_email(e)) << e;
   }
   EXPECT_FALSE(models::is_valid_email(std::string(65, 'a') + "@example.com"));
   EXPECT_FALSE(models::is_valid_email("a@" + std::string(64, 'b') + ".com"));  // label over 63
-  EXPECT_FALSE(models::is_valid_email(std::string(60, 'a') + "@" + std::string(60, 'b') + "." +
-                                      std::string(60, 'c') + "." + std::string(60, 'd') + "." +
+  EXPECT_FALSE(models::is_valid_email(std::string(60, 'a') + "@" + std::string(60, 'b') + "." + std::string(60, 'c') +
+                                      "." + std::string(60, 'd') + "." +
                                       std::string(20, 'e')));  // 264 characters in total, over 254
 }
 
@@ -158,10 +159,9 @@ TEST(ParseRegister, EveryProblemIsListed) {
     "timezone":"Mars/Olympus","admin":true})");
   DomainError e = validation_error(body);
   EXPECT_EQ(e.code(), "validation_failed");
-  EXPECT_EQ(sorted_paths(e),
-            (std::vector<std::string>{"admin", "email", "name", "password", "preferences.colour",
-                                      "preferences.matieres", "preferences.themes[1]", "preferences.themes[2]",
-                                      "timezone"}));
+  EXPECT_EQ(sorted_paths(e), (std::vector<std::string>{"admin", "email", "name", "password", "preferences.colour",
+                                                       "preferences.matieres", "preferences.themes[1]",
+                                                       "preferences.themes[2]", "timezone"}));
   EXPECT_EQ(detail(e, "email")->message, "n'est pas une adresse e-mail valide");
   EXPECT_EQ(detail(e, "name")->message, "ne doit pas être vide");
   EXPECT_EQ(detail(e, "admin")->message, "n'est pas un champ autorisé");
@@ -183,8 +183,8 @@ TEST(ParseRegister, BodyThatIsNotAnObject) {
   ASSERT_EQ(e.details().size(), 1u);
   EXPECT_EQ(e.details()[0].path, "");
 
-  DomainError prefs = validation_error(
-      json::parse(R"({"email":"a@b.co","password":"12345678","name":"A","preferences":["Maths"]})"));
+  DomainError prefs =
+      validation_error(json::parse(R"({"email":"a@b.co","password":"12345678","name":"A","preferences":["Maths"]})"));
   EXPECT_EQ(sorted_paths(prefs), (std::vector<std::string>{"preferences"}));
 }
 

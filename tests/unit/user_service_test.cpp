@@ -82,7 +82,9 @@ class UserServiceTest : public ::testing::Test {
   // One planning with a session, a progress entry linked to it, a coach message and a proposal,
   // all with ids ending in `tag`; returns what the export should list.
   Owned seed(const std::string& user_id, char tag) {
-    auto id = [&](const char* prefix) { return std::string(prefix) + std::string(24 - std::string(prefix).size() - 1, '0') + tag; };
+    auto id = [&](const char* prefix) {
+      return std::string(prefix) + std::string(24 - std::string(prefix).size() - 1, '0') + tag;
+    };
     store::PlanningRecord p;
     p.id = id("aa");
     p.user_id = user_id;
@@ -91,7 +93,8 @@ class UserServiceTest : public ::testing::Test {
     p.date_debut = 1'773'010'800'000;  // 2026-03-09T00:00+01:00
     p.date_fin = p.date_debut + 7 * 24 * 3600 * 1000LL;
     p.created_at = p.updated_at = 1'773'000'000'000;
-    p.sessions.push_back({id("bb"), "Maths", p.date_debut + 9 * 3600 * 1000LL, p.date_debut + 10 * 3600 * 1000LL, "termine", std::nullopt});
+    p.sessions.push_back({id("bb"), "Maths", p.date_debut + 9 * 3600 * 1000LL, p.date_debut + 10 * 3600 * 1000LL,
+                          "termine", std::nullopt});
     store::ProgressRecord e;
     e.id = id("cc");
     e.user_id = user_id;
@@ -124,7 +127,7 @@ class UserServiceTest : public ::testing::Test {
   // What the database holds for the user, read directly from the stores.
   Owned stored(const std::string& user_id) {
     return run_async(t.db().read([&](store::Repos& r) {
-      UserExport e{store::UserRecord{}, r.plannings().list_all(user_id), r.progress().list_all(user_id),
+      UserExport e{store::UserRecord{},        r.plannings().list_all(user_id), r.progress().list_all(user_id),
                    r.chat().list_all(user_id), r.proposals().list_all(user_id), 0};
       return ids_of(e);
     }));

@@ -21,8 +21,7 @@ std::int64_t now_seconds() { return clock::now_ms() / 1000; }
 
 }  // namespace
 
-AuthService::AuthService(AuthSettings settings, std::string jwt_secret, store::AsyncDatabase& db,
-                         WorkerPool& cpu_pool)
+AuthService::AuthService(AuthSettings settings, std::string jwt_secret, store::AsyncDatabase& db, WorkerPool& cpu_pool)
     : settings_(settings),
       jwt_(std::move(jwt_secret)),
       db_(db),
@@ -45,8 +44,16 @@ asio::awaitable<AuthResult> AuthService::register_user(models::RegisterInput inp
   std::string hash = co_await cpu_pool_.run([this, &input] { return hasher_.hash(input.password); });
 
   std::int64_t now = clock::now_ms();
-  store::UserRecord user{ids::generate(), input.email, std::move(hash), input.name, input.themes, input.matieres,
-                         input.timezone, now, now, 0};
+  store::UserRecord user{ids::generate(),
+                         input.email,
+                         std::move(hash),
+                         input.name,
+                         input.themes,
+                         input.matieres,
+                         input.timezone,
+                         now,
+                         now,
+                         0};
   std::optional<AuthResult> result;
   try {
     result = co_await db_.write([&](store::Repos& repos) -> std::optional<AuthResult> {
@@ -99,7 +106,9 @@ asio::awaitable<AuthContext> AuthService::authenticate(std::string token) {
     std::optional<store::UserRecord> user;
     std::optional<store::TokenRecord> token;
   };
-  Lookup found = co_await db_.read([&](store::Repos& r) { return Lookup{r.users().find_by_id(claims.sub), r.tokens().find(claims.jti)}; });
+  Lookup found = co_await db_.read([&](store::Repos& r) {
+    return Lookup{r.users().find_by_id(claims.sub), r.tokens().find(claims.jti)};
+  });
   if (!found.user) throw errors::unauthenticated("Ce compte n'existe plus.");
   bool revoked = found.token ? (found.token->revoked_at.has_value() || found.token->user_id != claims.sub)
                              : claims.iat <= found.user->tokens_not_before;
@@ -109,8 +118,8 @@ asio::awaitable<AuthContext> AuthService::authenticate(std::string token) {
 
 asio::awaitable<void> AuthService::logout(AuthContext who) {
   co_await db_.write([&](store::Repos& r) {
-      r.tokens().revoke({who.claims.jti, who.user.id, who.claims.iat, who.claims.exp, std::nullopt}, clock::now_ms());
-    });
+    r.tokens().revoke({who.claims.jti, who.user.id, who.claims.iat, who.claims.exp, std::nullopt}, clock::now_ms());
+  });
 }
 
 asio::awaitable<void> AuthService::check_password(store::UserRecord user, std::string password) {
@@ -122,14 +131,14 @@ asio::awaitable<void> AuthService::change_password(AuthContext who, models::Pass
   co_await check_password(who.user, input.current_password);
   std::string hash = co_await cpu_pool_.run([this, &input] { return hasher_.hash(input.new_password); });
   co_await db_.write([&](store::Repos& r) {
-      std::int64_t now = clock::now_ms();
-      // Tokens this server issued are revoked one by one; tokens it never recorded (minted
-      // elsewhere with the shared secret) are cut off by date. The token of this request stays.
-      if (!r.tokens().find(who.claims.jti))
-        r.tokens().record({who.claims.jti, who.user.id, who.claims.iat, who.claims.exp, std::nullopt});
-      r.tokens().revoke_all_except(who.user.id, who.claims.jti, now);
-      r.users().update_password(who.user.id, hash, now / 1000, now);
-    });
+    std::int64_t now = clock::now_ms();
+    // Tokens this server issued are revoked one by one; tokens it never recorded (minted
+    // elsewhere with the shared secret) are cut off by date. The token of this request stays.
+    if (!r.tokens().find(who.claims.jti))
+      r.tokens().record({who.claims.jti, who.user.id, who.claims.iat, who.claims.exp, std::nullopt});
+    r.tokens().revoke_all_except(who.user.id, who.claims.jti, now);
+    r.users().update_password(who.user.id, hash, now / 1000, now);
+  });
   log::info("password_changed", {{"user_id", who.user.id}});
 }
 

@@ -5,11 +5,11 @@
 
 #include <string>
 
-#include "store/async_database.hpp"
 #include "models/user.hpp"
 #include "services/accounts/jwt.hpp"
 #include "services/accounts/password_hasher.hpp"
 #include "services/accounts/rate_limiter.hpp"
+#include "store/async_database.hpp"
 #include "store/store.hpp"
 
 namespace planetude {
@@ -35,8 +35,7 @@ struct AuthContext {
 
 class AuthService {
  public:
-  AuthService(AuthSettings settings, std::string jwt_secret, store::AsyncDatabase& db,
-              WorkerPool& cpu_pool);
+  AuthService(AuthSettings settings, std::string jwt_secret, store::AsyncDatabase& db, WorkerPool& cpu_pool);
 
   boost::asio::awaitable<AuthResult> register_user(models::RegisterInput input, std::string client_ip);
   boost::asio::awaitable<AuthResult> login(models::LoginInput input, std::string client_ip);

@@ -3,9 +3,9 @@
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "models/chat.hpp"
-#include "models/proposal.hpp"
 #include "models/planning.hpp"
 #include "models/progress.hpp"
+#include "models/proposal.hpp"
 #include "observability/log.hpp"
 
 namespace planetude {
@@ -16,17 +16,17 @@ namespace json = boost::json;
 asio::awaitable<store::UserRecord> UserService::update_profile(store::UserRecord user, models::ProfileUpdate update) {
   if (!update.name && !update.themes && !update.matieres && !update.timezone) co_return user;
   co_return co_await db_.write([&](store::Repos& r) {
-      // Re-read inside the write transaction so two concurrent PATCHes of different keys both land.
-      auto current = r.users().find_by_id(user.id);
-      if (!current) throw errors::unauthenticated("Ce compte n'existe plus.");
-      if (update.name) current->name = *update.name;
-      if (update.themes) current->themes = *update.themes;
-      if (update.matieres) current->matieres = *update.matieres;
-      if (update.timezone) current->timezone = *update.timezone;
-      current->updated_at = clock::now_ms();
-      r.users().update_profile(*current);
-      return *current;
-    });
+    // Re-read inside the write transaction so two concurrent PATCHes of different keys both land.
+    auto current = r.users().find_by_id(user.id);
+    if (!current) throw errors::unauthenticated("Ce compte n'existe plus.");
+    if (update.name) current->name = *update.name;
+    if (update.themes) current->themes = *update.themes;
+    if (update.matieres) current->matieres = *update.matieres;
+    if (update.timezone) current->timezone = *update.timezone;
+    current->updated_at = clock::now_ms();
+    r.users().update_profile(*current);
+    return *current;
+  });
 }
 
 asio::awaitable<UserExport> UserService::export_all(store::UserRecord user) {
@@ -34,7 +34,7 @@ asio::awaitable<UserExport> UserService::export_all(store::UserRecord user) {
   auto all = co_await db_.read([&](store::Repos& r) -> std::optional<UserExport> {
     auto current = r.users().find_by_id(user.id);
     if (!current) return std::nullopt;
-    return UserExport{std::move(*current), r.plannings().list_all(user.id), r.progress().list_all(user.id),
+    return UserExport{std::move(*current),        r.plannings().list_all(user.id), r.progress().list_all(user.id),
                       r.chat().list_all(user.id), r.proposals().list_all(user.id), clock::now_ms()};
   });
   if (!all) throw errors::unauthenticated("Ce compte n'existe plus.");

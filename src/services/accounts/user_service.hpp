@@ -3,9 +3,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
-#include "store/async_database.hpp"
 #include "models/user.hpp"
 #include "services/accounts/auth_service.hpp"
+#include "store/async_database.hpp"
 #include "store/store.hpp"
 
 namespace planetude {

@@ -56,7 +56,7 @@ void AiGateway::record_outcome(const char* outcome, double seconds, const llm::U
 }
 
 asio::awaitable<llm::Completion> AiGateway::ask(llm::Prompt prompt, llm::DeltaFn on_delta, Cancellation* cancel,
-                                               std::string purpose) {
+                                                std::string purpose) {
   // Callers ask available() first, but another call may open the breaker in between: it is
   // enforced here as well. Without a provider there is nothing to call.
   if (!available())
@@ -77,9 +77,13 @@ asio::awaitable<llm::Completion> AiGateway::ask(llm::Prompt prompt, llm::DeltaFn
       llm::Completion done = co_await provider_->complete(prompt, relayed, options);
       double seconds = seconds_between(start, settings_.now());
       record_outcome(done.finish == llm::Finish::max_tokens ? "max_tokens" : "ok", seconds, &done.usage);
-      log::info("llm_call", {{"provider", provider_->name()}, {"model", provider_->model()}, {"purpose", purpose},
-                             {"outcome", "ok"}, {"latency_ms", static_cast<std::int64_t>(seconds * 1000)},
-                             {"prompt_tokens", done.usage.prompt_tokens}, {"output_tokens", done.usage.output_tokens},
+      log::info("llm_call", {{"provider", provider_->name()},
+                             {"model", provider_->model()},
+                             {"purpose", purpose},
+                             {"outcome", "ok"},
+                             {"latency_ms", static_cast<std::int64_t>(seconds * 1000)},
+                             {"prompt_tokens", done.usage.prompt_tokens},
+                             {"output_tokens", done.usage.output_tokens},
                              {"function_calls", static_cast<std::uint64_t>(done.calls.size())}});
       co_return done;
     } catch (const llm::ProviderFailure& f) {
@@ -87,12 +91,16 @@ asio::awaitable<llm::Completion> AiGateway::ask(llm::Prompt prompt, llm::DeltaFn
     }
     double seconds = seconds_between(start, settings_.now());
     const char* outcome = llm::failure_label(failure->kind());
-    log::warn("llm_call", {{"provider", provider_->name()}, {"model", provider_->model()}, {"purpose", purpose},
-                           {"outcome", outcome}, {"latency_ms", static_cast<std::int64_t>(seconds * 1000)},
+    log::warn("llm_call", {{"provider", provider_->name()},
+                           {"model", provider_->model()},
+                           {"purpose", purpose},
+                           {"outcome", outcome},
+                           {"latency_ms", static_cast<std::int64_t>(seconds * 1000)},
                            {"attempt", attempt + 1}});
     // One retry on 429/503, only before any text reached the student, and only when the wait the
     // provider asks for fits in the time left. A per-day quota is not worth waiting for.
-    bool retryable = failure->kind() == llm::FailureKind::rate_limited || failure->kind() == llm::FailureKind::unavailable;
+    bool retryable =
+        failure->kind() == llm::FailureKind::rate_limited || failure->kind() == llm::FailureKind::unavailable;
     auto wait = std::chrono::seconds(failure->retry_after_seconds().value_or(1));
     if (attempt == 0 && retryable && !sent && settings_.now() + wait + 1s < deadline) {
       metrics_.llm_requests.add({provider_->name(), outcome});

@@ -16,10 +16,10 @@
 namespace planetude {
 
 struct AiSettings {
-  std::chrono::milliseconds timeout{20000};          // LLM_TIMEOUT_MS: the whole call, retry included
+  std::chrono::milliseconds timeout{20000};  // LLM_TIMEOUT_MS: the whole call, retry included
   std::chrono::milliseconds first_byte_timeout{10000};
-  int breaker_failures = 5;                          // consecutive failures that open the breaker
-  std::chrono::milliseconds breaker_open{30000};     // how long a failing provider is left alone
+  int breaker_failures = 5;                       // consecutive failures that open the breaker
+  std::chrono::milliseconds breaker_open{30000};  // how long a failing provider is left alone
   // The clock the deadline, the breaker and the latency read; tests replace it to move time by hand.
   std::function<std::chrono::steady_clock::time_point()> now = [] { return std::chrono::steady_clock::now(); };
 };

@@ -26,7 +26,8 @@ CoachContext build_coach_context(store::Repos& repos, const store::UserRecord& u
   for (const auto& p : repos.plannings().sessions_ending_after(user.id, now_ms - 7 * kDayMs)) {
     const auto& s = p.sessions.front();
     if (s.debut <= now_ms && now_ms < s.fin && s.statut != "termine") c.current = to_coach(s);
-    else if (s.debut > now_ms && s.statut == "planifie" && c.upcoming.size() < kUpcoming) c.upcoming.push_back(to_coach(s));
+    else if (s.debut > now_ms && s.statut == "planifie" && c.upcoming.size() < kUpcoming)
+      c.upcoming.push_back(to_coach(s));
     else if (s.fin <= now_ms && (s.statut == "planifie" || s.statut == "rate")) c.missed.push_back(to_coach(s));
     if (s.fin > now_ms && s.debut < now_ms + 14 * kDayMs && s.statut == "planifie" && c.plan.size() < kPlanSessions)
       c.plan.push_back(to_coach(s));
@@ -65,16 +66,18 @@ std::string french_when(std::int64_t ms, std::int64_t now_ms, const std::string&
   else if (ymd == datetime::add_days(today, 1)) when = "demain";
   else if (ymd == datetime::add_days(today, -1)) when = "hier";
   else
-    when = std::string(kDays[date::weekday(day).c_encoding()]) + " " + std::to_string(static_cast<unsigned>(ymd.day())) +
-           " " + kMonths[static_cast<unsigned>(ymd.month()) - 1];
+    when = std::string(kDays[date::weekday(day).c_encoding()]) + " " +
+           std::to_string(static_cast<unsigned>(ymd.day())) + " " + kMonths[static_cast<unsigned>(ymd.month()) - 1];
   return when + " à " + french_clock(ms, timezone);
 }
 
 std::string french_clock(std::int64_t ms, const std::string& timezone) {
-  auto local = datetime::zone(timezone)->to_local(date::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms)));
+  auto local =
+      datetime::zone(timezone)->to_local(date::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms)));
   date::hh_mm_ss<std::chrono::minutes> hm(date::floor<std::chrono::minutes>(local - date::floor<date::days>(local)));
   char text[16];
-  std::snprintf(text, sizeof text, "%dh%02d", static_cast<int>(hm.hours().count()), static_cast<int>(hm.minutes().count()));
+  std::snprintf(text, sizeof text, "%dh%02d", static_cast<int>(hm.hours().count()),
+                static_cast<int>(hm.minutes().count()));
   return text;
 }
 

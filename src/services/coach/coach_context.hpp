@@ -25,11 +25,11 @@ struct CoachContext {
   std::string name;
   std::string timezone;
   std::int64_t now_ms = 0;
-  std::vector<std::string> subjects;             // preferences.matieres
-  std::optional<CoachSession> current;           // happening now
-  std::vector<CoachSession> upcoming;            // the next few, soonest first
-  std::vector<CoachSession> plan;                // planned sessions of the next 14 days (at most 30)
-  std::vector<CoachSession> missed;              // last 7 days: ended, still "planifie", or "rate"
+  std::vector<std::string> subjects;    // preferences.matieres
+  std::optional<CoachSession> current;  // happening now
+  std::vector<CoachSession> upcoming;   // the next few, soonest first
+  std::vector<CoachSession> plan;       // planned sessions of the next 14 days (at most 30)
+  std::vector<CoachSession> missed;     // last 7 days: ended, still "planifie", or "rate"
   int minutes_last_7_days = 0;
   int sessions_last_7_days = 0;
   std::map<std::string, int> minutes_by_subject;  // last 7 days

@@ -62,7 +62,8 @@ std::optional<date::year_month_day> target_day(const std::string& t, const date:
   if (t.find("demain") != std::string::npos) return datetime::add_days(today, 1);
   if (has_any(t, {"aujourd'hui", "aujourdhui", "ce soir", "cet apres-midi", "tout a l'heure"})) return today;
   if (t.find("semaine prochaine") != std::string::npos) return datetime::add_days(session_day, 7);
-  static constexpr std::array<std::string_view, 7> kDays{"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"};
+  static constexpr std::array<std::string_view, 7> kDays{"lundi",    "mardi",  "mercredi", "jeudi",
+                                                         "vendredi", "samedi", "dimanche"};
   auto words = words_of(t);
   for (unsigned i = 0; i < kDays.size(); ++i) {
     if (std::find(words.begin(), words.end(), kDays[i]) == words.end()) continue;
@@ -76,7 +77,8 @@ std::optional<date::year_month_day> target_day(const std::string& t, const date:
 // "à 14h", "14h30", "14:30": minutes since midnight.
 std::optional<int> target_clock(const std::string& t) {
   for (std::size_t i = 0; i < t.size(); ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(t[i])) || (i > 0 && std::isdigit(static_cast<unsigned char>(t[i - 1]))))
+    if (!std::isdigit(static_cast<unsigned char>(t[i])) ||
+        (i > 0 && std::isdigit(static_cast<unsigned char>(t[i - 1]))))
       continue;
     std::size_t j = i;
     int h = 0;
@@ -84,7 +86,8 @@ std::optional<int> target_clock(const std::string& t) {
     if (j >= t.size() || (t[j] != 'h' && t[j] != ':') || h > 23) continue;
     ++j;
     int m = 0;
-    if (j + 1 < t.size() && std::isdigit(static_cast<unsigned char>(t[j])) && std::isdigit(static_cast<unsigned char>(t[j + 1])))
+    if (j + 1 < t.size() && std::isdigit(static_cast<unsigned char>(t[j])) &&
+        std::isdigit(static_cast<unsigned char>(t[j + 1])))
       m = (t[j] - '0') * 10 + (t[j + 1] - '0');
     if (m > 59) continue;
     return h * 60 + m;
@@ -107,11 +110,13 @@ int local_minute(std::int64_t ms, const date::time_zone* tz) {
 ChangeIntent explain(std::string text) { return ChangeIntent{std::nullopt, std::move(text)}; }
 
 ChangeIntent session_change(const std::string& t, bool remove, const std::vector<std::string>& subjects,
-                            const std::vector<store::PlanningRecord>& upcoming, const date::time_zone* tz, std::int64_t now) {
+                            const std::vector<store::PlanningRecord>& upcoming, const date::time_zone* tz,
+                            std::int64_t now) {
   const store::SessionRecord* session = nullptr;
   for (const auto& p : upcoming) {
     const auto& s = p.sessions.front();
-    if (s.debut > now && s.statut == "planifie" && std::find(subjects.begin(), subjects.end(), s.matiere) != subjects.end()) {
+    if (s.debut > now && s.statut == "planifie" &&
+        std::find(subjects.begin(), subjects.end(), s.matiere) != subjects.end()) {
       session = &s;
       break;
     }
@@ -126,8 +131,8 @@ ChangeIntent session_change(const std::string& t, bool remove, const std::vector
     return explain("📅 Dis-moi quand déplacer ta session de " + session->matiere +
                    " : « demain », « jeudi », « à 18h »…");
   std::int64_t debut = at_local(*day, target_clock(t).value_or(local_minute(session->debut, tz)), tz);
-  return ChangeIntent{llm::ToolCall{"update_session", json::object{{"sessionId", session->id},
-                                                                   {"debut", clock::format_rfc3339(debut)}}},
+  return ChangeIntent{llm::ToolCall{"update_session",
+                                    json::object{{"sessionId", session->id}, {"debut", clock::format_rfc3339(debut)}}},
                       {}};
 }
 
@@ -137,17 +142,20 @@ ChangeIntent planning_request(const std::string& t, const std::vector<std::strin
   const char* periode = "semaine";
   if (t.find("semestre") != std::string::npos) periode = "semestre";
   else if (t.find("mois") != std::string::npos) periode = "mois";
-  else if (t.find("semaine") == std::string::npos && has_any(t, {"journee", "aujourd'hui", "aujourdhui", "demain", "ce soir"}))
+  else if (t.find("semaine") == std::string::npos &&
+           has_any(t, {"journee", "aujourd'hui", "aujourdhui", "demain", "ce soir"}))
     periode = "jour";
   auto today = datetime::local_day(now, tz);
   bool from_today = has_any(t, {"aujourd'hui", "aujourdhui", "ce soir"});
-  json::object args{{"periode", periode}, {"dateDebut", datetime::format_date(from_today ? today : datetime::add_days(today, 1))}};
+  json::object args{{"periode", periode},
+                    {"dateDebut", datetime::format_date(from_today ? today : datetime::add_days(today, 1))}};
   // The subjects named, else the preferences (read by the planner), else those of the plannings.
   const std::vector<std::string>& subjects = !named.empty() ? named : known;
   if (!named.empty() || user.matieres.empty()) {
     if (subjects.empty())
-      return explain("📚 Pour te préparer un planning, j'ai besoin de tes matières : ajoute-les dans tes préférences "
-                     "ou cite-les dans ton message (par exemple « un planning de maths et de physique »).");
+      return explain(
+          "📚 Pour te préparer un planning, j'ai besoin de tes matières : ajoute-les dans tes préférences "
+          "ou cite-les dans ton message (par exemple « un planning de maths et de physique »).");
     args["matieres"] = json::value_from(subjects);
   }
   return ChangeIntent{llm::ToolCall{"create_planning", std::move(args)}, {}};
@@ -167,21 +175,25 @@ std::optional<ChangeIntent> change_intent(std::string_view message, const store:
   bool move = starts({"decal", "deplac", "report", "repouss", "bouge"});
   bool remove = starts({"supprim", "annul", "enleve", "retire", "efface"});
   // "un planning", not "mon planning": a question about the current plan is no request for a new one.
-  bool plan = has_any(t, {"un planning", "nouveau planning", "un emploi du temps", "un programme", "un plan de revision"}) &&
-              starts({"fai", "cree", "prepar", "organis", "gener", "construi", "propos", "planifi", "veux", "voudrai", "besoin"});
+  bool plan =
+      has_any(t, {"un planning", "nouveau planning", "un emploi du temps", "un programme", "un plan de revision"}) &&
+      starts(
+          {"fai", "cree", "prepar", "organis", "gener", "construi", "propos", "planifi", "veux", "voudrai", "besoin"});
   if (!move && !remove && !plan) return std::nullopt;
 
   const date::time_zone* tz = datetime::zone(user.timezone);
   auto upcoming = repos.plannings().sessions_ending_after(user.id, now);
   std::vector<std::string> known = user.matieres;
   for (const auto& p : upcoming)
-    if (std::find(known.begin(), known.end(), p.sessions.front().matiere) == known.end()) known.push_back(p.sessions.front().matiere);
+    if (std::find(known.begin(), known.end(), p.sessions.front().matiere) == known.end())
+      known.push_back(p.sessions.front().matiere);
   auto named = named_subjects(t, known);
 
   if ((move || remove) && !named.empty()) return session_change(t, remove && !move, named, upcoming, tz, now);
   if (plan) return planning_request(t, named, known, user, tz, now);
   return explain(std::string("🤔 Quelle session veux-tu ") + (move ? "déplacer" : "supprimer") +
-                 " ? Cite sa matière, par exemple « " + (move ? "décale les maths à demain" : "supprime la session de physique") + " ».");
+                 " ? Cite sa matière, par exemple « " +
+                 (move ? "décale les maths à demain" : "supprime la session de physique") + " ».");
 }
 
 }  // namespace planetude

@@ -19,7 +19,7 @@ struct ChangeIntent {
 };
 
 // nullopt when the message asks for no change. Reads the user's sessions in the caller's transaction.
-std::optional<ChangeIntent> change_intent(std::string_view message, const store::UserRecord& user,
-                                          store::Repos& repos, std::int64_t now_ms);
+std::optional<ChangeIntent> change_intent(std::string_view message, const store::UserRecord& user, store::Repos& repos,
+                                          std::int64_t now_ms);
 
 }  // namespace planetude

@@ -36,7 +36,8 @@ std::string session_line(const CoachSession& s, const CoachContext& c) {
 
 std::string student_data(const CoachContext& c) {
   std::string d = "Prénom : " + c.name + "\nFuseau horaire : " + c.timezone + "\n";
-  d += "Maintenant : " + french_when(c.now_ms, c.now_ms, c.timezone) + " (" + datetime::format_local(c.now_ms, datetime::zone(c.timezone)) + ")\n";
+  d += "Maintenant : " + french_when(c.now_ms, c.now_ms, c.timezone) + " (" +
+       datetime::format_local(c.now_ms, datetime::zone(c.timezone)) + ")\n";
   if (!c.subjects.empty()) {
     d += "Matières : ";
     for (std::size_t i = 0; i < c.subjects.size(); ++i) d += (i ? ", " : "") + c.subjects[i];
@@ -48,8 +49,10 @@ std::string student_data(const CoachContext& c) {
   for (const auto& s : c.missed) d += "Session non faite : " + session_line(s, c) + "\n";
   d += "Temps d'étude sur 7 jours : " + std::to_string(c.minutes_last_7_days) + " min, " +
        std::to_string(c.sessions_last_7_days) + " session(s) terminée(s)\n";
-  for (const auto& [subject, minutes] : c.minutes_by_subject) d += "  dont " + subject + " : " + std::to_string(minutes) + " min\n";
-  d += "Série actuelle : " + std::to_string(c.current_streak) + " jour(s) ; record : " + std::to_string(c.best_streak) + " jour(s)\n";
+  for (const auto& [subject, minutes] : c.minutes_by_subject)
+    d += "  dont " + subject + " : " + std::to_string(minutes) + " min\n";
+  d += "Série actuelle : " + std::to_string(c.current_streak) + " jour(s) ; record : " + std::to_string(c.best_streak) +
+       " jour(s)\n";
   return d;
 }
 

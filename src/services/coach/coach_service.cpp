@@ -5,11 +5,11 @@
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/ids.hpp"
-#include "services/coach/fallback_coach.hpp"
 #include "observability/log.hpp"
 #include "services/coach/coach_context.hpp"
 #include "services/coach/coach_intents.hpp"
 #include "services/coach/coach_prompt.hpp"
+#include "services/coach/fallback_coach.hpp"
 #include "services/coach/proposal_drafts.hpp"
 
 namespace planetude {
@@ -30,7 +30,8 @@ asio::awaitable<void> forward_delta(ReplySink* sink, std::string* streamed, std:
 
 // A kind refusal when the provider's safety filters blocked the exchange.
 constexpr const char* kSafetyRefusal =
-    "🛡️ Je préfère ne pas répondre à ça. Parlons plutôt de tes études : je peux te dire ta prochaine session, "
+    "🛡️ Je préfère ne pas répondre à ça. Parlons plutôt de tes études : je peux te dire ta prochaine "
+    "session, "
     "faire le bilan de ta semaine ou t'aider à rattraper une session. 💪";
 
 // The built-in coach's text, cut into a few pieces so a streaming client sees it arrive.
@@ -38,7 +39,8 @@ std::vector<std::string> split_for_stream(const std::string& text) {
   std::vector<std::string> pieces;
   std::size_t start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    bool sentence_end = (text[i] == '.' || text[i] == '!' || text[i] == '?') && i + 1 < text.size() && text[i + 1] == ' ';
+    bool sentence_end =
+        (text[i] == '.' || text[i] == '!' || text[i] == '?') && i + 1 < text.size() && text[i + 1] == ' ';
     if (sentence_end) {
       pieces.push_back(text.substr(start, i + 2 - start));
       start = i + 2;
@@ -122,7 +124,9 @@ asio::awaitable<ChatReply> CoachService::chat(store::UserRecord user, models::Ch
       case Stage::done: break;
     }
   }
-  log::info("coach_reply", {{"user_id", x.user.id}, {"source", x.source}, {"streamed", sink != nullptr},
+  log::info("coach_reply", {{"user_id", x.user.id},
+                            {"source", x.source},
+                            {"streamed", sink != nullptr},
                             {"proposals", static_cast<std::uint64_t>(x.proposals.size())},
                             {"provider_failure", x.failure ? llm::failure_label(*x.failure) : "none"}});
   co_return ChatReply{std::move(x.answer), std::move(x.proposals)};
@@ -134,10 +138,13 @@ asio::awaitable<CoachService::Stage> CoachService::ask_provider(Exchange& x) {
   prompt.tools = proposal_tools();
   llm::DeltaFn on_delta;
   if (x.sink) {
-    on_delta = [&x](std::string text) -> asio::awaitable<void> { return forward_delta(x.sink, &x.streamed, std::move(text)); };
+    on_delta = [&x](std::string text) -> asio::awaitable<void> {
+      return forward_delta(x.sink, &x.streamed, std::move(text));
+    };
   }
   try {
-    llm::Completion done = co_await ai_.ask(std::move(prompt), on_delta, x.sink ? x.sink->cancellation() : nullptr, "chat");
+    llm::Completion done =
+        co_await ai_.ask(std::move(prompt), on_delta, x.sink ? x.sink->cancellation() : nullptr, "chat");
     if (done.text.empty() && done.calls.empty()) {
       x.failure = llm::FailureKind::malformed;  // an empty answer helps nobody
       co_return Stage::builtin_reply;
@@ -220,16 +227,16 @@ asio::awaitable<std::vector<store::ProposalRecord>> CoachService::draft(const st
 }
 
 asio::awaitable<ChatPage> CoachService::history(std::string user_id, std::size_t limit,
-                                               std::optional<std::string> before) {
+                                                std::optional<std::string> before) {
   auto page = co_await db_.read([&](store::Repos& r) {
-      std::optional<std::int64_t> before_seq;
-      if (before) {
-        auto anchor = ids::is_valid(*before) ? r.chat().find(user_id, *before) : std::nullopt;
-        if (!anchor) throw errors::validation({{"before", "doit être l'identifiant d'un de vos messages"}});
-        before_seq = anchor->seq;
-      }
-      return r.chat().newest(user_id, before_seq, limit + 1);
-    });
+    std::optional<std::int64_t> before_seq;
+    if (before) {
+      auto anchor = ids::is_valid(*before) ? r.chat().find(user_id, *before) : std::nullopt;
+      if (!anchor) throw errors::validation({{"before", "doit être l'identifiant d'un de vos messages"}});
+      before_seq = anchor->seq;
+    }
+    return r.chat().newest(user_id, before_seq, limit + 1);
+  });
   bool more = page.size() > limit;
   if (more) page.resize(limit);
   ChatPage out;

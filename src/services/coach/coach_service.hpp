@@ -10,13 +10,13 @@
 #include <string>
 
 #include "core/cancellation.hpp"
-#include "store/async_database.hpp"
 #include "llm/provider.hpp"
+#include "models/chat.hpp"
+#include "services/accounts/rate_limiter.hpp"
 #include "services/ai/ai_gateway.hpp"
 #include "services/coach/coach_context.hpp"
 #include "services/coach/coach_intents.hpp"
-#include "models/chat.hpp"
-#include "services/accounts/rate_limiter.hpp"
+#include "store/async_database.hpp"
 #include "store/store.hpp"
 
 namespace planetude {
@@ -86,7 +86,8 @@ class CoachService {
   boost::asio::awaitable<Stage> deliver(Exchange& x);
   boost::asio::awaitable<Stage> store(Exchange& x);
   boost::asio::awaitable<std::vector<store::ProposalRecord>> draft(const store::UserRecord& user,
-                                                                   std::vector<llm::ToolCall> calls, std::string origin);
+                                                                   std::vector<llm::ToolCall> calls,
+                                                                   std::string origin);
 
   store::AsyncDatabase& db_;
   AiGateway& ai_;

@@ -8,8 +8,22 @@ namespace planetude {
 // Lower-case ASCII, with the accented letters of French folded to their base letter.
 std::string fold(std::string_view text) {
   static const std::array<std::pair<std::string_view, char>, 16> kAccents{{
-      {"à", 'a'}, {"â", 'a'}, {"ä", 'a'}, {"é", 'e'}, {"è", 'e'}, {"ê", 'e'}, {"ë", 'e'}, {"î", 'i'},
-      {"ï", 'i'}, {"ô", 'o'}, {"ö", 'o'}, {"ù", 'u'}, {"û", 'u'}, {"ü", 'u'}, {"ç", 'c'}, {"’", '\''},
+      {"à", 'a'},
+      {"â", 'a'},
+      {"ä", 'a'},
+      {"é", 'e'},
+      {"è", 'e'},
+      {"ê", 'e'},
+      {"ë", 'e'},
+      {"î", 'i'},
+      {"ï", 'i'},
+      {"ô", 'o'},
+      {"ö", 'o'},
+      {"ù", 'u'},
+      {"û", 'u'},
+      {"ü", 'u'},
+      {"ç", 'c'},
+      {"’", '\''},
   }};
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
@@ -51,7 +65,8 @@ std::string next_session_text(const CoachContext& c) {
     return "🕹️ Tu es en pleine session de " + c.current->matiere + " (jusqu'à " +
            french_clock(c.current->fin, c.timezone) + ") : concentre-toi, je garde la partie au chaud !";
   if (c.upcoming.empty())
-    return "📅 Rien de prévu pour l'instant dans ton planning. Crée une session, même courte : 25 minutes suffisent pour "
+    return "📅 Rien de prévu pour l'instant dans ton planning. Crée une session, même courte : 25 minutes suffisent "
+           "pour "
            "lancer la partie !";
   const auto& n = c.upcoming.front();
   std::string text = "📅 Prochaine mission : " + n.matiere + ", " + french_when(n.debut, c.now_ms, c.timezone) + " (" +
@@ -85,21 +100,23 @@ std::string progress_text(const CoachContext& c) {
 std::string streak_text(const CoachContext& c) {
   if (c.current_streak == 0)
     return "🔥 Pas de série en cours… pour l'instant ! Une session aujourd'hui et le compteur repart." +
-           (c.best_streak > 1 ? " Ton record : " + std::to_string(c.best_streak) + " jours, tu peux le battre !" : std::string());
-  std::string text = "🔥 Série en cours : " + std::to_string(c.current_streak) + " jour" + (c.current_streak > 1 ? "s" : "") +
-                     " d'affilée !";
+           (c.best_streak > 1 ? " Ton record : " + std::to_string(c.best_streak) + " jours, tu peux le battre !"
+                              : std::string());
+  std::string text = "🔥 Série en cours : " + std::to_string(c.current_streak) + " jour" +
+                     (c.current_streak > 1 ? "s" : "") + " d'affilée !";
   if (c.current_streak >= c.best_streak && c.best_streak > 1) text += " C'est ton record, niveau débloqué ⭐";
   else if (c.best_streak > c.current_streak) text += " Ton record est de " + std::to_string(c.best_streak) + " jours.";
   return text;
 }
 
 std::string missed_text(const CoachContext& c) {
-  if (c.missed.empty())
-    return "✅ Aucune session manquée ces 7 derniers jours. Impeccable, continue comme ça !";
+  if (c.missed.empty()) return "✅ Aucune session manquée ces 7 derniers jours. Impeccable, continue comme ça !";
   std::string text = "⏪ " + std::to_string(c.missed.size()) + " session(s) non faite(s) ces 7 derniers jours";
-  text += " (dont " + c.missed.front().matiere + ", " + french_when(c.missed.front().debut, c.now_ms, c.timezone) + ").";
-  text += " Pas de panique : replace-les dans un créneau libre cette semaine, en commençant par la plus importante, et "
-          "découpe-les en blocs de 25 minutes si c'est plus facile.";
+  text +=
+      " (dont " + c.missed.front().matiere + ", " + french_when(c.missed.front().debut, c.now_ms, c.timezone) + ").";
+  text +=
+      " Pas de panique : replace-les dans un créneau libre cette semaine, en commençant par la plus importante, et "
+      "découpe-les en blocs de 25 minutes si c'est plus facile.";
   return text;
 }
 
@@ -114,9 +131,11 @@ const char* kEncouragements[] = {
 
 CoachIntent detect_intent(std::string_view message) {
   std::string t = fold(message);
-  if (has_any(t, {"rate", "manque", "retard", "pas fait", "oublie", "rattrap", "loupe", "saute"})) return CoachIntent::missed;
+  if (has_any(t, {"rate", "manque", "retard", "pas fait", "oublie", "rattrap", "loupe", "saute"}))
+    return CoachIntent::missed;
   if (has_any(t, {"serie", "streak", "d'affilee", "daffilee", "jours de suite"})) return CoachIntent::streak;
-  if (has_any(t, {"combien", "temps", "progres", "bilan", "stat", "resume", "avancement"})) return CoachIntent::progress;
+  if (has_any(t, {"combien", "temps", "progres", "bilan", "stat", "resume", "avancement"}))
+    return CoachIntent::progress;
   if (has_any(t, {"prochain", "programme", "aujourd'hui", "demain", "planning", "quoi faire", "que faire", "agenda",
                   "session", "quand"}))
     return CoachIntent::next_session;
@@ -133,26 +152,25 @@ std::string fallback_reply(const CoachContext& c, std::string_view message) {
   const char* cheer = kEncouragements[(c.now_ms / 60000) % (sizeof kEncouragements / sizeof *kEncouragements)];
   switch (detect_intent(message)) {
     case CoachIntent::greeting:
-      return "👾 Salut " + name + " ! Ici PixelCoach, prêt pour une nouvelle partie d'étude ? " + next_session_text(c) + " " +
-             cheer;
-    case CoachIntent::next_session:
-      return next_session_text(c) + " " + cheer;
-    case CoachIntent::progress:
-      return progress_text(c) + " " + streak_text(c) + " " + cheer;
-    case CoachIntent::streak:
-      return streak_text(c) + " " + cheer;
-    case CoachIntent::missed:
-      return missed_text(c) + " " + cheer;
+      return "👾 Salut " + name + " ! Ici PixelCoach, prêt pour une nouvelle partie d'étude ? " + next_session_text(c) +
+             " " + cheer;
+    case CoachIntent::next_session: return next_session_text(c) + " " + cheer;
+    case CoachIntent::progress: return progress_text(c) + " " + streak_text(c) + " " + cheer;
+    case CoachIntent::streak: return streak_text(c) + " " + cheer;
+    case CoachIntent::missed: return missed_text(c) + " " + cheer;
     case CoachIntent::motivation:
-      return "💪 Courage " + name + " ! Quand c'est dur, on réduit la difficulté : 25 minutes de concentration, 5 minutes de "
-             "pause, et on recommence (la technique Pomodoro). " + next_session_text(c) + " " + streak_text(c) +
-             " Tu n'es pas seul·e dans cette quête ⭐";
+      return "💪 Courage " + name +
+             " ! Quand c'est dur, on réduit la difficulté : 25 minutes de concentration, 5 minutes de "
+             "pause, et on recommence (la technique Pomodoro). " +
+             next_session_text(c) + " " + streak_text(c) + " Tu n'es pas seul·e dans cette quête ⭐";
     case CoachIntent::help:
-      return std::string("🎮 Je suis PixelCoach ! Demande-moi ta prochaine session, ton bilan de la semaine, ta série de jours "
-             "d'étude, ou comment rattraper une session manquée. Je peux aussi te proposer un planning (« fais-moi un "
-            "planning pour la semaine ») ou déplacer une session (« décale les maths à demain »). ") + cheer;
-    case CoachIntent::overview:
-      break;
+      return std::string(
+                 "🎮 Je suis PixelCoach ! Demande-moi ta prochaine session, ton bilan de la semaine, ta série de jours "
+                 "d'étude, ou comment rattraper une session manquée. Je peux aussi te proposer un planning (« fais-moi "
+                 "un "
+                 "planning pour la semaine ») ou déplacer une session (« décale les maths à demain »). ") +
+             cheer;
+    case CoachIntent::overview: break;
   }
   return "👾 " + name + ", voici où tu en es. " + next_session_text(c) + " " + progress_text(c) + " " + streak_text(c) +
          (c.missed.empty() ? std::string() : " " + missed_text(c)) + " " + cheer;

@@ -11,8 +11,8 @@
 #include "models/ai_planning.hpp"
 #include "models/planning.hpp"
 #include "observability/log.hpp"
-#include "services/planning/ai_planning_service.hpp"
 #include "services/coach/coach_context.hpp"
+#include "services/planning/ai_planning_service.hpp"
 #include "services/planning/planning_ops.hpp"
 
 namespace planetude {
@@ -26,26 +26,32 @@ json::object string_property(std::string description) {
 }
 
 json::object session_target_schema(bool with_changes) {
-  json::object properties{{"sessionId", string_property("l'identifiant de la session, tel qu'il figure dans le planning")}};
+  json::object properties{
+      {"sessionId", string_property("l'identifiant de la session, tel qu'il figure dans le planning")}};
   if (with_changes) {
-    properties["debut"] = string_property("nouveau début, date-heure ISO 8601 avec décalage (ex. 2025-03-10T14:00:00+01:00)");
-    properties["fin"] = string_property("nouvelle fin, date-heure ISO 8601 avec décalage ; omise : la durée est gardée");
+    properties["debut"] =
+        string_property("nouveau début, date-heure ISO 8601 avec décalage (ex. 2025-03-10T14:00:00+01:00)");
+    properties["fin"] =
+        string_property("nouvelle fin, date-heure ISO 8601 avec décalage ; omise : la durée est gardée");
     properties["matiere"] = string_property("nouvelle matière");
     properties["notes"] = string_property("nouvelles notes");
   }
-  return json::object{{"type", "object"}, {"properties", std::move(properties)}, {"required", json::array{"sessionId"}}};
+  return json::object{
+      {"type", "object"}, {"properties", std::move(properties)}, {"required", json::array{"sessionId"}}};
 }
 
 json::object create_planning_schema() {
-  json::object exam{{"type", "object"},
-                    {"properties", json::object{{"matiere", string_property("la matière")},
-                                                {"date", string_property("AAAA-MM-JJ")}}},
-                    {"required", json::array{"matiere", "date"}}};
-  json::object window{{"type", "object"},
-                      {"properties", json::object{{"jour", json::object{{"type", "integer"}, {"description", "0 = lundi … 6 = dimanche"}}},
-                                                  {"debut", string_property("HH:MM")},
-                                                  {"fin", string_property("HH:MM")}}},
-                      {"required", json::array{"jour", "debut", "fin"}}};
+  json::object exam{
+      {"type", "object"},
+      {"properties", json::object{{"matiere", string_property("la matière")}, {"date", string_property("AAAA-MM-JJ")}}},
+      {"required", json::array{"matiere", "date"}}};
+  json::object window{
+      {"type", "object"},
+      {"properties",
+       json::object{{"jour", json::object{{"type", "integer"}, {"description", "0 = lundi … 6 = dimanche"}}},
+                    {"debut", string_property("HH:MM")},
+                    {"fin", string_property("HH:MM")}}},
+      {"required", json::array{"jour", "debut", "fin"}}};
   json::object properties{
       {"periode", json::object{{"type", "string"}, {"enum", json::array{"jour", "semaine", "mois", "semestre"}}}},
       {"dateDebut", string_property("premier jour, AAAA-MM-JJ")},
@@ -54,7 +60,8 @@ json::object create_planning_schema() {
       {"minutesParJour", json::object{{"type", "integer"}, {"description", "minutes d'étude par jour, 15 à 720"}}},
       {"examens", json::object{{"type", "array"}, {"items", std::move(exam)}}},
       {"disponibilites", json::object{{"type", "array"}, {"items", std::move(window)}}}};
-  return json::object{{"type", "object"}, {"properties", std::move(properties)}, {"required", json::array{"periode", "dateDebut"}}};
+  return json::object{
+      {"type", "object"}, {"properties", std::move(properties)}, {"required", json::array{"periode", "dateDebut"}}};
 }
 
 std::string subjects_text(const std::vector<store::SessionRecord>& sessions) {
@@ -68,7 +75,8 @@ std::string subjects_text(const std::vector<store::SessionRecord>& sessions) {
 }
 
 json::object session_json(const store::SessionRecord& s) {
-  json::object o{{"matiere", s.matiere}, {"debut", clock::format_rfc3339(s.debut)}, {"fin", clock::format_rfc3339(s.fin)}};
+  json::object o{
+      {"matiere", s.matiere}, {"debut", clock::format_rfc3339(s.debut)}, {"fin", clock::format_rfc3339(s.fin)}};
   if (s.notes) o["notes"] = *s.notes;
   return o;
 }
@@ -79,8 +87,8 @@ struct Draft {
   json::object payload;
 };
 
-Draft draft_create(store::Repos& repos, const store::UserRecord& user, const json::object& args, const std::string& origin,
-                   std::int64_t now) {
+Draft draft_create(store::Repos& repos, const store::UserRecord& user, const json::object& args,
+                   const std::string& origin, std::int64_t now) {
   const date::time_zone* tz = datetime::zone(user.timezone);
   json::object body = args;
   body["mode"] = "ai";
@@ -98,8 +106,9 @@ Draft draft_create(store::Repos& repos, const store::UserRecord& user, const jso
   payload["sessions"] = std::move(list);
   std::string day = french_when(planning.date_debut, now, user.timezone);
   day = day.substr(0, day.rfind(" à "));  // the day alone: "demain", "lundi 8 décembre"
-  std::string summary = "Créer un planning (" + planning.periode + ", à partir de " + day + ") : " +
-                        std::to_string(planning.sessions.size()) + " session(s) — " + subjects_text(planning.sessions) + ".";
+  std::string summary = "Créer un planning (" + planning.periode + ", à partir de " + day +
+                        ") : " + std::to_string(planning.sessions.size()) + " session(s) — " +
+                        subjects_text(planning.sessions) + ".";
   return {"create_planning", std::move(summary), std::move(payload)};
 }
 
@@ -131,7 +140,8 @@ Draft draft_update(store::Repos& repos, const store::UserRecord& user, const jso
   // Checked now against the planning as it stands (and again when applied).
   store::PlanningRecord after = planning;
   const std::string& target_id = session.id;  // clang 14 cannot capture a structured binding
-  auto& s = *std::find_if(after.sessions.begin(), after.sessions.end(), [&](const auto& x) { return x.id == target_id; });
+  auto& s =
+      *std::find_if(after.sessions.begin(), after.sessions.end(), [&](const auto& x) { return x.id == target_id; });
   if (patch.debut) s.debut = *patch.debut;
   if (patch.fin) s.fin = *patch.fin;
   if (patch.matiere) s.matiere = *patch.matiere;
@@ -143,7 +153,8 @@ Draft draft_update(store::Repos& repos, const store::UserRecord& user, const jso
   if (patch.fin) payload["fin"] = clock::format_rfc3339(*patch.fin);
   if (patch.matiere) payload["matiere"] = *patch.matiere;
   if (patch.notes) payload["notes"] = *patch.notes;
-  std::string summary = "Modifier la session de " + session.matiere + " (" + french_when(session.debut, now, user.timezone) + ")";
+  std::string summary =
+      "Modifier la session de " + session.matiere + " (" + french_when(session.debut, now, user.timezone) + ")";
   if (patch.debut) summary += " : la déplacer à " + french_when(*patch.debut, now, user.timezone);
   if (patch.matiere) summary += (patch.debut ? ", " : " : ") + std::string("matière « ") + *patch.matiere + " »";
   summary += ".";
@@ -162,14 +173,16 @@ Draft draft_delete(store::Repos& repos, const store::UserRecord& user, const jso
 std::vector<llm::ToolDeclaration> proposal_tools() {
   return {
       {"create_planning",
-       "Propose à l'élève un nouveau planning de révision, construit à partir de ses matières et de ses disponibilités. "
+       "Propose à l'élève un nouveau planning de révision, construit à partir de ses matières et de ses "
+       "disponibilités. "
        "Rien ne change tant que l'élève ne l'a pas accepté.",
        create_planning_schema()},
       {"update_session",
        "Propose de modifier une session existante (la déplacer, changer sa matière ou ses notes). Rien ne change tant "
        "que l'élève ne l'a pas accepté.",
        session_target_schema(true)},
-      {"delete_session", "Propose de supprimer une session existante. Rien ne change tant que l'élève ne l'a pas accepté.",
+      {"delete_session",
+       "Propose de supprimer une session existante. Rien ne change tant que l'élève ne l'a pas accepté.",
        session_target_schema(false)},
   };
 }

@@ -53,25 +53,25 @@ store::PlanningRecord make_change(store::Repos& repos, const store::UserRecord& 
 
 asio::awaitable<AppliedProposal> ProposalService::apply(store::UserRecord user, std::string id) {
   co_return co_await db_.write([&](store::Repos& r) {
-      store::ProposalRecord p = pending_proposal(r, user.id, id);
-      std::int64_t now = clock::now_ms();
-      store::PlanningRecord planning = make_change(r, user, p, now);
-      r.proposals().set_status(p.id, "applied", now);
-      p.status = "applied";
-      p.updated_at = now;
-      return AppliedProposal{std::move(p), std::move(planning)};
-    });
+    store::ProposalRecord p = pending_proposal(r, user.id, id);
+    std::int64_t now = clock::now_ms();
+    store::PlanningRecord planning = make_change(r, user, p, now);
+    r.proposals().set_status(p.id, "applied", now);
+    p.status = "applied";
+    p.updated_at = now;
+    return AppliedProposal{std::move(p), std::move(planning)};
+  });
 }
 
 asio::awaitable<store::ProposalRecord> ProposalService::dismiss(std::string user_id, std::string id) {
   co_return co_await db_.write([&](store::Repos& r) {
-      store::ProposalRecord p = pending_proposal(r, user_id, id);
-      std::int64_t now = clock::now_ms();
-      r.proposals().set_status(p.id, "dismissed", now);
-      p.status = "dismissed";
-      p.updated_at = now;
-      return p;
-    });
+    store::ProposalRecord p = pending_proposal(r, user_id, id);
+    std::int64_t now = clock::now_ms();
+    r.proposals().set_status(p.id, "dismissed", now);
+    p.status = "dismissed";
+    p.updated_at = now;
+    return p;
+  });
 }
 
 }  // namespace planetude

@@ -37,7 +37,8 @@ scheduler::Request scheduler_request(const models::AiPlanningInput& input, const
   return r;
 }
 
-models::PlanningInput planning_input(const models::AiPlanningInput& input, const std::vector<scheduler::Session>& sessions,
+models::PlanningInput planning_input(const models::AiPlanningInput& input,
+                                     const std::vector<scheduler::Session>& sessions,
                                      std::optional<std::string> titre) {
   models::PlanningInput p;
   if (input.titre) p.titre = input.titre;
@@ -55,7 +56,8 @@ models::PlanningInput planning_input(const models::AiPlanningInput& input, const
   return p;
 }
 
-asio::awaitable<store::PlanningRecord> AiPlanningService::create(store::UserRecord user, models::AiPlanningInput input) {
+asio::awaitable<store::PlanningRecord> AiPlanningService::create(store::UserRecord user,
+                                                                 models::AiPlanningInput input) {
   const std::int64_t now = clock::now_ms();
   const date::time_zone* tz = datetime::zone(user.timezone);
   const std::int64_t end = datetime::add_period(input.date_debut, input.periode, tz);
@@ -66,7 +68,8 @@ asio::awaitable<store::PlanningRecord> AiPlanningService::create(store::UserReco
   std::string why_fallback = "no_provider";
   if (ai_.available()) {
     try {
-      llm::Completion answer = co_await ai_.ask(build_plan_prompt(request, input, user.timezone), {}, nullptr, "planning");
+      llm::Completion answer =
+          co_await ai_.ask(build_plan_prompt(request, input, user.timezone), {}, nullptr, "planning");
       auto plan = repair_ai_plan(answer.text, request, !input.disponibilites.empty());
       if (plan && worth_keeping(*plan)) {
         planning = new_planning(user, planning_input(input, plan->sessions, plan->titre), "ai", now);
@@ -83,7 +86,8 @@ asio::awaitable<store::PlanningRecord> AiPlanningService::create(store::UserReco
       why_fallback = e.code();  // repaired sessions still broke a rule: never store them
     }
   }
-  if (!planning) planning = new_planning(user, planning_input(input, scheduler::schedule(request), std::nullopt), "fallback", now);
+  if (!planning)
+    planning = new_planning(user, planning_input(input, scheduler::schedule(request), std::nullopt), "fallback", now);
   log::info("planning_generated", {{"user_id", user.id},
                                    {"source", planning->source},
                                    {"sessions", static_cast<std::uint64_t>(planning->sessions.size())},

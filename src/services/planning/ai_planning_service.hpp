@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "store/async_database.hpp"
 #include "models/ai_planning.hpp"
 #include "models/planning.hpp"
 #include "services/ai/ai_gateway.hpp"
 #include "services/planning/scheduler.hpp"
+#include "store/async_database.hpp"
 #include "store/store.hpp"
 
 namespace planetude {
@@ -28,8 +28,8 @@ scheduler::Request scheduler_request(const models::AiPlanningInput& input, const
                                      std::vector<scheduler::Interval> busy, std::int64_t now_ms);
 
 // The manual-planning input holding these sessions (what new_planning() checks and stores).
-models::PlanningInput planning_input(const models::AiPlanningInput& input, const std::vector<scheduler::Session>& sessions,
-                                     std::optional<std::string> titre);
+models::PlanningInput planning_input(const models::AiPlanningInput& input,
+                                     const std::vector<scheduler::Session>& sessions, std::optional<std::string> titre);
 
 class AiPlanningService {
  public:

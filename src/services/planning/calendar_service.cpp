@@ -2,11 +2,11 @@
 
 #include <sodium.h>
 
+#include "core/base64url.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/ids.hpp"
 #include "services/planning/ics.hpp"
-#include "core/base64url.hpp"
 
 namespace planetude {
 
@@ -41,10 +41,10 @@ asio::awaitable<std::optional<std::string>> CalendarService::feed(std::string se
   if (secret.empty() || secret.size() > 128) co_return std::nullopt;
   std::string hash = hash_secret(secret);
   auto plannings = co_await db_.read([&](store::Repos& r) -> std::optional<std::vector<store::PlanningRecord>> {
-      auto user_id = r.calendar_feeds().user_for(hash);
-      if (!user_id) return std::nullopt;
-      return r.plannings().sessions_ending_after(*user_id, clock::now_ms() - kFeedLookBackMs);
-    });
+    auto user_id = r.calendar_feeds().user_for(hash);
+    if (!user_id) return std::nullopt;
+    return r.plannings().sessions_ending_after(*user_id, clock::now_ms() - kFeedLookBackMs);
+  });
   if (!plannings) co_return std::nullopt;
   co_return ics::render(*plannings, {"PlanÉtude", true});
 }

@@ -30,7 +30,8 @@ PlanningRecord owned_planning(store::Repos& repos, const std::string& user_id, c
 }
 
 std::vector<SessionRecord>::iterator session_in(PlanningRecord& p, const std::string& session_id) {
-  auto it = std::find_if(p.sessions.begin(), p.sessions.end(), [&](const SessionRecord& s) { return s.id == session_id; });
+  auto it =
+      std::find_if(p.sessions.begin(), p.sessions.end(), [&](const SessionRecord& s) { return s.id == session_id; });
   if (it == p.sessions.end()) throw errors::not_found();
   return it;
 }
@@ -49,7 +50,8 @@ PlanningRecord new_planning(const store::UserRecord& user, const models::Plannin
   p.source = std::move(source);
   p.created_at = p.updated_at = now_ms;
   for (const auto& s : input.sessions)
-    p.sessions.push_back(SessionRecord{ids::generate(), s.matiere, s.debut, s.fin, s.statut.value_or("planifie"), s.notes});
+    p.sessions.push_back(
+        SessionRecord{ids::generate(), s.matiere, s.debut, s.fin, s.statut.value_or("planifie"), s.notes});
   models::check_planning_rules(p, session_paths(p.sessions.size()));
   sort_sessions(p);
   return p;

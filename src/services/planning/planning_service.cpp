@@ -5,10 +5,10 @@
 #include <map>
 #include <set>
 
+#include "core/base64url.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/ids.hpp"
-#include "core/base64url.hpp"
 #include "services/planning/planning_ops.hpp"
 
 namespace planetude {
@@ -43,7 +43,7 @@ std::optional<store::PlanningQuery::Cursor> decode_planning_cursor(std::string_v
 }
 
 asio::awaitable<PlanningRecord> PlanningService::create(store::UserRecord user, models::PlanningInput input,
-                                                       std::string source) {
+                                                        std::string source) {
   PlanningRecord p = new_planning(user, input, std::move(source), clock::now_ms());
   co_await db_.write([&](store::Repos& r) { r.plannings().insert(p); });
   co_return p;
@@ -69,49 +69,49 @@ asio::awaitable<PlanningPage> PlanningService::list(std::string user_id, store::
 }
 
 asio::awaitable<PlanningRecord> PlanningService::replace(store::UserRecord user, std::string id,
-                                                        models::PlanningInput input) {
+                                                         models::PlanningInput input) {
   if (!ids::is_valid(id)) throw errors::not_found();
   const date::time_zone* tz = datetime::zone(user.timezone);
   co_return co_await db_.write([&](store::Repos& r) {
-      auto existing = r.plannings().find(user.id, id);
-      if (!existing) throw errors::not_found();
-      std::map<std::string, const SessionRecord*> current;
-      for (const auto& s : existing->sessions) current[s.id] = &s;
+    auto existing = r.plannings().find(user.id, id);
+    if (!existing) throw errors::not_found();
+    std::map<std::string, const SessionRecord*> current;
+    for (const auto& s : existing->sessions) current[s.id] = &s;
 
-      PlanningRecord p = *existing;
-      p.titre = input.titre;
-      p.periode = datetime::period_name(input.periode);
-      p.date_debut = input.date_debut;
-      p.date_fin = datetime::add_period(input.date_debut, input.periode, tz);
-      p.updated_at = clock::now_ms();
-      p.sessions.clear();
-      std::vector<FieldError> problems;
-      std::set<std::string> seen;
-      for (std::size_t i = 0; i < input.sessions.size(); ++i) {
-        const auto& s = input.sessions[i];
-        if (!s.id) {
-          p.sessions.push_back(from_input(s, ids::generate(), "planifie"));
-          continue;
-        }
-        auto it = current.find(*s.id);
-        std::string path = "sessions[" + std::to_string(i) + "]._id";
-        if (it == current.end()) problems.push_back({path, "ne correspond à aucune session de ce planning"});
-        else if (!seen.insert(*s.id).second) problems.push_back({path, "apparaît plusieurs fois"});
-        else p.sessions.push_back(from_input(s, *s.id, it->second->statut));
+    PlanningRecord p = *existing;
+    p.titre = input.titre;
+    p.periode = datetime::period_name(input.periode);
+    p.date_debut = input.date_debut;
+    p.date_fin = datetime::add_period(input.date_debut, input.periode, tz);
+    p.updated_at = clock::now_ms();
+    p.sessions.clear();
+    std::vector<FieldError> problems;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < input.sessions.size(); ++i) {
+      const auto& s = input.sessions[i];
+      if (!s.id) {
+        p.sessions.push_back(from_input(s, ids::generate(), "planifie"));
+        continue;
       }
-      if (!problems.empty()) throw errors::validation(std::move(problems));
-      models::check_planning_rules(p, session_paths(p.sessions.size()));
-      sort_sessions(p);
-      r.plannings().replace(p);
-      return p;
-    });
+      auto it = current.find(*s.id);
+      std::string path = "sessions[" + std::to_string(i) + "]._id";
+      if (it == current.end()) problems.push_back({path, "ne correspond à aucune session de ce planning"});
+      else if (!seen.insert(*s.id).second) problems.push_back({path, "apparaît plusieurs fois"});
+      else p.sessions.push_back(from_input(s, *s.id, it->second->statut));
+    }
+    if (!problems.empty()) throw errors::validation(std::move(problems));
+    models::check_planning_rules(p, session_paths(p.sessions.size()));
+    sort_sessions(p);
+    r.plannings().replace(p);
+    return p;
+  });
 }
 
 asio::awaitable<PlanningRecord> PlanningService::patch_session(std::string user_id, std::string id,
-                                                              std::string session_id, models::SessionPatch patch) {
+                                                               std::string session_id, models::SessionPatch patch) {
   if (!ids::is_valid(id) || !ids::is_valid(session_id)) throw errors::not_found();
   co_return co_await db_.write(
-        [&](store::Repos& r) { return patch_session_in(r, user_id, id, session_id, patch, clock::now_ms()); });
+      [&](store::Repos& r) { return patch_session_in(r, user_id, id, session_id, patch, clock::now_ms()); });
 }
 
 asio::awaitable<void> PlanningService::remove(std::string user_id, std::string id) {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "store/async_database.hpp"
 #include "models/planning.hpp"
+#include "store/async_database.hpp"
 #include "store/store.hpp"
 
 namespace planetude {
@@ -30,9 +30,10 @@ class PlanningService {
                                                        std::string source);
   boost::asio::awaitable<store::PlanningRecord> get(std::string user_id, std::string id);
   boost::asio::awaitable<PlanningPage> list(std::string user_id, store::PlanningQuery query);
-  boost::asio::awaitable<store::PlanningRecord> replace(store::UserRecord user, std::string id, models::PlanningInput input);
-  boost::asio::awaitable<store::PlanningRecord> patch_session(std::string user_id, std::string id, std::string session_id,
-                                                              models::SessionPatch patch);
+  boost::asio::awaitable<store::PlanningRecord> replace(store::UserRecord user, std::string id,
+                                                        models::PlanningInput input);
+  boost::asio::awaitable<store::PlanningRecord> patch_session(std::string user_id, std::string id,
+                                                              std::string session_id, models::SessionPatch patch);
   boost::asio::awaitable<void> remove(std::string user_id, std::string id);
 
  private:

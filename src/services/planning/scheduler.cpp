@@ -37,9 +37,9 @@ namespace {
 constexpr Ms kMinute = Ms{60} * 1000;
 constexpr int kMinSession = 25;
 constexpr int kMaxSession = 90;
-constexpr int kPreferredSession = 60;  // a day's study time is cut into sessions of about an hour
-constexpr int kReviewMinutes = 30;     // reviews are shorter than study sessions
-constexpr Ms kAlign = 5 * kMinute;     // sessions start on a multiple of 5 minutes
+constexpr int kPreferredSession = 60;       // a day's study time is cut into sessions of about an hour
+constexpr int kReviewMinutes = 30;          // reviews are shorter than study sessions
+constexpr Ms kAlign = 5 * kMinute;          // sessions start on a multiple of 5 minutes
 constexpr std::size_t kMaxSessions = 1000;  // the planning limit
 constexpr long kMaxDays = 3700;             // about 10 years: bounds the work on odd input
 constexpr int kReviewOffsets[] = {1, 3, 7};
@@ -78,11 +78,11 @@ long day_number(Ms instant, const date::time_zone* tz) {
 
 struct Subject {
   std::string name;
-  double weight = 1;       // normalised: the largest is 1
-  std::vector<Ms> exams;   // sorted
+  double weight = 1;      // normalised: the largest is 1
+  std::vector<Ms> exams;  // sorted
   std::vector<long> exam_days;
-  Ms end = kNever;         // when its last exam begins: nothing of it after that
-  double credit = 0;       // minutes owed to it (deficit round robin)
+  Ms end = kNever;    // when its last exam begins: nothing of it after that
+  double credit = 0;  // minutes owed to it (deficit round robin)
   bool discovered = false;
 };
 
@@ -141,7 +141,9 @@ int fit(int preferred, int need, const Room& room) {
   int len = std::min(std::clamp(preferred, kMinSession, kMaxSession), room.now);
   if (len >= need) return need;
   // 4 minutes for the alignment of the next start.
-  auto more_fits = [&](int l) { return room.later >= kMinSession || room.span - l - break_after(l) - 4 >= kMinSession; };
+  auto more_fits = [&](int l) {
+    return room.later >= kMinSession || room.span - l - break_after(l) - 4 >= kMinSession;
+  };
   if (need - len < kMinSession) {
     if (need <= room.now) return need;
     if (need - kMinSession >= kMinSession && more_fits(need - kMinSession)) return need - kMinSession;
@@ -177,7 +179,8 @@ class Planner {
     // later[k]: the longest span from the k-th on (minutes).
     std::vector<int> later(spans.size() + 1, 0);
     for (std::size_t k = spans.size(); k-- > 0;)
-      later[k] = std::max(later[k + 1], static_cast<int>(std::min<Ms>((spans[k].end - spans[k].begin) / kMinute, Ms{24 * 60})));
+      later[k] = std::max(later[k + 1],
+                          static_cast<int>(std::min<Ms>((spans[k].end - spans[k].begin) / kMinute, Ms{24 * 60})));
     for (std::size_t k = 0; k < spans.size(); ++k) {
       const Span& span = spans[k];
       Ms cursor = span.begin;
@@ -292,7 +295,8 @@ class Planner {
       for (int offset : kReviewOffsets)
         if (day_ + offset <= last_day_) reviews_.push_back({*best, day_ + offset, offset});
     } else if (auto left = days_to_exam(*best, cursor); left && *left <= 7) {
-      notes = *left == 0 ? "Préparation de l'examen (jour J)" : "Préparation de l'examen (J-" + std::to_string(*left) + ")";
+      notes =
+          *left == 0 ? "Préparation de l'examen (jour J)" : "Préparation de l'examen (J-" + std::to_string(*left) + ")";
     } else {
       notes = "Approfondissement";
     }

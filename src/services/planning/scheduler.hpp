@@ -37,12 +37,12 @@ struct Interval {
 };
 
 struct Request {
-  std::int64_t period_start = 0;  // ms, inclusive
-  std::int64_t period_end = 0;    // ms, exclusive
-  const date::time_zone* tz = nullptr;  // the student's zone: windows and days are local
-  std::vector<std::string> subjects;    // distinct; an exam's subject missing here is added
-  std::vector<double> weights;          // empty (all 1), or one weight > 0 per subject
-  int minutes_per_day = 120;            // target study time per day, 15..720
+  std::int64_t period_start = 0;           // ms, inclusive
+  std::int64_t period_end = 0;             // ms, exclusive
+  const date::time_zone* tz = nullptr;     // the student's zone: windows and days are local
+  std::vector<std::string> subjects;       // distinct; an exam's subject missing here is added
+  std::vector<double> weights;             // empty (all 1), or one weight > 0 per subject
+  int minutes_per_day = 120;               // target study time per day, 15..720
   std::vector<Availability> availability;  // empty: default_availability()
   std::vector<Exam> exams;
   std::vector<Interval> busy;   // existing sessions to keep clear of

@@ -27,7 +27,8 @@ WeekWindows merge_windows(const std::vector<Availability>& windows) {
     std::sort(day.begin(), day.end());
     std::vector<std::pair<int, int>> merged;
     for (const auto& r : day) {
-      if (!merged.empty() && r.first <= merged.back().second) merged.back().second = std::max(merged.back().second, r.second);
+      if (!merged.empty() && r.first <= merged.back().second)
+        merged.back().second = std::max(merged.back().second, r.second);
       else merged.push_back(r);
     }
     day = std::move(merged);
@@ -39,14 +40,11 @@ bool has_any(const WeekWindows& week) {
   return std::any_of(week.begin(), week.end(), [](const auto& d) { return !d.empty(); });
 }
 
-int weekday_index(date::local_days day) {
-  return static_cast<int>(date::weekday(day).iso_encoding()) - 1;
-}
+int weekday_index(date::local_days day) { return static_cast<int>(date::weekday(day).iso_encoding()) - 1; }
 
 std::vector<Span> merge_spans(std::vector<Span> spans) {
-  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
-  });
+  std::sort(spans.begin(), spans.end(),
+            [](const Span& a, const Span& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
   std::vector<Span> out;
   for (const auto& s : spans) {
     if (s.end <= s.begin) continue;
@@ -68,8 +66,8 @@ std::vector<Span> free_spans(date::local_days day, const WeekWindows& week, cons
   if (windows.empty()) return windows;
 
   // Busy spans are sorted and disjoint, so their ends are sorted too: skip those ending first.
-  auto it = std::upper_bound(busy.begin(), busy.end(), windows.front().begin,
-                             [](Ms t, const Span& b) { return t < b.end; });
+  auto it =
+      std::upper_bound(busy.begin(), busy.end(), windows.front().begin, [](Ms t, const Span& b) { return t < b.end; });
   std::vector<Span> out;
   for (const auto& w : windows) {
     Ms cursor = w.begin;

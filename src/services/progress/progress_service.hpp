@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "store/async_database.hpp"
 #include "models/progress.hpp"
+#include "store/async_database.hpp"
 #include "store/store.hpp"
 
 namespace planetude {

@@ -68,8 +68,8 @@ class FakeProvider : public llm::LlmProvider {
 
   std::size_t calls_left() const { return script_.size(); }
 
-  std::vector<llm::Prompt> prompts;     // what each call was asked, in order
-  std::vector<bool> streamed;           // whether each call streamed
+  std::vector<llm::Prompt> prompts;  // what each call was asked, in order
+  std::vector<bool> streamed;        // whether each call streamed
   std::vector<std::chrono::steady_clock::time_point> deadlines;
 
  private:
