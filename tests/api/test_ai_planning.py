@@ -1,9 +1,9 @@
 """POST /api/planning with "mode": "ai": the AI's plan (structured output) repaired against the
 planning rules, or the built-in scheduler's (`source: "fallback"`).
 
-Sources: /work/shared/API.md ("Plannings" and its Details: AI mode), docs/behaviour.md
-("AI-made plannings"), /work/shared/LLM-WIRE.md 1.3 (responseMimeType, responseSchema) and 2.1
-(response_format). The fake provider is tests/fakes/fake_llm.py, behaviour `json_plan`.
+Sources: docs/api.md (plannings, AI mode), docs/behaviour.md
+("AI-made plannings"), the providers' API references (structured output: responseSchema,
+response_format). The fake provider is tests/fakes/fake_llm.py, behaviour `json_plan`.
 
 Periods are in 2027, so that "now" never cuts into them while these tests are maintained.
 """
@@ -37,7 +37,7 @@ def create(c, body, status=201):
 
 
 def check_rules(planning, days, windows=None, tz=PARIS):
-    """Every rule of API.md: inside [dateDebut, dateDebut + days), no overlap, debut < fin <= 12 h;
+    """Every rule of docs/api.md: inside [dateDebut, dateDebut + days), no overlap, debut < fin <= 12 h;
     inside the windows {weekday: [(start_min, end_min)]} when given (local time)."""
     start = parse_ts(planning["dateDebut"])
     end = (start.astimezone(tz) + dt.timedelta(days=days)).astimezone(dt.timezone.utc)
@@ -96,7 +96,7 @@ def test_gemini_request_asks_for_structured_output(gemini, fake):
     assert len(recs) == 1
     rec = recs[0]
     assert rec["path"].endswith(":generateContent") and rec["status"] == 200, rec
-    assert rec["rejected"] is None  # the fake validates every field name (LLM-WIRE 1.6)
+    assert rec["rejected"] is None  # the fake validates every field name (the provider's API reference)
     config = rec["body"]["generationConfig"]
     assert config["responseMimeType"] == "application/json"
     schema = config["responseSchema"]

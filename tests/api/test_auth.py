@@ -1,6 +1,6 @@
 """Black-box tests of POST /api/auth/register, /api/auth/login and /api/auth/logout.
 
-Contract: /work/shared/API.md ("Conventions", "Authentication", "Details that clients rely on")
+Contract: docs/api.md (conventions, authentication)
 and docs/behaviour.md. Tests that need many failed logins live in test_throttling.py (on their
 own servers) so the per-address login limit of the shared server is never approached here.
 """

@@ -1,4 +1,4 @@
-"""Black-box tests of the chat with PixelCoach (API.md "Chat with PixelCoach": POST /api/chat,
+"""Black-box tests of the chat with PixelCoach (docs/api.md (chat with pixelcoach): POST /api/chat,
 GET/DELETE /api/chat/history; "Details that clients rely on": Chat, Throttling, Export;
 docs/behaviour.md "HTTP").
 

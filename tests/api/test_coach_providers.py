@@ -1,8 +1,8 @@
 """Black-box tests of PixelCoach's AI providers: the real server talking to the fake Gemini /
 OpenAI-compatible server of tests/fakes (see tests/fakes/README.md for its admin API).
 
-Sources: /work/shared/API.md ("Chat with PixelCoach"; "Details that clients rely on": Chat),
-docs/behaviour.md ("Chat"), /work/shared/LLM-WIRE.md (what the real wire looks like).
+Sources: docs/api.md (chat with PixelCoach),
+docs/behaviour.md ("Chat"), the providers' API references.
 
 - A provider reply has `source` "gemini" or "openai"; every failure (timeout, HTTP error, bad key,
   safety block, malformed answer, cut stream) is answered by the built-in coach with
@@ -188,7 +188,7 @@ def test_gemini_json_reply_and_request(make_server, fake):
     assert rec["method"] == "POST"
     assert rec["path"] == "/v1beta/models/gemini-2.5-flash:generateContent", rec["path"]
     assert rec["rejected"] is None and rec["status"] == 200, rec
-    # The key goes in the header, never in the URL (LLM-WIRE 1.2).
+    # The key goes in the header, never in the URL (the provider's API reference).
     assert rec["headers"].get("x-goog-api-key") == GKEY, rec["headers"]
     assert "key" not in rec["query"] and "key=" not in rec["query_string"], rec["query_string"]
     assert rec["headers"].get("content-type", "").startswith("application/json"), rec["headers"]
@@ -336,7 +336,7 @@ def test_gemini_max_tokens_is_a_normal_reply(make_server, fake):
     {"sse_separator": "cr"},
 ], ids=["fragmented", "lf", "cr"])
 def test_gemini_stream_framing_variants(make_server, fake, framing):
-    """LLM-WIRE 1.5: parse as SSE whatever the separator, however the bytes are cut."""
+    """As the provider documents it: parse as SSE whatever the separator, however the bytes are cut."""
     s = gemini_server(make_server, fake)
     c = new_user(s)
     text = "Élève motivé·e ! 🎮 On révise l'algèbre, puis 👾 la géométrie : c'est parti ⭐"
@@ -347,7 +347,7 @@ def test_gemini_stream_framing_variants(make_server, fake, framing):
 
 
 def test_gemini_thought_parts_are_skipped(make_server, fake):
-    """LLM-WIRE 1.4: `text` joins the text parts and skips `thought: true` parts."""
+    """As the provider documents it: `text` joins the text parts and skips `thought: true` parts."""
     s = gemini_server(make_server, fake)
     c = new_user(s)
     fake.script({"behaviour": "text", "text": "La vraie réponse.", "thought": "RAISONNEMENT-CACHE-42"},
@@ -502,7 +502,7 @@ def test_gemini_429_not_retried_when_the_delay_does_not_fit(make_server, fake):
 
 
 def test_gemini_per_day_quota_is_not_retried(make_server, fake):
-    # LLM-WIRE 1.6: a QuotaFailure on a PerDay quota clears only the next day, whatever retryDelay says.
+    # As the provider documents it: a QuotaFailure on a PerDay quota clears only the next day, whatever retryDelay says.
     s = gemini_server(make_server, fake)
     c = new_user(s)
     fake.script(default={"behaviour": "error", "status": 429, "retry_delay": "1s", "per_day": True})

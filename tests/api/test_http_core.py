@@ -1,7 +1,7 @@
 """HTTP core: routing errors, body limits, content types, header limits, keep-alive, security
 headers, CORS, request ids, the request log, timeouts and the connection cap.
 
-Sources: API.md ("Conventions", "Operations (ext)") and docs/behaviour.md ("HTTP").
+Sources: docs/api.md (conventions, operations) and docs/behaviour.md ("HTTP").
 """
 import json
 import re

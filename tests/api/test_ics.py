@@ -1,4 +1,4 @@
-"""Black-box tests of the iCalendar output (API.md "Plannings": GET /api/planning/:id/ics, and
+"""Black-box tests of the iCalendar output (docs/api.md (plannings): GET /api/planning/:id/ics, and
 "Calendar feed (ext)"; docs/behaviour.md "Plannings": UID, DTSTAMP, STATUS, feed URL and secret).
 The calendars are parsed with python3-icalendar (Debian package) and also checked byte by byte
 against RFC 5545: CRLF line ends, lines folded at 75 octets, escaped text."""

@@ -7,7 +7,7 @@ from it for localhost + 127.0.0.1, one from it for wrong.example only, a self-si
 certificate, and a localhost certificate from another CA. The server trusts only the test CA, through
 SSL_CERT_FILE (OpenSSL's set_default_verify_paths() reads it).
 
-What is checked (README "Configuration", API.md "Chat with PixelCoach"):
+What is checked (README "Configuration", docs/api.md (chat with pixelcoach)):
 - a trusted certificate: the provider answers (`source` "gemini"/"openai"), JSON and streamed;
 - a certificate for another name, a self-signed one, one from a CA that is not trusted: the client
   refuses it during the handshake, so the fake gets a ClientHello but never a request, and the built-in

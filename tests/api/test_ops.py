@@ -1,6 +1,6 @@
 """Operations endpoints: /healthz, /readyz, /metrics (Prometheus text), /api/openapi.json.
 
-Sources: API.md ("Operations (ext)") and the task: `http_requests_total{method,route,status}` and an
+Sources: docs/api.md (operations): `http_requests_total{method,route,status}` and an
 `http_request_duration_seconds` histogram by route template.
 """
 import math

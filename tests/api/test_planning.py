@@ -1,4 +1,4 @@
-"""Black-box tests of the planning routes (API.md "Plannings", "Details that clients rely on":
+"""Black-box tests of the planning routes (docs/api.md (plannings):
 Time zones, Plannings; docs/behaviour.md "Plannings"):
 POST /api/planning (manual), GET/PUT/DELETE /api/planning/:id, PATCH /api/planning/:id/sessions/:sessionId.
 The list (GET /api/planning) is in test_planning_list.py, the ICS export and the feed in test_ics.py."""
@@ -176,7 +176,7 @@ def test_create_ignores_session_ids(server):
 
 
 def test_create_empty_sessions_allowed(server):
-    # API.md sets no minimum number of sessions
+    # docs/api.md sets no minimum number of sessions
     c = new_user(server)
     p = created(c, "jour", "2025-12-01", [])
     check_planning(p, c.id)

@@ -1,4 +1,4 @@
-"""Black-box tests of GET /api/planning (API.md "Plannings", "Details that clients rely on":
+"""Black-box tests of GET /api/planning (docs/api.md (plannings):
 Plannings; docs/behaviour.md "Plannings": list parameters, keyset pagination)."""
 import datetime as dt
 import json

@@ -1,4 +1,4 @@
-"""Black-box tests of progress tracking (API.md "Progress" and "Details that clients rely on":
+"""Black-box tests of progress tracking (docs/api.md (progress) and "Details that clients rely on":
 Time zones, Progress; docs/behaviour.md "Progress" and "Plannings").
 
 POST /api/progress (a linked entry that marks a planned session done, or a free entry),

@@ -1,8 +1,7 @@
 """The coach's proposals: made from an AI's function calls (Gemini functionCall, OpenAI tool_calls)
 or from the changes the built-in coach recognises, stored, then applied or dismissed.
 
-Sources: /work/shared/API.md ("Chat with PixelCoach": Proposal, apply, dismiss; Details:
-Proposals), docs/behaviour.md ("Proposals"), /work/shared/LLM-WIRE.md 1.3–1.5 and 2.2–2.3
+Sources: docs/api.md (proposals: apply, dismiss), docs/behaviour.md ("Proposals"), the providers' API references
 (function calls on the wire). The fake provider is tests/fakes/fake_llm.py, behaviour `function_call`.
 """
 import datetime as dt

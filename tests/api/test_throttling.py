@@ -1,4 +1,4 @@
-"""Black-box tests of login and registration throttling (API.md "Details that clients rely on":
+"""Black-box tests of login and registration throttling (docs/api.md (details that clients rely on):
 10 failed logins per email and 100 per client address in 15 minutes, only 401s count;
 20 successful registrations per client address an hour). Each test starts its own server so
 counts never leak between tests. Sliding windows are not waited out (15 minutes / 1 hour)."""

@@ -1,4 +1,4 @@
-"""Black-box tests of token handling (API.md "Authentication"): JWT HS256 with sub/iat/exp/jti,
+"""Black-box tests of token handling (docs/api.md (authentication)): JWT HS256 with sub/iat/exp/jti,
 Bearer header or `token` cookie, rejection of other algorithms, bad signatures, expiry and revocation,
 and interoperability with PyJWT."""
 import base64

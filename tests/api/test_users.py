@@ -1,4 +1,4 @@
-"""Black-box tests of the account routes (API.md "Users (ext)"):
+"""Black-box tests of the account routes (docs/api.md (users)):
 GET/PATCH/DELETE /api/users/me, PUT /api/users/me/password, GET /api/users/me/export."""
 import datetime as dt
 import json
