@@ -180,7 +180,7 @@ class Planner {
     std::vector<int> later(spans.size() + 1, 0);
     for (std::size_t k = spans.size(); k-- > 0;)
       later[k] = std::max(later[k + 1],
-                          static_cast<int>(std::min<Ms>((spans[k].end - spans[k].begin) / kMinute, Ms{24 * 60})));
+                          static_cast<int>(std::min<Ms>((spans[k].end - spans[k].begin) / kMinute, Ms{24} * 60)));
     for (std::size_t k = 0; k < spans.size(); ++k) {
       const Span& span = spans[k];
       Ms cursor = span.begin;
@@ -188,7 +188,7 @@ class Planner {
         if (prev) cursor = std::max(cursor, last_end + break_after(last_len) * kMinute);
         cursor = align_up(cursor);
         if (cursor >= span.end) break;
-        Room room{0, static_cast<int>(std::min<Ms>((span.end - cursor) / kMinute, Ms{24 * 60})), later[k + 1]};
+        Room room{0, static_cast<int>(std::min<Ms>((span.end - cursor) / kMinute, Ms{24} * 60)), later[k + 1]};
         room.now = std::min(room.span, kMaxSession);
         if (room.now < kMinSession) break;
         if (remaining <= 0) return;
