@@ -12,6 +12,7 @@
 #include "http/connection_state.hpp"
 #include "http/content_type.hpp"
 #include "http/error_response.hpp"
+#include "http/framing.hpp"
 #include "http/request_id.hpp"
 #include "http/security_headers.hpp"
 #include "http/server.hpp"
@@ -130,6 +131,11 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
       break;
     }
     Request req = request_from(head_parser.get(), client_ip);
+    if (auto refused = framing_refusal(head_parser.get())) {
+      // The body's length is unknown or the header is unusable: answer, then close.
+      co_await send(stream, req, *refused, start, head_parser.get().version(), false);
+      break;
+    }
     RouteMatch match = route(req);
     if (auto early = refusal_before_body(req, match, head_parser)) {
       // An unread body would be taken for the next request: close instead.
@@ -190,10 +196,14 @@ asio::awaitable<boost::system::error_code> Server::read_head(beast::tcp_stream& 
   // Beast 1.81 applies header_limit to each parse step, and a step consumes whole fields, so a
   // client could send headers without end. Feed the parser here and bound the total instead.
   std::size_t header_bytes = 0;
+  char last_byte = '\0';
   for (;;) {
     if (buffer.size() > 0) {
       boost::system::error_code ec;
       std::size_t used = parser.put(buffer.data(), ec);
+      std::string_view parsed(static_cast<const char*>(buffer.data().data()), used);
+      if (starts_folded_line(last_byte, parsed)) co_return bhttp::error::bad_field;
+      if (used > 0) last_byte = parsed.back();
       buffer.consume(used);
       header_bytes += used;
       if (parser.is_header_done())
@@ -223,11 +233,11 @@ asio::awaitable<void> Server::answer_unreadable(beast::tcp_stream& stream, boost
 }
 
 RouteMatch Server::route(Request& req) const {
-  std::string_view target(req.raw.target().data(), req.raw.target().size());
-  auto url = boost::urls::parse_origin_form(target);
-  if (!url) return {};
-  req.path = url->path();
-  for (auto p : url->params()) req.query.emplace_back(p.key, p.has_value ? p.value : std::string());
+  auto target = parse_target(std::string_view(req.raw.target().data(), req.raw.target().size()));
+  if (!target) return {};
+  req.path = std::move(target->path);
+  req.query = std::move(target->query);
+  if (target->authority) req.raw.set(bhttp::field::host, *target->authority);
   RouteMatch match = router_.match(req.method(), req.path);
   req.route = match.route ? match.route->pattern : match.pattern;
   return match;
@@ -269,8 +279,12 @@ asio::awaitable<bool> Server::read_body(beast::tcp_stream& stream, beast::flat_b
     co_return false;
   }
   if (ec) co_return false;
-  // Keep what the header step derived (route, request id) and take the whole message.
+  // Keep what the header step derived (route, request id, the Host an absolute-form target
+  // gave) and take the whole message.
+  std::optional<std::string> host;
+  if (req.raw.count(bhttp::field::host) > 0) host = std::string(req.raw[bhttp::field::host]);
   req.raw = parser.release();
+  if (host) req.raw.set(bhttp::field::host, *host);
   co_return true;
 }
 
@@ -280,7 +294,14 @@ asio::awaitable<bool> Server::send(beast::tcp_stream& stream, Request& req, Resp
   finish(req, res, start);
   auto wire = to_wire(res, version, keep_alive);
   stream.expires_after(milliseconds(settings_.request_timeout_ms));
-  auto [ec, n] = co_await bhttp::async_write(stream, wire, kTuple);
+  boost::system::error_code ec;
+  if (req.raw.method() == bhttp::verb::head) {
+    // The header of the GET answer, Content-Length included, and never a body (RFC 9110 §9.3.2).
+    bhttp::response_serializer<bhttp::string_body> header_only(wire);
+    std::tie(ec, std::ignore) = co_await bhttp::async_write_header(stream, header_only, kTuple);
+  } else {
+    std::tie(ec, std::ignore) = co_await bhttp::async_write(stream, wire, kTuple);
+  }
   co_return !ec && keep_alive;
 }
 

@@ -53,7 +53,8 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
   for (const auto& r : routes_) {
     std::map<std::string, std::string, std::less<>> params;
     if (!match_segments(r, parts, params)) continue;
-    if (r.method == method) {
+    // HEAD is GET without the body (RFC 9110 §9.3.2): every GET route answers it.
+    if (r.method == method || (method == "HEAD" && r.method == "GET")) {
       m.route = &r;
       m.pattern = r.pattern;
       m.params = std::move(params);
@@ -62,6 +63,8 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
     }
     m.pattern = r.pattern;
     if (std::find(m.allowed.begin(), m.allowed.end(), r.method) == m.allowed.end()) m.allowed.push_back(r.method);
+    if (r.method == "GET" && std::find(m.allowed.begin(), m.allowed.end(), "HEAD") == m.allowed.end())
+      m.allowed.emplace_back("HEAD");
   }
   return m;
 }

@@ -26,6 +26,7 @@ struct RouteMatch {
 class Router {
  public:
   void add(std::string method, std::string pattern, Handler handler);
+  // A GET route also matches HEAD; `allowed` then lists HEAD beside GET.
   RouteMatch match(std::string_view method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 

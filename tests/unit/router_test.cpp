@@ -89,16 +89,12 @@ TEST(Router, WrongMethodListsAllowedMethodsWithoutDuplicates) {
   // "/api/users/me" matches its three literal routes and "/api/users/:id" (GET again).
   RouteMatch m = r.match("POST", "/api/users/me");
   EXPECT_EQ(m.route, nullptr);
-  EXPECT_EQ(m.allowed, (std::vector<std::string>{"GET", "PATCH", "DELETE"}));
+  EXPECT_EQ(m.allowed, (std::vector<std::string>{"GET", "HEAD", "PATCH", "DELETE"}));
   EXPECT_FALSE(m.pattern.empty());
-
-  RouteMatch h = r.match("HEAD", "/api/health");
-  EXPECT_EQ(h.route, nullptr);
-  EXPECT_EQ(h.allowed, (std::vector<std::string>{"GET"}));
 
   RouteMatch s = r.match("DELETE", "/api/planning/p1/sessions/s1");
   EXPECT_EQ(s.route, nullptr);
-  EXPECT_EQ(s.allowed, (std::vector<std::string>{"GET", "PATCH"}));
+  EXPECT_EQ(s.allowed, (std::vector<std::string>{"GET", "HEAD", "PATCH"}));
   EXPECT_EQ(s.pattern, "/api/planning/:id/sessions/:sessionId");
 }
 
@@ -106,7 +102,21 @@ TEST(Router, MethodsAreCaseSensitive) {
   Router r = make_router();
   RouteMatch m = r.match("get", "/api/health");
   EXPECT_EQ(m.route, nullptr);
-  EXPECT_EQ(m.allowed, (std::vector<std::string>{"GET"}));
+  EXPECT_EQ(m.allowed, (std::vector<std::string>{"GET", "HEAD"}));
+  EXPECT_EQ(r.match("head", "/api/health").route, nullptr);
+}
+
+TEST(Router, HeadIsServedByTheGetRoute) {
+  Router r = make_router();
+  RouteMatch h = r.match("HEAD", "/api/planning/p1");
+  ASSERT_NE(h.route, nullptr);
+  EXPECT_EQ(h.route->method, "GET");
+  EXPECT_EQ(h.route->pattern, "/api/planning/:id");
+  EXPECT_EQ(h.params.at("id"), "p1");
+  // No GET, no HEAD.
+  RouteMatch post_only = r.match("HEAD", "/api/auth/register");
+  EXPECT_EQ(post_only.route, nullptr);
+  EXPECT_EQ(post_only.allowed, (std::vector<std::string>{"POST"}));
 }
 
 TEST(Router, UnknownPathMatchesNothing) {
