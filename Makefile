@@ -2,7 +2,7 @@
 PYTHON ?= /usr/bin/python3
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 
-.PHONY: deps build-dev build-release build-asan run test test-unit test-api test-asan check-style bench clean
+.PHONY: deps build-dev build-release build-asan run test test-unit test-api test-asan check-style test-repeat bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -19,6 +19,14 @@ run: build-release
 test: build-dev
 	ctest --preset dev
 	PLANETUDE_BIN=build/dev/planetude $(PYTEST) tests/api tests/fakes
+
+# The HTTP suite N times in a row (flakiness hunt): make test-repeat N=5 [PRESET=asan]
+N ?= 5
+PRESET ?= dev
+test-repeat:
+	$(MAKE) build-$(PRESET)
+	@for i in $$(seq $(N)); do echo "test-repeat: run $$i of $(N) ($(PRESET))"; \
+	  PLANETUDE_BIN=build/$(PRESET)/planetude $(PYTEST) tests/api || exit 1; done
 
 test-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ctest --preset asan
