@@ -21,11 +21,11 @@ struct Config {
   std::string sqlite_path;  // from database_url
   std::string data_dir;     // folder of the SQLite file: the dev JWT secret lives there too
   std::string jwt_secret;   // empty until resolved (generated in development)
-  std::int64_t jwt_ttl_seconds = 7 * 24 * 3600;
+  std::int64_t jwt_ttl_seconds = std::int64_t{7} * 24 * 3600;
   bool production = false;
   log::Level log_level = log::Level::info;
   std::vector<std::string> cors_origins;
-  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;
   std::size_t max_connections = 10000;
   std::int64_t request_timeout_ms = 30000;
   std::int64_t idle_timeout_ms = 60000;

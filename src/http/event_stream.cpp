@@ -6,6 +6,10 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include "core/errors.hpp"
 #include "http/error_response.hpp"
 #include "http/server.hpp"
@@ -69,10 +73,17 @@ asio::awaitable<void> watch_for_hang_up(boost::beast::tcp_stream& stream, Chunke
   for (;;) {
     auto [ec] = co_await stream.socket().async_wait(asio::ip::tcp::socket::wait_read, kTuple);
     if (watch->finished) co_return;  // the stream is over; `stream` and `sink` may be gone
+    if (ec) {
+      sink.hang_up();
+      co_return;
+    }
+    // The peek must never block the strand: readiness can be reported with nothing to read (a
+    // stale event), and Asio's synchronous receive would then poll without end, stalling the
+    // whole stream until the client gives up. A non-blocking peek says "nothing yet": keep watching.
     char byte;
-    boost::system::error_code peek_ec;
-    std::size_t n = ec ? 0 : stream.socket().receive(asio::buffer(&byte, 1), asio::socket_base::message_peek, peek_ec);
-    if (ec || peek_ec || n == 0) {
+    ssize_t got = ::recv(stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+    if (got <= 0) {  // 0: the client closed; < 0: the connection broke
       sink.hang_up();
       co_return;
     }

@@ -26,8 +26,8 @@ namespace planetude::http {
 struct ServerSettings {
   std::string host = "127.0.0.1";
   std::uint16_t port = 5000;
-  std::size_t max_body_bytes = 1024 * 1024;
-  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;
+  std::size_t max_header_bytes = std::size_t{16} * 1024;
   std::size_t max_connections = 10000;
   std::int64_t request_timeout_ms = 30000;
   std::int64_t idle_timeout_ms = 60000;

@@ -73,7 +73,7 @@ class ClientError : public std::runtime_error {
 struct CallLimits {
   std::chrono::steady_clock::time_point deadline;  // the whole call, streaming included
   std::chrono::milliseconds first_byte{10000};     // from sending to the status line
-  std::size_t max_body = 8 * 1024 * 1024;
+  std::size_t max_body = std::size_t{8} * 1024 * 1024;
 };
 
 // Receives the body of a 2xx answer piece by piece (streaming); not called for errors, whose body

@@ -43,7 +43,7 @@ const char* failure_label(FailureKind kind);
 class ProviderFailure : public std::runtime_error {
  public:
   ProviderFailure(FailureKind kind, std::string what, std::optional<int> retry_after = std::nullopt)
-      : std::runtime_error(std::move(what)), kind_(kind), retry_after_(retry_after) {}
+      : std::runtime_error(what), kind_(kind), retry_after_(retry_after) {}
   FailureKind kind() const { return kind_; }
   std::optional<int> retry_after_seconds() const { return retry_after_; }
 

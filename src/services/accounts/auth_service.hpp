@@ -15,7 +15,7 @@
 namespace planetude {
 
 struct AuthSettings {
-  std::int64_t token_ttl_seconds = 7 * 24 * 3600;
+  std::int64_t token_ttl_seconds = std::int64_t{7} * 24 * 3600;
   int login_max_failures_per_email = 10;
   int login_max_failures_per_ip = 100;
   int register_max_per_ip = 20;
