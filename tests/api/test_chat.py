@@ -12,7 +12,6 @@ import json
 import re
 import secrets
 import threading
-import time
 import uuid
 
 import pytest
@@ -20,6 +19,7 @@ import requests
 
 from conftest import (ENGLISH, Client, new_user, assert_error, assert_french_error as err,
                       assert_invalid as invalid)
+from waits import log_barrier, wait_for_requests_logged
 
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -769,16 +769,6 @@ def test_export_includes_chat(server):
 
 # ---------------------------------------------------------------------------------- logs
 
-def wait_for_log(server, request_id, timeout=5):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if any(request_id in line for line in list(server.logs)):
-            time.sleep(0.1)
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"no log line for request {request_id}")
-
-
 def test_logs_never_contain_messages_or_replies(server):
     marker = "MARQUEUR" + uuid.uuid4().hex
     subject = "Sujet" + uuid.uuid4().hex[:10]
@@ -804,8 +794,10 @@ def test_logs_never_contain_messages_or_replies(server):
     rid4 = "chat-log-" + uuid.uuid4().hex
     r = c.post("/api/chat", json={"message": "Bonjour", marker: marker}, headers={"X-Request-Id": rid4})
     assert r.status_code == 400, r.text
-    for rid in (rid1, rid2, rid3, rid4):
-        wait_for_log(server, rid)
+    # Each request's log line is written before its answer, and these four were answered: once their
+    # lines and then the barrier's are read, every line written while handling them is in `lines`.
+    wait_for_requests_logged(server, rid1, rid2, rid3, rid4)
+    log_barrier(server)
     lines = list(server.logs)
     assert not [l for l in lines if marker in l], "the message text was logged"
     assert not [l for l in lines if reply in l], "the reply was logged"

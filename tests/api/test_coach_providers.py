@@ -24,6 +24,7 @@ import pytest
 import requests
 
 from conftest import ENGLISH, Fake, new_user, start_fake_program, stop_process
+from waits import llm_calls, log_barrier, log_lines, wait_until
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FAKE = ROOT / "tests" / "fakes" / "fake_llm.py"
@@ -374,23 +375,42 @@ def test_gemini_model_setting_is_used(make_server, fake, model):
 # ------------------------------------------------------------------------------ Gemini: failures
 
 FAILURES = {
-    # name: (server env, default behaviour, allowed request counts per message, max seconds)
-    "timeout": ({"LLM_TIMEOUT_MS": "1500"}, {"behaviour": "hang"}, (1,), 3.0),
-    "http_500": ({}, {"behaviour": "error", "status": 500}, (1,), 5.0),
+    # name: (server env, default behaviour, allowed request counts per message, the llm_call log outcome)
+    "timeout": ({"LLM_TIMEOUT_MS": "1500"}, {"behaviour": "hang"}, (1,), "timeout"),
+    "http_500": ({}, {"behaviour": "error", "status": 500}, (1,), "http_error"),
     # No retry hint: the server may retry once, never more.
-    "http_503": ({}, {"behaviour": "error", "status": 503}, (1, 2), 5.0),
+    "http_503": ({}, {"behaviour": "error", "status": 503}, (1, 2), "unavailable"),
     "bad_key": ({"GEMINI_API_KEY": "AIzaSy-not-the-right-key-000"}, {"behaviour": "text", "text": "NE PAS VOIR"},
-                (1,), 5.0),
-    "malformed_json": ({}, {"behaviour": "malformed_json"}, (1,), 5.0),
-    "prompt_blocked": ({}, {"behaviour": "prompt_blocked", "block_reason": "SAFETY"}, (1,), 5.0),
+                (1,), "bad_key"),
+    "malformed_json": ({}, {"behaviour": "malformed_json"}, (1,), "malformed"),
+    "prompt_blocked": ({}, {"behaviour": "prompt_blocked", "block_reason": "SAFETY"}, (1,), "blocked"),
     "safety": ({}, {"behaviour": "safety", "category": "HARM_CATEGORY_HARASSMENT", "probability": "HIGH"},
-               (1,), 5.0),
+               (1,), "blocked"),
 }
+# Without LLM_TIMEOUT_MS, a provider that never answers is given up at the first-byte timeout (10 s)
+# and a stalled stream at the default LLM_TIMEOUT_MS (20 s). An answer within 8 s shows that the
+# server reacted to the failure itself (or to the 1.5 s LLM_TIMEOUT_MS of the timeout cases) instead
+# of waiting for one of those; a slow machine still has 6.5 s of slack. The logged outcome (and, for
+# timeouts, the logged latency) says which event ended the call.
+WELL_UNDER_DEFAULT_TIMEOUT_S = 8.0
+
+
+def new_llm_outcomes(server, seen, at_least=1):
+    """The outcomes of the llm_call log lines after the first `seen` ones, once `at_least` are read."""
+    return [e["outcome"] for e in llm_calls(server, seen + at_least)[seen:]]
+
+
+def assert_gave_up_at_the_deadline(server, seen, timeout_ms):
+    """The provider call after the first `seen` llm_call lines ended as a timeout, not before the
+    deadline: the server waited for LLM_TIMEOUT_MS, then gave up."""
+    call = llm_calls(server, seen + 1)[seen]
+    assert call["outcome"] == "timeout", call
+    assert timeout_ms - 100 <= call["latency_ms"] < WELL_UNDER_DEFAULT_TIMEOUT_S * 1000, call
 
 
 @pytest.mark.parametrize("case", list(FAILURES))
 def test_gemini_failure_answered_by_builtin_coach(make_server, fake, case):
-    env, behaviour, counts, max_s = FAILURES[case]
+    env, behaviour, counts, outcome = FAILURES[case]
     s = gemini_server(make_server, fake, **env)
     c = new_user(s)
     fake.script(default=behaviour)
@@ -401,7 +421,12 @@ def test_gemini_failure_answered_by_builtin_coach(make_server, fake, case):
     assert body["source"] == "fallback", body
     assert "NE PAS VOIR" not in body["reply"], body
     assert looks_french(body["reply"]), body
-    assert elapsed < max_s, f"{case}: answered after {elapsed:.2f}s"
+    # What ended the provider call, as the server logged it: the failure itself (or, for "timeout",
+    # the 1.5 s deadline), not the default 20 s deadline.
+    assert set(new_llm_outcomes(s, 0)) == {outcome}, s.logs[-10:]
+    if case == "timeout":
+        assert_gave_up_at_the_deadline(s, 0, 1500)
+    assert elapsed < WELL_UNDER_DEFAULT_TIMEOUT_S, f"{case}: answered after {elapsed:.2f}s"
     recs = fake.requests(count=1)
     assert len(recs) in counts, [(r["path"], r["status"]) for r in recs]
     if case == "bad_key":
@@ -411,6 +436,7 @@ def test_gemini_failure_answered_by_builtin_coach(make_server, fake, case):
         # The server gave up the upstream call: the connection was closed.
         assert recs[0]["client_disconnected"], recs[0]
     since = recs[-1]["seq"]
+    seen = len(recs)
 
     t0 = time.monotonic()
     deltas, done = ask_stream(c, "Bonjour, que faire aujourd'hui ?")
@@ -419,7 +445,10 @@ def test_gemini_failure_answered_by_builtin_coach(make_server, fake, case):
     assert deltas, "the built-in coach's text streams as deltas"
     assert "NE PAS VOIR" not in done["reply"], done
     assert looks_french(done["reply"]), done
-    assert elapsed < max_s, f"{case} (stream): answered after {elapsed:.2f}s"
+    assert set(new_llm_outcomes(s, seen)) == {outcome}, s.logs[-10:]
+    if case == "timeout":
+        assert_gave_up_at_the_deadline(s, seen, 1500)
+    assert elapsed < WELL_UNDER_DEFAULT_TIMEOUT_S, f"{case} (stream): answered after {elapsed:.2f}s"
     srecs = fake.requests(since=since, count=1)
     assert len(srecs) in counts, [(r["path"], r["status"]) for r in srecs]
     assert all(":streamGenerateContent" in r["path"] for r in srecs), srecs
@@ -492,10 +521,12 @@ def test_gemini_429_not_retried_when_the_delay_does_not_fit(make_server, fake):
     fake.script(default={"behaviour": "error", "status": 429, "retry_delay": "60s"})
     t0 = time.monotonic()
     body = ask(c, "On y va ?")
-    assert time.monotonic() - t0 < 5, "waited for a delay that does not fit"
+    # A 60 s wait (or the 20 s deadline) would show here; a slow machine gets 6.5 s of slack.
+    assert time.monotonic() - t0 < WELL_UNDER_DEFAULT_TIMEOUT_S, "waited for a delay that does not fit"
     assert body["source"] == "fallback", body
     recs = fake.requests(count=1)
     assert len(recs) == 1, recs
+    assert new_llm_outcomes(s, 0) == ["rate_limited"], s.logs[-10:]
     deltas, done = ask_stream(c, "On y va ?")
     assert done["source"] == "fallback", done
     assert len(fake.requests(since=recs[-1]["seq"], count=1)) == 1
@@ -530,7 +561,12 @@ def test_gemini_mid_stream_failure_keeps_the_sent_deltas(make_server, fake, case
     fake.script(dict(behaviour, text=text))
     t0 = time.monotonic()
     deltas, done = ask_stream(c, "Par quoi commencer ?")
-    assert time.monotonic() - t0 < 4, "too slow"
+    # Not the default 20 s deadline: the failure (or the 1.5 s LLM_TIMEOUT_MS) ended the call.
+    assert time.monotonic() - t0 < WELL_UNDER_DEFAULT_TIMEOUT_S, "too slow"
+    if case == "stall_timeout":
+        assert_gave_up_at_the_deadline(s, 0, 1500)
+    else:
+        assert "timeout" not in new_llm_outcomes(s, 0), s.logs[-10:]
     sent = pieces(text, 4)[:2]
     prefix = "".join(sent)
     assert done["source"] == "fallback", done
@@ -555,8 +591,10 @@ def test_gemini_mid_stream_failure_keeps_the_sent_deltas(make_server, fake, case
 def test_client_disconnect_cancels_the_upstream_stream(make_server, fake):
     s = gemini_server(make_server, fake)
     c = new_user(s)
-    fake.script({"behaviour": "text", "chunks": 20, "delay_ms": 200,
-                 "text": "Un texte assez long pour vingt morceaux, envoyés lentement un par un."})
+    # 40 events 250 ms apart: the whole stream would last 10 s (under the 20 s LLM_TIMEOUT_MS).
+    fake.script({"behaviour": "text", "chunks": 40, "delay_ms": 250,
+                 "text": "Un texte assez long pour quarante morceaux, envoyés lentement un par un, "
+                         "avec encore bien des mots derrière pour que chaque morceau en ait un."})
     body = json.dumps({"message": "Raconte une longue histoire"}).encode()
     sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
     sock.sendall((f"POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1:{s.port}\r\n"
@@ -568,18 +606,19 @@ def test_client_disconnect_cancels_the_upstream_stream(make_server, fake):
         assert data, f"connection closed before the first delta: {buf!r}"
         buf += data
     assert b" 200 " in buf.split(b"\r\n", 1)[0], buf
-    closed_at = time.time()
     sock.close()
 
-    recs = fake.requests(count=1, timeout_ms=5000)
+    # The server logs the provider call when it ends: cancelled because the student left, not
+    # finished nor timed out.
+    assert [e["outcome"] for e in llm_calls(s, 1)] == ["cancelled"], s.logs[-10:]
+    recs = fake.requests(count=1, timeout_ms=10000)
     assert len(recs) == 1, recs
     rec = recs[0]
+    assert rec["ended_at"] is not None, rec
+    # The server hung up on the fake in the middle of the stream: it was abandoned before its end.
     assert rec["client_disconnected"] is True, rec
     assert not rec["response_complete"], rec
-    assert rec["ended_at"] is not None
-    # The whole stream lasts about 3.8 s; it must be abandoned soon after the student left.
-    assert rec["ended_at"] - closed_at < 1.5, rec["ended_at"] - closed_at
-    assert rec["events_sent"] < 15, rec["events_sent"]
+    assert rec["events_sent"] < 40, rec["events_sent"]
     # The server is still fine.
     assert requests.get(s.url + "/healthz", timeout=5).status_code == 200
 
@@ -588,23 +627,22 @@ def test_client_disconnect_while_waiting_for_the_provider(make_server, fake):
     """The student leaves before the provider sent anything: the upstream call is dropped too."""
     s = gemini_server(make_server, fake)
     c = new_user(s)
-    fake.script({"behaviour": "hang"})
+    fake.script({"behaviour": "hang"})  # until the client goes: only a timeout or a cancel ends it
     body = json.dumps({"message": "Tu es là ?"}).encode()
     sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
     sock.sendall((f"POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1:{s.port}\r\n"
                   f"Authorization: Bearer {c.token}\r\nContent-Type: application/json\r\n"
                   f"Accept: text/event-stream\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body)
-    # Wait until the fake holds the upstream request.
-    deadline = time.time() + 5
-    while time.time() < deadline and not fake.admin("GET", "requests"):
-        time.sleep(0.02)
-    time.sleep(0.2)
-    closed_at = time.time()
+    # Wait until the fake holds the upstream request (its record exists from the request head on).
+    wait_until(lambda: fake.admin("GET", "requests"), message="the upstream request at the fake")
     sock.close()
-    recs = fake.requests(count=1, timeout_ms=5000)
+    # The call ended because the student left ("cancelled"), not at the first-byte timeout (10 s),
+    # which would also have closed the upstream connection.
+    assert [e["outcome"] for e in llm_calls(s, 1)] == ["cancelled"], s.logs[-10:]
+    recs = fake.requests(count=1, timeout_ms=10000)
     assert len(recs) == 1, recs
+    assert recs[0]["ended_at"] is not None, recs[0]
     assert recs[0]["client_disconnected"] is True, recs[0]
-    assert recs[0]["ended_at"] - closed_at < 1.5, recs[0]["ended_at"] - closed_at
 
 
 # ------------------------------------------------------------------------------ OpenAI-compatible
@@ -677,12 +715,14 @@ def test_openai_failures_answered_by_builtin_coach(make_server, fake):
     since = recs[-1]["seq"]
     fake.script({"behaviour": "error", "status": 429, "retry_after": "60"},
                 {"behaviour": "text", "text": "NE PAS VOIR"})
+    seen = len(log_lines(s, "llm_call"))
     t0 = time.monotonic()
     body = ask(c, "Bonjour")
-    assert time.monotonic() - t0 < 5
+    assert time.monotonic() - t0 < WELL_UNDER_DEFAULT_TIMEOUT_S  # no 60 s wait, nor the 20 s deadline
     assert body["source"] == "fallback" and "NE PAS VOIR" not in body["reply"], body
     recs = fake.requests(since=since, count=1)
     assert len(recs) == 1, recs
+    assert new_llm_outcomes(s, seen) == ["rate_limited"], s.logs[-10:]
 
     # A stream cut in the middle: the deltas sent stay, the built-in coach follows.
     since = recs[-1]["seq"]
@@ -725,7 +765,15 @@ def test_openai_more_failures(make_server, fake, case):
     assert looks_french(body["reply"]), body
     _, done = ask_stream(c, "Bonjour, que faire ?")
     assert done["source"] == "fallback" and "NE PAS VOIR" not in done["reply"], done
-    assert time.monotonic() - t0 < 6.5
+    # Two calls: at the first-byte timeout they would take 20 s; at 1.5 s (or at once) far less.
+    assert time.monotonic() - t0 < 2 * WELL_UNDER_DEFAULT_TIMEOUT_S
+    outcomes = new_llm_outcomes(s, 0, at_least=2)
+    if case == "timeout":
+        assert outcomes == ["timeout", "timeout"], outcomes
+        assert_gave_up_at_the_deadline(s, 0, 1500)
+        assert_gave_up_at_the_deadline(s, 1, 1500)
+    else:
+        assert "timeout" not in outcomes, outcomes
     recs = fake.requests(count=2)
     assert len(recs) == 2, [(r["status"], r["rejected"]) for r in recs]
     if case == "bad_key":
@@ -746,7 +794,10 @@ def test_circuit_breaker_leaves_the_provider_alone_after_5_failures(make_server,
     assert body["source"] == "fallback", body
     _, done = ask_stream(c, "Message 7")
     assert done["source"] == "fallback", done
-    time.sleep(0.2)
+    # A provider call is made (and recorded by the fake, and logged) before the answer that follows
+    # it; the barrier makes sure every log line of the two answers above has been read.
+    log_barrier(s)
+    assert len(log_lines(s, "llm_call")) == 5, "the provider was called while the breaker was open"
     assert len(fake.requests()) == 5, "the provider was called while the breaker was open"
 
 
@@ -823,7 +874,7 @@ def test_logs_hold_no_message_reply_key_or_token(make_server, fake):
     ask(c, secret_msg)
     ask_stream(c, secret_msg)
     fake.requests(count=4)
-    time.sleep(0.2)
+    log_barrier(s)  # every line written while answering the four messages has been read
     logs = "\n".join(s.logs)
     assert "llm" in logs or "coach" in logs, "expected some log of the AI calls"
     for secret in ("MSGSECRETqz5521", "REPLYSECRETxk7788", GKEY, c.token):

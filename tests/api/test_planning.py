@@ -4,12 +4,12 @@ POST /api/planning (manual), GET/PUT/DELETE /api/planning/:id, PATCH /api/planni
 The list (GET /api/planning) is in test_planning_list.py, the ICS export and the feed in test_ics.py."""
 import datetime as dt
 import re
-import time
 
 import pytest
 import requests
 
 from conftest import new_user, assert_french_error as err, detail_paths as paths, assert_invalid as invalid
+from waits import wait_until
 
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -34,6 +34,14 @@ def invalid_under(resp, prefix):
 
 def parse_ts(s):
     return dt.datetime.fromisoformat(s.replace("Z", "+00:00").replace("z", "+00:00"))
+
+
+def wait_past(ts):
+    """Waits until this machine's clock (the server's) is past the millisecond of `ts`, so that a
+    change made now gets a later timestamp."""
+    limit = parse_ts(ts)
+    wait_until(lambda: dt.datetime.now(dt.timezone.utc) > limit + dt.timedelta(milliseconds=1),
+               message=f"the clock to pass {ts}")
 
 
 def iso(d):
@@ -677,7 +685,7 @@ def test_put_replaces_keeping_ids_and_statut(server):
         sess("2025-12-01T13:00:00Z", "2025-12-01T14:00:00Z", "C"),
     ], titre="Avant")
     ids = {s["matiere"]: s["_id"] for s in p["sessions"]}
-    time.sleep(0.02)
+    wait_past(p["updatedAt"])
     r = c.put(f"/api/planning/{p['_id']}", json=body("jour", DAY, [
         sess("2025-12-01T15:00:00Z", "2025-12-01T16:00:00Z", "A2", _id=ids["A"]),          # statut omitted
         sess("2025-12-01T08:00:00Z", "2025-12-01T09:00:00Z", "B2", _id=ids["B"], statut="rate"),
@@ -784,7 +792,7 @@ def test_patch_statut(server):
 def test_patch_updates_updated_at(server):
     c = new_user(server)
     p, a, _ = two_sessions(c)
-    time.sleep(0.02)
+    wait_past(p["updatedAt"])
     q = patch_session(c, p["_id"], a, {"statut": "termine"}).json()
     assert parse_ts(q["updatedAt"]) > parse_ts(p["updatedAt"])
     assert q["createdAt"] == p["createdAt"]

@@ -1860,9 +1860,10 @@ async def admin(state: State, conn: Conn, req: Request) -> bool:
         if path == "/_admin/requests" and method == "GET":
             q = req.query
             if q.get("wait_done") not in (None, "", "0", "false"):
-                deadline = time.time() + float(q.get("timeout_ms", "2000")) / 1000.0
+                # A monotonic deadline: a step of the wall clock must not stretch (or cut) the wait.
+                deadline = time.monotonic() + float(q.get("timeout_ms", "2000")) / 1000.0
                 count = int(q.get("count", "0") or 0)
-                while time.time() < deadline:
+                while time.monotonic() < deadline:
                     recs = list(state.records)
                     if len(recs) >= count and all(x["ended_at"] is not None for x in recs):
                         break
