@@ -2,7 +2,7 @@
 PYTHON ?= /usr/bin/python3
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 
-.PHONY: deps build-dev build-release build-asan run test test-unit test-api test-asan check-style test-repeat bench clean
+.PHONY: deps build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -36,6 +36,14 @@ test-asan: build-asan
 # clang-format and clang-tidy over the tree (.clang-format, .clang-tidy).
 check-style: deps
 	scripts/check-style.sh
+
+# Redocly's recommended rules over resources/openapi.json: no error and no warning allowed.
+REDOCLY = tools/openapi/node_modules/.bin/redocly
+lint-openapi: deps
+	$(REDOCLY) lint resources/openapi.json
+	@$(REDOCLY) lint --format=json resources/openapi.json 2>/dev/null \
+	  | jq -e '.totals.errors == 0 and .totals.warnings == 0' >/dev/null \
+	  || { echo "lint-openapi: the document has lint warnings (see above)"; exit 1; }
 
 bench: build-release
 	bench/users_me.sh

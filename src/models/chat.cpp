@@ -21,7 +21,11 @@ ChatInput parse_chat_input(const json::value& body) {
   ObjectReader r(body, "", problems);
   ChatInput in;
   auto message = r.string("message", StringRule{1, 4000, true, true}, true);
-  if (const json::value* context = r.field("context")) {
+  // `context` is the exception to "null means absent" (docs/behaviour.md): it is an object or left out.
+  const json::value* context = r.field("context");
+  if (!context && r.contains("context")) {
+    problems.add("context", "doit être un objet JSON");
+  } else if (context) {
     if (!context->is_object()) problems.add("context", "doit être un objet JSON");
     else if (json::serialize(*context).size() > kMaxContextBytes)
       problems.add("context", "ne doit pas dépasser 8 Kio en JSON compact");

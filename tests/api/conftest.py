@@ -21,6 +21,9 @@ import warnings
 import pytest
 import requests
 
+import contract
+import raw_http
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 # Absolute: servers run with their data folder as working directory.
 BIN = os.path.abspath(os.environ.get("PLANETUDE_BIN", str(ROOT / "build" / "dev" / "planetude")))
@@ -73,6 +76,7 @@ class Server:
                 continue
             if entry.get("msg") == "listening":
                 self.port = entry["port"]
+                contract.register_base_url(self.url)
                 return
         raise RuntimeError("server did not start:\n" + "\n".join(self.logs))
 
@@ -112,6 +116,46 @@ class Server:
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------ the contract (contract.py)
+
+# Every answer of a planetude server that goes through `requests` is checked against
+# resources/openapi.json; a test fails when one of its answers breaks the document.
+contract.install()
+contract.install_raw(raw_http.RawConn)
+
+
+def _contract_failure(phase):
+    problems = contract.take_violations()
+    if problems:
+        shown = "\n  ".join(problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise AssertionError(f"answers that break resources/openapi.json ({phase}):\n  {shown}{more}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    contract.take_violations()  # what earlier tests' stray threads left is not this test's
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    outcome = yield
+    if outcome.excinfo is None:
+        _contract_failure("setup and test")  # the setup's answers (new_user...) count too
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    outcome = yield
+    if outcome.excinfo is None:
+        _contract_failure("teardown")
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(f"contract: {contract.checked[0]} answers checked against resources/openapi.json")
 
 
 # ------------------------------------------------------------------------------ the fakes (tests/fakes)

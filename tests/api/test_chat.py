@@ -394,11 +394,12 @@ def test_context_must_be_an_object(server, user, ctx):
     assert history(c)["messages"] == []
 
 
-def test_context_object_and_null_accepted(server, user):
+def test_context_object_accepted_null_refused(server, user):
     c = user
     ask(c, "Bonjour", context={"page": "planning", "vue": {"jour": "lundi", "ids": [1, 2]}})
     ask(c, "Bonjour", context={})
-    ask(c, "Bonjour", context=None)
+    # `context` is an object or left out: the documented exception to "null means absent".
+    invalid(chat(c, "Bonjour", context=None), "context")
 
 
 @pytest.mark.parametrize("accented", [False, True])
