@@ -39,7 +39,8 @@ check-style: deps
 
 # Redocly's recommended rules over resources/openapi.json: no error and no warning allowed.
 REDOCLY = tools/openapi/node_modules/.bin/redocly
-lint-openapi: deps
+lint-openapi:
+	@scripts/install-deps.sh openapi-tools
 	$(REDOCLY) lint resources/openapi.json
 	@$(REDOCLY) lint --format=json resources/openapi.json 2>/dev/null \
 	  | jq -e '.totals.errors == 0 and .totals.warnings == 0' >/dev/null \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package PlanÉtude needs to build, run, test and benchmark.
-# Idempotent: apt-get is called only for the packages that are missing, `npm ci` only when
-# tools/openapi/node_modules lacks what tools/openapi/package-lock.json pins.
+# Idempotent: apt-get is called only for the packages that are missing.
+# `scripts/install-deps.sh openapi-tools` also installs Node.js and the OpenAPI linter pinned by
+# tools/openapi/package-lock.json (make lint-openapi): nothing else needs Node.js or the npm registry.
 set -euo pipefail
 
 packages=(
@@ -12,11 +13,13 @@ packages=(
   libgtest-dev
   clang-format clang-tidy
   python3 python3-pytest python3-requests python3-jwt python3-icalendar python3-jsonschema
-  nodejs
   wrk jq
 )
-# Debian's nodejs comes without npm; NodeSource's nodejs has it built in (and conflicts with npm).
-command -v npm >/dev/null 2>&1 || packages+=(npm)
+if [ "${1:-}" = openapi-tools ]; then
+  packages+=(nodejs)
+  # Debian's nodejs comes without npm; NodeSource's nodejs has it built in (and conflicts with npm).
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -32,7 +35,10 @@ if [ ${#missing[@]} -ne 0 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The OpenAPI linter (make lint-openapi), pinned by tools/openapi/package-lock.json.
+[ "${1:-}" = openapi-tools ] || exit 0
+
+# The OpenAPI linter (make lint-openapi), pinned by tools/openapi/package-lock.json. Redocly
+# 1.34.20 runs on Debian 12's Node.js 18 as well as on Node.js 20.
 tools="$(dirname "$0")/../tools/openapi"
 if ! (cd "$tools" && npm ls --depth=0 >/dev/null 2>&1); then  # missing, or not the pinned version
   echo "install-deps: npm ci in tools/openapi"
