@@ -13,18 +13,18 @@
 #include "services/planning/ai_planning_service.hpp"
 #include "support/fake_provider.hpp"
 #include "support/run_async.hpp"
+#include "support/service_test.hpp"
 #include "support/temp_database.hpp"
 
 namespace {
 
 using namespace planetude;
+using planetude::testing::at;
 using planetude::testing::FakeProvider;
 using planetude::testing::run_async;
 using planetude::testing::TempDatabase;
 
 const std::string kLea = "65a1b2c3d4e5f60718293f01";
-
-std::int64_t at(const char* text) { return datetime::parse_datetime(text).value(); }
 
 // A week of March 2026 in Paris: wholly past, so the scheduler plans it whole whatever the time
 // now, and its plan is the same on every run.

@@ -13,11 +13,13 @@
 #include "services/accounts/auth_service.hpp"
 #include "services/accounts/jwt.hpp"
 #include "support/run_async.hpp"
+#include "support/service_test.hpp"
 #include "support/temp_database.hpp"
 
 namespace {
 
 using namespace planetude;
+using planetude::testing::error_of;
 using planetude::testing::run_async;
 using planetude::testing::TempDatabase;
 
@@ -25,20 +27,6 @@ const std::string kSecret = "unit-test-secret-unit-test-secret-0123456789";
 const std::string kPassword = "correct horse battery";
 
 // The error `work` throws, as type E; a failure when it throws nothing or something else.
-template <class E, class T>
-E error_of(boost::asio::awaitable<T> work) {
-  try {
-    run_async(std::move(work));
-  } catch (const E& e) {
-    return e;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "unexpected exception: " << e.what();
-    throw;
-  }
-  ADD_FAILURE() << "no exception";
-  throw std::runtime_error("no exception");
-}
-
 class AuthServiceTest : public ::testing::Test {
  protected:
   // Small limits so each throttle is reached in a few attempts.

@@ -9,11 +9,14 @@
 #include "core/errors.hpp"
 #include "services/planning/calendar_service.hpp"
 #include "support/run_async.hpp"
+#include "support/service_test.hpp"
 #include "support/temp_database.hpp"
 
 namespace {
 
 using namespace planetude;
+using planetude::testing::at;
+using planetude::testing::error_of;
 using planetude::testing::run_async;
 using planetude::testing::TempDatabase;
 
@@ -25,22 +28,6 @@ const std::string kLeasOld = "65a1b2c3d4e5f60718293d20";
 const std::string kLeasOldSession = "65a1b2c3d4e5f60718293d21";
 const std::string kBobsFuture = "65a1b2c3d4e5f60718293d30";
 const std::string kBobsFutureSession = "65a1b2c3d4e5f60718293d31";
-
-template <class E, class T>
-E error_of(boost::asio::awaitable<T> work) {
-  try {
-    run_async(std::move(work));
-  } catch (const E& e) {
-    return e;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "unexpected exception: " << e.what();
-    throw;
-  }
-  ADD_FAILURE() << "no exception";
-  throw std::runtime_error("no exception");
-}
-
-std::int64_t at(const char* text) { return datetime::parse_datetime(text).value(); }
 
 store::UserRecord user(std::string id, std::string email) {
   store::UserRecord u;

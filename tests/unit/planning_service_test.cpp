@@ -12,32 +12,20 @@
 #include "core/ids.hpp"
 #include "services/planning/planning_service.hpp"
 #include "support/run_async.hpp"
+#include "support/service_test.hpp"
 #include "support/temp_database.hpp"
 
 namespace {
 
 using namespace planetude;
+using planetude::testing::at;
+using planetude::testing::error_of;
 using planetude::testing::run_async;
 using planetude::testing::TempDatabase;
+using planetude::testing::user;
 
 const std::string kLea = "65a1b2c3d4e5f60718293b01";
 const std::string kBob = "65a1b2c3d4e5f60718293b02";
-
-template <class E, class T>
-E error_of(boost::asio::awaitable<T> work) {
-  try {
-    run_async(std::move(work));
-  } catch (const E& e) {
-    return e;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "unexpected exception: " << e.what();
-    throw;
-  }
-  ADD_FAILURE() << "no exception";
-  throw std::runtime_error("no exception");
-}
-
-std::int64_t at(const char* text) { return datetime::parse_datetime(text).value(); }
 
 models::SessionInput session(const char* matiere, const char* debut, const char* fin,
                              std::optional<std::string> id = std::nullopt) {
@@ -58,16 +46,6 @@ models::PlanningInput week(const char* monday, std::vector<models::SessionInput>
   in.date_debut = at(monday);
   in.sessions = std::move(sessions);
   return in;
-}
-
-store::UserRecord user(std::string id, std::string email) {
-  store::UserRecord u;
-  u.id = std::move(id);
-  u.email = std::move(email);
-  u.password_hash = "x";
-  u.name = "Élève";
-  u.timezone = "Europe/Paris";
-  return u;
 }
 
 class PlanningServiceTest : public ::testing::Test {

@@ -11,13 +11,17 @@
 #include "core/ids.hpp"
 #include "services/progress/progress_service.hpp"
 #include "support/run_async.hpp"
+#include "support/service_test.hpp"
 #include "support/temp_database.hpp"
 
 namespace {
 
 using namespace planetude;
+using planetude::testing::at;
+using planetude::testing::error_of;
 using planetude::testing::run_async;
 using planetude::testing::TempDatabase;
+using planetude::testing::user;
 
 const std::string kLea = "65a1b2c3d4e5f60718293c01";
 const std::string kBob = "65a1b2c3d4e5f60718293c02";
@@ -26,32 +30,6 @@ const std::string kMaths = "65a1b2c3d4e5f60718293c11";     // 00:30–02:00 in P
 const std::string kPhysique = "65a1b2c3d4e5f60718293c12";  // 09:00–09:45 in Paris on 10 March
 const std::string kBobsPlanning = "65a1b2c3d4e5f60718293c20";
 const std::string kBobsSession = "65a1b2c3d4e5f60718293c21";
-
-template <class E, class T>
-E error_of(boost::asio::awaitable<T> work) {
-  try {
-    run_async(std::move(work));
-  } catch (const E& e) {
-    return e;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "unexpected exception: " << e.what();
-    throw;
-  }
-  ADD_FAILURE() << "no exception";
-  throw std::runtime_error("no exception");
-}
-
-std::int64_t at(const char* text) { return datetime::parse_datetime(text).value(); }
-
-store::UserRecord user(std::string id, std::string email) {
-  store::UserRecord u;
-  u.id = std::move(id);
-  u.email = std::move(email);
-  u.password_hash = "x";
-  u.name = "Élève";
-  u.timezone = "Europe/Paris";
-  return u;
-}
 
 store::PlanningRecord planning(std::string id, std::string user_id, std::vector<store::SessionRecord> sessions) {
   store::PlanningRecord p;

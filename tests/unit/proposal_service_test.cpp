@@ -11,45 +11,23 @@
 #include "core/ids.hpp"
 #include "services/coach/proposal_service.hpp"
 #include "support/run_async.hpp"
+#include "support/service_test.hpp"
 #include "support/temp_database.hpp"
 
 namespace {
 
 using namespace planetude;
+using planetude::testing::at;
+using planetude::testing::error_of;
 using planetude::testing::run_async;
 using planetude::testing::TempDatabase;
+using planetude::testing::user;
 
 const std::string kLea = "65a1b2c3d4e5f60718293e01";
 const std::string kBob = "65a1b2c3d4e5f60718293e02";
 const std::string kPlanning = "65a1b2c3d4e5f60718293e10";
 const std::string kMaths = "65a1b2c3d4e5f60718293e11";     // Tuesday 09:00–10:00 in Paris
 const std::string kPhysique = "65a1b2c3d4e5f60718293e12";  // Tuesday 10:00–11:00 in Paris
-
-template <class E, class T>
-E error_of(boost::asio::awaitable<T> work) {
-  try {
-    run_async(std::move(work));
-  } catch (const E& e) {
-    return e;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "unexpected exception: " << e.what();
-    throw;
-  }
-  ADD_FAILURE() << "no exception";
-  throw std::runtime_error("no exception");
-}
-
-std::int64_t at(const char* text) { return datetime::parse_datetime(text).value(); }
-
-store::UserRecord user(std::string id, std::string email) {
-  store::UserRecord u;
-  u.id = std::move(id);
-  u.email = std::move(email);
-  u.password_hash = "x";
-  u.name = "Élève";
-  u.timezone = "Europe/Paris";
-  return u;
-}
 
 class ProposalServiceTest : public ::testing::Test {
  protected:

@@ -11,31 +11,19 @@
 #include "services/accounts/password_hasher.hpp"
 #include "services/accounts/user_service.hpp"
 #include "support/run_async.hpp"
+#include "support/service_test.hpp"
 #include "support/temp_database.hpp"
 
 namespace {
 
 using namespace planetude;
+using planetude::testing::error_of;
 using planetude::testing::run_async;
 using planetude::testing::TempDatabase;
 
 const std::string kLea = "65a1b2c3d4e5f60718293a01";
 const std::string kBob = "65a1b2c3d4e5f60718293a02";
 const std::string kPassword = "correct horse battery";
-
-template <class E, class T>
-E error_of(boost::asio::awaitable<T> work) {
-  try {
-    run_async(std::move(work));
-  } catch (const E& e) {
-    return e;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "unexpected exception: " << e.what();
-    throw;
-  }
-  ADD_FAILURE() << "no exception";
-  throw std::runtime_error("no exception");
-}
 
 // The ids a user's export holds, per kind, to compare with what was seeded.
 struct Owned {
