@@ -1,0 +1,54 @@
+// Form state that survives failed requests: values stay as typed; the API error is
+// split into a form-level message and per-field messages (from `details` paths).
+import { useState } from 'preact/hooks';
+import { ApiError } from '../api/client';
+
+export interface FormErrors {
+  form?: string;
+  fields: Record<string, string>;
+}
+
+export function errorsFrom(e: unknown, fieldOf: (path: string) => string | undefined = (p) => p): FormErrors {
+  if (!(e instanceof ApiError)) return { form: 'Une erreur inattendue est survenue. Réessaie.', fields: {} };
+  const fields: Record<string, string> = {};
+  const unplaced: string[] = [];
+  for (const d of e.details) {
+    const f = fieldOf(d.path);
+    if (f && !fields[f]) fields[f] = d.message;
+    else if (!f) unplaced.push(d.message);
+  }
+  let form: string | undefined = e.message;
+  if (e.status === 429 && e.retryAfter !== null) form = `${e.message} Réessaie dans ${formatWait(e.retryAfter)}.`;
+  if (unplaced.length) form += ' ' + unplaced.join(' ; ');
+  return { form, fields };
+}
+
+export function formatWait(seconds: number): string {
+  if (seconds < 60) return `${seconds} seconde${seconds > 1 ? 's' : ''}`;
+  const m = Math.ceil(seconds / 60);
+  return `${m} minute${m > 1 ? 's' : ''}`;
+}
+
+export function useForm<T extends Record<string, unknown>>(initial: T) {
+  const [values, setValues] = useState<T>(initial);
+  const [errors, setErrors] = useState<FormErrors>({ fields: {} });
+  const [busy, setBusy] = useState(false);
+
+  const set = <K extends keyof T>(key: K, value: T[K]) => setValues((v) => ({ ...v, [key]: value }));
+
+  /** Runs a request; on failure keeps the values and shows the errors. */
+  async function submit<R>(run: () => Promise<R>, fieldOf?: (path: string) => string | undefined): Promise<R | undefined> {
+    setBusy(true);
+    setErrors({ fields: {} });
+    try {
+      return await run();
+    } catch (e) {
+      setErrors(errorsFrom(e, fieldOf));
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return { values, set, setValues, errors, setErrors, busy, submit };
+}

@@ -1,0 +1,9 @@
+// Placeholder: this screen is being built.
+export default function Screen() {
+  return (
+    <section class="screen">
+      <h1>Progrès</h1>
+      <p>Bientôt disponible.</p>
+    </section>
+  );
+}
