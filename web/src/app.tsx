@@ -4,10 +4,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Avatar } from './components/avatar';
 import { NavIcon } from './components/nav-icon';
 import { ThemeSwitch } from './components/theme-switch';
+import { Toast } from './components/toast';
 import { findRoute, NAV, type RouteDef } from './routes';
 import { navigate, onLinkClick, route } from './router';
 import { logout, user } from './state/auth';
-import { online } from './state/network';
+import { online, servedFromCache } from './state/network';
 
 function useScreen(def: RouteDef | undefined) {
   const [screen, setScreen] = useState<{ def: RouteDef; Component: FunctionComponent } | null>(null);
@@ -134,13 +135,14 @@ export function App() {
         </nav>
       )}
       <main id="contenu" tabIndex={-1}>
-        {!online.value && (
+        {(!online.value || servedFromCache.value) && (
           <p class="offline-banner" role="status" data-testid="offline-banner">
             <strong>Hors ligne.</strong> Tu vois la dernière version enregistrée de ton planning ; les modifications demandent une connexion.
           </p>
         )}
         {content}
       </main>
+      <Toast />
     </div>
   );
 }

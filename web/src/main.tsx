@@ -3,6 +3,7 @@ import './styles/tokens.css';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
+import './styles/planning.css';
 import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { App } from './app';

@@ -1,5 +1,6 @@
 // The one place that talks to the server. Auth is the HttpOnly `token` cookie the
 // server sets on login/register: nothing here reads or stores a token.
+import { OFFLINE_ACTION, online, servedFromCache } from '../state/network';
 import type { ErrorBody, ErrorDetail } from './types';
 
 export class ApiError extends Error {
@@ -68,6 +69,7 @@ export interface RequestOptions {
 export async function api<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && !online.value) throw new ApiError(0, 'offline', OFFLINE_ACTION);
   let res: Response;
   try {
     res = await fetch(path, {
@@ -79,9 +81,13 @@ export async function api<T>(method: string, path: string, body?: unknown, opts:
     });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
+    online.value = false;
     throw new ApiError(0, 'network', OFFLINE_MESSAGE);
   }
+  const fromCache = res.headers.get('X-Planetude-Offline') === '1';
+  online.value = !fromCache;
   if (!res.ok) throw await errorFrom(res);
+  if (method === 'GET') servedFromCache.value = fromCache;
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('Content-Type') ?? '';
   return (type.includes('json') ? await res.json() : await res.text()) as T;

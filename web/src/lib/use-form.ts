@@ -8,18 +8,23 @@ export interface FormErrors {
   fields: Record<string, string>;
 }
 
-export function errorsFrom(e: unknown, fieldOf: (path: string) => string | undefined = (p) => p): FormErrors {
+/** Maps a `details` path to a field name of the form (undefined: not one of ours). */
+export type FieldOf = (path: string) => string | undefined;
+/** Maps an error code (e.g. sessions_overlap) to the field its message belongs next to. */
+export type CodeField = Record<string, string>;
+
+export function errorsFrom(e: unknown, fieldOf: FieldOf = (p) => p, codeField: CodeField = {}): FormErrors {
   if (!(e instanceof ApiError)) return { form: 'Une erreur inattendue est survenue. Réessaie.', fields: {} };
   const fields: Record<string, string> = {};
-  const unplaced: string[] = [];
+  const ruleField = codeField[e.code];
+  if (ruleField) fields[ruleField] = e.message;
   for (const d of e.details) {
     const f = fieldOf(d.path);
     if (f && !fields[f]) fields[f] = d.message;
-    else if (!f) unplaced.push(d.message);
+    else if (f && ruleField === f && fields[f] === e.message) fields[f] = `${e.message} (${d.message})`;
   }
-  let form: string | undefined = e.message;
+  let form = e.message;
   if (e.status === 429 && e.retryAfter !== null) form = `${e.message} Réessaie dans ${formatWait(e.retryAfter)}.`;
-  if (unplaced.length) form += ' ' + unplaced.join(' ; ');
   return { form, fields };
 }
 
@@ -29,7 +34,7 @@ export function formatWait(seconds: number): string {
   return `${m} minute${m > 1 ? 's' : ''}`;
 }
 
-export function useForm<T extends Record<string, unknown>>(initial: T) {
+export function useForm<T extends object>(initial: T | (() => T)) {
   const [values, setValues] = useState<T>(initial);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
   const [busy, setBusy] = useState(false);
@@ -37,13 +42,13 @@ export function useForm<T extends Record<string, unknown>>(initial: T) {
   const set = <K extends keyof T>(key: K, value: T[K]) => setValues((v) => ({ ...v, [key]: value }));
 
   /** Runs a request; on failure keeps the values and shows the errors. */
-  async function submit<R>(run: () => Promise<R>, fieldOf?: (path: string) => string | undefined): Promise<R | undefined> {
+  async function submit<R>(run: () => Promise<R>, fieldOf?: FieldOf, codeField?: CodeField): Promise<R | undefined> {
     setBusy(true);
     setErrors({ fields: {} });
     try {
       return await run();
     } catch (e) {
-      setErrors(errorsFrom(e, fieldOf));
+      setErrors(errorsFrom(e, fieldOf, codeField));
       return undefined;
     } finally {
       setBusy(false);

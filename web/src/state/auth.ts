@@ -1,6 +1,6 @@
 // Who is signed in. The app knows it by GET /api/users/me (401 → login screen);
 // the token itself lives only in the HttpOnly cookie.
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import { ApiError, get, onUnauthorized, post } from '../api/client';
 import type { AuthAnswer, User } from '../api/types';
 import { navigate, route } from '../router';
@@ -47,3 +47,6 @@ onUnauthorized(() => {
     navigate('/connexion' + (here !== '/' ? '?suite=' + encodeURIComponent(here) : ''), { replace: true });
   }
 });
+
+/** The student's time zone (the plan, "today" and streaks are in it). */
+export const timezone = computed(() => user.value?.timezone ?? 'UTC');
