@@ -13,16 +13,19 @@ export type FieldOf = (path: string) => string | undefined;
 /** Maps an error code (e.g. sessions_overlap) to the field its message belongs next to. */
 export type CodeField = Record<string, string>;
 
+/** Planning rule errors: their French message goes next to the sessions concerned. */
+const RULE_CODES = new Set(['sessions_overlap', 'session_outside_period']);
+
 export function errorsFrom(e: unknown, fieldOf: FieldOf = (p) => p, codeField: CodeField = {}): FormErrors {
   if (!(e instanceof ApiError)) return { form: 'Une erreur inattendue est survenue. Réessaie.', fields: {} };
   const fields: Record<string, string> = {};
-  const ruleField = codeField[e.code];
-  if (ruleField) fields[ruleField] = e.message;
+  const rule = RULE_CODES.has(e.code);
   for (const d of e.details) {
     const f = fieldOf(d.path);
-    if (f && !fields[f]) fields[f] = d.message;
-    else if (f && ruleField === f && fields[f] === e.message) fields[f] = `${e.message} (${d.message})`;
+    if (f && !fields[f]) fields[f] = rule ? `${e.message} (${d.message})` : d.message;
   }
+  const ruleField = codeField[e.code];
+  if (ruleField && !fields[ruleField]) fields[ruleField] = e.message;
   let form = e.message;
   if (e.status === 429 && e.retryAfter !== null) form = `${e.message} Réessaie dans ${formatWait(e.retryAfter)}.`;
   return { form, fields };
