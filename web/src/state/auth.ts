@@ -13,9 +13,9 @@ export async function loadUser(): Promise<void> {
   try {
     user.value = await get<User>('/api/users/me');
   } catch (e) {
-    if (e instanceof ApiError && e.status === 401) user.value = null;
-    else if (e instanceof ApiError && e.status === 0) user.value = user.value ?? null;
-    else throw e;
+    // 401: signed out. Anything else (offline without a cached copy, server down):
+    // the login screen, which says what goes wrong when the student tries.
+    user.value = e instanceof ApiError && e.status === 0 ? user.value ?? null : null;
   }
 }
 
