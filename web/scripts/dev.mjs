@@ -1,6 +1,7 @@
 // Dev server (Node stdlib only): serves dist/ like the real server will (SPA
 // fallback, immutable /assets, .br/.gz by Accept-Encoding, the same CSP) and
-// proxies /api and /cal to a running PlanÉtude server, so the cookie is same-origin.
+// proxies /api and /cal to a running PlanÉtude server, so the cookie is same-origin
+// (the Host header is passed on as is: the server checks Origin against it).
 // Usage: BACKEND=http://127.0.0.1:5000 PORT=5173 node scripts/dev.mjs [--watch]
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -35,7 +36,7 @@ if (process.argv.includes('--watch')) {
 
 function proxy(req, res) {
   const upstream = http.request(
-    { host: backend.hostname, port: backend.port || 80, method: req.method, path: req.url, headers: { ...req.headers, host: backend.host } },
+    { host: backend.hostname, port: backend.port || 80, method: req.method, path: req.url, headers: req.headers },
     (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);

@@ -12,7 +12,7 @@ export function ThemeSwitch() {
       data-testid="theme-switch"
     >
       <span aria-hidden="true" class="theme-switch-icon">{dark ? '☾' : '☀'}</span>
-      Thème sombre
+      <span class="theme-switch-label">Thème sombre</span>
     </button>
   );
 }

@@ -105,7 +105,7 @@ export default function PlanningScreen() {
     <section class="screen planning-screen">
       <div class="screen-head">
         <h1>Planning</h1>
-        <div class="btn-row">
+        <div class="btn-row plan-actions">
           <button type="button" class="btn btn--primary" onClick={() => setAdding(true)} disabled={!online.value} data-testid="add-session">
             + Ajouter une session
           </button>
@@ -131,13 +131,13 @@ export default function PlanningScreen() {
         <div class="btn-row">
           <button type="button" class="btn btn--small" onClick={() => setQuery({ date: step(view, anchor, -1) }, { push: true })} data-testid="prev">
             <span aria-hidden="true">◄ </span>
-            {STEP_LABEL[view][0]}
+            <span class="step-label">{STEP_LABEL[view][0]}</span>
           </button>
           <button type="button" class="btn btn--small" onClick={() => setQuery({ date: null }, { push: true })} data-testid="today">
             Aujourd’hui
           </button>
           <button type="button" class="btn btn--small" onClick={() => setQuery({ date: step(view, anchor, 1) }, { push: true })} data-testid="next">
-            {STEP_LABEL[view][1]}
+            <span class="step-label">{STEP_LABEL[view][1]}</span>
             <span aria-hidden="true"> ►</span>
           </button>
         </div>
@@ -156,7 +156,7 @@ export default function PlanningScreen() {
 
       {wide && view !== 'jour' && todays.length > 0 && (
         <section class="card today-panel" aria-labelledby="today-title" data-testid="today-panel">
-          <h3 id="today-title">À faire aujourd’hui</h3>
+          <h3 id="today-title">Aujourd’hui</h3>
           <ul class="agenda-list">
             {todays.map((s) => (
               <li class="agenda-item">

@@ -26,11 +26,13 @@ export function WeekGrid({ days, sessionsByDay, tz, today, onOpen }: Props) {
       last = Math.max(last, end);
     }
   }
-  if (days.includes(today)) {
-    const h = Math.floor(minutesOfDay(now, tz) / 60);
-    first = Math.min(first, h);
-    last = Math.max(last, h + 1);
+  // The grid stretches to show the current time, except at night.
+  const nowHour = Math.floor(minutesOfDay(now, tz) / 60);
+  if (days.includes(today) && nowHour >= 6) {
+    first = Math.min(first, nowHour);
+    last = Math.max(last, nowHour + 1);
   }
+  const nowShown = days.includes(today) && nowHour >= first && nowHour < last;
   const hours = Array.from({ length: last - first }, (_, i) => first + i);
   const height = (last - first) * HOUR_PX;
   const y = (min: number) => ((min - first * 60) / 60) * HOUR_PX;
@@ -55,7 +57,7 @@ export function WeekGrid({ days, sessionsByDay, tz, today, onOpen }: Props) {
             <h3 class="timegrid-head" id={'day-' + d}>
               <a href={`/planning/jour?date=${d}`}>
                 {dayLabel(d, { weekday: 'short', day: 'numeric', month: 'short' })}
-                {isToday && <span class="today-tag"> (aujourd’hui)</span>}
+                {isToday && <span class="today-tag"> (aujourd’hui{nowShown ? '' : `, ${hhmm(now, tz)}`})</span>}
               </a>
             </h3>
             <div class="timegrid-col" style={{ height: height + 'px' }}>
@@ -76,7 +78,7 @@ export function WeekGrid({ days, sessionsByDay, tz, today, onOpen }: Props) {
                   );
                 })}
               </ul>
-              {isToday && (
+              {isToday && nowShown && (
                 <div class="now-line" data-testid="now-line" style={{ top: y(minutesOfDay(now, tz)) + 'px' }}>
                   <span class="now-label">
                     <span class="visually-hidden">Il est </span>

@@ -13,7 +13,7 @@ export function SubjectChart({ items }: { items: SubjectTotal[] }) {
   const width = LABEL + BAR + 110;
   return (
     <figure class="subject-chart" data-testid="subject-chart">
-      <svg viewBox={`0 0 ${width} ${items.length * ROW}`} width="100%" role="img" aria-labelledby="subject-chart-title" shape-rendering="crispEdges">
+      <svg viewBox={`0 0 ${width} ${items.length * ROW}`} width={width} height={items.length * ROW} role="img" aria-labelledby="subject-chart-title" shape-rendering="crispEdges">
         <title id="subject-chart-title">
           Minutes par matière : {items.map((i) => `${i.matiere} ${formatMinutes(i.tempsEtudie)}`).join(', ')}
         </title>
