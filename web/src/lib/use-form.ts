@@ -22,7 +22,7 @@ export function errorsFrom(e: unknown, fieldOf: FieldOf = (p) => p, codeField: C
   const rule = RULE_CODES.has(e.code);
   for (const d of e.details) {
     const f = fieldOf(d.path);
-    if (f && !fields[f]) fields[f] = rule ? `${e.message} (${d.message})` : d.message;
+    if (f && !fields[f]) fields[f] = rule ? e.message : d.message;
   }
   const ruleField = codeField[e.code];
   if (ruleField && !fields[ruleField]) fields[ruleField] = e.message;

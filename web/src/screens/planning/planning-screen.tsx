@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import { useMedia } from '../../lib/hooks';
-import { addDays, addMonths, dayLabel, dayOf, daysBetween, isDay, startOfMonth, startOfWeek, today as todayIn, type Day } from '../../lib/time';
+import { addDays, addMonths, dayLabel, dayOf, daysBetween, hhmm, isDay, startOfMonth, startOfWeek, today as todayIn, type Day } from '../../lib/time';
 import { route, setQuery } from '../../router';
 import { timezone } from '../../state/auth';
 import { online } from '../../state/network';
@@ -12,7 +12,8 @@ import { AddSessionDialog } from './add-session-dialog';
 import { Agenda } from './agenda';
 import { MonthGrid } from './month-grid';
 import { PlanningsList } from './plannings-list';
-import { DoneButton, SessionBlock } from './session-block';
+import { DoneButton } from './session-block';
+import { STATUT_ICON, STATUT_LABEL, subjectClass } from '../../lib/subjects';
 import { SessionDialog } from './session-dialog';
 import { WeekGrid } from './week-grid';
 
@@ -157,10 +158,17 @@ export default function PlanningScreen() {
       {wide && view !== 'jour' && todays.length > 0 && (
         <section class="card today-panel" aria-labelledby="today-title" data-testid="today-panel">
           <h3 id="today-title">Aujourd’hui</h3>
-          <ul class="agenda-list">
+          <ul class="today-list">
             {todays.map((s) => (
-              <li class="agenda-item">
-                <SessionBlock s={s} tz={tz} onOpen={setOpen} />
+              <li class="today-item">
+                <span class={`today-swatch ${subjectClass(s.matiere)}`} aria-hidden="true" />
+                <button type="button" class="link-btn" onClick={() => setOpen(s)}>
+                  {s.matiere}, {hhmm(s.debut, tz)}–{hhmm(s.fin, tz)}
+                </button>
+                <span class="today-status">
+                  <span aria-hidden="true">{STATUT_ICON[s.statut]} </span>
+                  {STATUT_LABEL[s.statut]}
+                </span>
                 <DoneButton s={s} tz={tz} />
               </li>
             ))}
@@ -179,15 +187,18 @@ export default function PlanningScreen() {
       {view === 'jour' && wide && (sessionsByDay.get(anchor)?.some((s) => s.statut !== 'termine') ?? false) && (
         <section class="card" aria-labelledby="day-actions-title">
           <h3 id="day-actions-title">Valider une session</h3>
-          <ul class="agenda-list">
-            {(sessionsByDay.get(anchor) ?? []).filter((s) => s.statut !== 'termine').map((s) => (
-              <li class="agenda-item">
-                <span>
-                  {s.matiere}
-                </span>
-                <DoneButton s={s} tz={tz} />
-              </li>
-            ))}
+          <ul class="today-list">
+            {(sessionsByDay.get(anchor) ?? [])
+              .filter((s) => s.statut !== 'termine')
+              .map((s) => (
+                <li class="today-item">
+                  <span class={`today-swatch ${subjectClass(s.matiere)}`} aria-hidden="true" />
+                  <span>
+                    {s.matiere}, {hhmm(s.debut, tz)}–{hhmm(s.fin, tz)}
+                  </span>
+                  <DoneButton s={s} tz={tz} />
+                </li>
+              ))}
           </ul>
         </section>
       )}
