@@ -8,6 +8,7 @@ import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { App } from './app';
 import { loadUser } from './state/auth';
+import { swControlling } from './state/network';
 import { applyTheme, systemDark, themeChoice } from './state/theme';
 
 effect(() => {
@@ -25,4 +26,12 @@ if ('serviceWorker' in navigator && !import.meta.env.DEV) {
 }
 
 void loadUser();
+// Once the service worker controls the page, fetch the user again so it is kept offline.
+let refetched = swControlling.value;
+effect(() => {
+  if (swControlling.value && !refetched) {
+    refetched = true;
+    void loadUser();
+  }
+});
 render(<App />, document.getElementById('app')!);

@@ -6,7 +6,7 @@ import { useMedia } from '../../lib/hooks';
 import { addDays, addMonths, dayLabel, dayOf, daysBetween, hhmm, isDay, startOfMonth, startOfWeek, today as todayIn, type Day } from '../../lib/time';
 import { route, setQuery } from '../../router';
 import { timezone } from '../../state/auth';
-import { online } from '../../state/network';
+import { online, swControlling } from '../../state/network';
 import { allSessions, loadRange, plannings, type PlacedSession } from '../../state/plan';
 import { AddSessionDialog } from './add-session-dialog';
 import { Agenda } from './agenda';
@@ -83,7 +83,7 @@ export default function PlanningScreen() {
       })
       .finally(() => setLoading(false));
     return () => ctl.abort();
-  }, [from, to, tz]);
+  }, [from, to, tz, swControlling.value]);
 
   const sessionsByDay = useMemo(() => {
     const map = new Map<Day, PlacedSession[]>();
