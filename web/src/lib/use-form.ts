@@ -27,7 +27,7 @@ export function errorsFrom(e: unknown, fieldOf: FieldOf = (p) => p, codeField: C
   const ruleField = codeField[e.code];
   if (ruleField && !fields[ruleField]) fields[ruleField] = e.message;
   let form = e.message;
-  if (e.status === 429 && e.retryAfter !== null) form = `${e.message} Réessaie dans ${formatWait(e.retryAfter)}.`;
+  if (e.status === 429 && e.retryAfter !== null && !/réessaie dans/i.test(e.message)) form = `${e.message} Réessaie dans ${formatWait(e.retryAfter)}.`;
   return { form, fields };
 }
 

@@ -115,7 +115,7 @@ export default function CoachScreen() {
       if (e instanceof ApiError && e.status === 429) {
         const s = e.retryAfter ?? 60;
         setRetryUntil(Date.now() + s * 1000);
-        setError(`${e.message} Tu pourras écrire à nouveau dans ${formatWait(s)}.`);
+        setError(e.message);
       } else {
         setError(e instanceof ApiError ? e.message : 'PixelCoach n’a pas pu répondre. Réessaie.');
       }
