@@ -1,7 +1,7 @@
 // Form state that survives failed requests: values stay as typed; the API error is
 // split into a form-level message and per-field messages (from `details` paths).
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
+import { ApiError } from '../api/error';
 
 export interface FormErrors {
   form?: string;
