@@ -68,6 +68,9 @@ export default function PlanningScreen() {
   const anchor = isDay(q) ? q : today;
   const { from, to, days } = useMemo(() => rangeOf(view, anchor), [view, anchor]);
   const wide = useMedia('(min-width: 800px)');
+  // Seven columns need room: below 1000 px the week is a list, like on phones.
+  const roomy = useMedia('(min-width: 1000px)');
+  const grid = view === 'jour' ? wide : roomy;
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [open, setOpen] = useState<PlacedSession | null>(null);
@@ -155,7 +158,7 @@ export default function PlanningScreen() {
       )}
       {loading && allSessions.value.length === 0 && <p class="loading">Chargement du planning…</p>}
 
-      {wide && view !== 'jour' && todays.length > 0 && (
+      {grid && view !== 'jour' && todays.length > 0 && (
         <section class="card today-panel" aria-labelledby="today-title" data-testid="today-panel">
           <h3 id="today-title">Aujourd’hui</h3>
           <ul class="today-list">
@@ -178,7 +181,7 @@ export default function PlanningScreen() {
 
       {view === 'mois' ? (
         <MonthGrid monthStart={startOfMonth(anchor)} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} wide={wide} />
-      ) : wide ? (
+      ) : grid ? (
         <WeekGrid days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} />
       ) : (
         <Agenda days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} />
