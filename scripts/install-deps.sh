@@ -2,7 +2,9 @@
 # Installs every Debian package PlanÉtude needs to build, run, test and benchmark.
 # Idempotent: apt-get is called only for the packages that are missing.
 # `scripts/install-deps.sh openapi-tools` also installs Node.js and the OpenAPI linter pinned by
-# tools/openapi/package-lock.json (make lint-openapi): nothing else needs Node.js or the npm registry.
+# tools/openapi/package-lock.json (make lint-openapi).
+# `scripts/install-deps.sh browser-tools` also installs Debian's Chromium, ChromeDriver and Selenium,
+# Node.js, and axe-core pinned by tests/browser/package-lock.json (make test-browser, hence make test).
 set -euo pipefail
 
 packages=(
@@ -20,6 +22,10 @@ if [ "${1:-}" = openapi-tools ]; then
   # Debian's nodejs comes without npm; NodeSource's nodejs has it built in (and conflicts with npm).
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
+if [ "${1:-}" = browser-tools ]; then
+  packages+=(chromium chromium-driver python3-selenium fonts-dejavu-core nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -33,6 +39,16 @@ if [ ${#missing[@]} -ne 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ "${1:-}" = browser-tools ]; then
+  # axe-core, injected into the pages by the browser tests, pinned by tests/browser/package-lock.json.
+  browser="$(dirname "$0")/../tests/browser"
+  if ! (cd "$browser" && npm ls --depth=0 >/dev/null 2>&1); then  # missing, or not the pinned version
+    echo "install-deps: npm ci in tests/browser"
+    (cd "$browser" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  exit 0
 fi
 
 [ "${1:-}" = openapi-tools ] || exit 0
