@@ -39,6 +39,7 @@ VIEWPORTS = {
     "desktop": {"width": 1366, "height": 768},
 }
 THEMES = ("light", "dark")
+TIMEZONE = "Europe/Paris"
 
 # WCAG 2.0, 2.1 and 2.2, levels A and AA: the rules axe-core runs.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -88,6 +89,8 @@ class Browser:
         self.driver.set_script_timeout(60)
         self.cdp("Browser.setDownloadBehavior", behavior="allow", downloadPath=self.downloads, eventsEnabled=False)
         self.set_theme(theme)
+        # The student lives in Paris (daylight saving, not UTC): the app detects this zone at sign-up.
+        self.cdp("Emulation.setTimezoneOverride", timezoneId=TIMEZONE)
         if "mobile" not in vp:
             # The window size includes no browser UI in headless mode, but make the viewport exact.
             self.cdp("Emulation.setDeviceMetricsOverride", width=vp["width"], height=vp["height"],
