@@ -17,6 +17,7 @@ from selenium.common.exceptions import (NoSuchElementException, StaleElementRefe
                                         TimeoutException, WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -53,6 +54,15 @@ def missing_tools():
     return missing
 
 
+class ScrollingElement(WebElement):
+    """A person scrolls what they want to touch to the middle of the screen first: a plain WebDriver
+    click scrolls it just into view, where the phone's fixed navigation bar can cover it."""
+
+    def click(self):
+        self.parent.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'center'})", self)
+        super().click()
+
+
 class Browser:
     """One Chromium with a fresh profile, at one viewport and one colour scheme."""
 
@@ -86,6 +96,7 @@ class Browser:
         service = Service(CHROMEDRIVER, log_output=os.devnull) if _service_takes_log_output() else \
             Service(CHROMEDRIVER, log_path=os.devnull)
         self.driver = webdriver.Chrome(service=service, options=opts)
+        self.driver._web_element_cls = ScrollingElement
         self.driver.set_script_timeout(60)
         self.cdp("Browser.setDownloadBehavior", behavior="allow", downloadPath=self.downloads, eventsEnabled=False)
         self.set_theme(theme)

@@ -47,9 +47,18 @@ def session_blocks(b):
 
 
 def wait_blocks(b, ids, what):
+    """Waits until the sessions on screen are exactly `ids`; returns session_blocks()."""
     ids = set(ids)
-    return b.wait(lambda d: set(session_blocks(b)) == ids and session_blocks(b),
-                  lambda: f"{what}: the sessions {sorted(ids)} on screen (shown: {session_blocks(b)})")
+
+    def shown(_):
+        blocks = session_blocks(b)
+        return (blocks,) if set(blocks) == ids else None
+    return b.wait(shown, lambda: f"{what}: the sessions {sorted(ids)} on screen (shown: {session_blocks(b)})")[0]
+
+
+def ids_on_days(u, first, last):
+    """The ids of the account's sessions that start on a local day in [first, last]."""
+    return [s["_id"] for s in u.sessions() if first <= parse(s["debut"]).astimezone(TZ).date() <= last]
 
 
 def block(b, session_id):
@@ -244,6 +253,12 @@ def coach_messages(b):
     return [(e.get_attribute("data-role"), e) for e in ui.by_testid(b, "chat-message", all=True)]
 
 
+def stream_text(b):
+    """What the coach is streaming right now ("" when nothing is)."""
+    found = b.driver.find_elements("css selector", "[data-testid=coach-stream]")
+    return found[0].text.replace("PixelCoach", "", 1).strip() if found else ""
+
+
 def send_to_coach(b, message):
     before = len(coach_messages(b))
     ui.type_into(ui.field(b, "Ton message à PixelCoach"), message)
@@ -253,7 +268,7 @@ def send_to_coach(b, message):
 
 def wait_reply(b, before):
     """The coach's reply (the message element) once the exchange is in the conversation."""
-    b.wait(lambda d: len(coach_messages(b)) >= before + 2 and not ui.by_testid(b, "coach-stream").text.strip(),
+    b.wait(lambda d: len(coach_messages(b)) >= before + 2 and not stream_text(b),
            "the coach's reply in the conversation")
     role, el = coach_messages(b)[-1]
     assert role == "coach"
@@ -265,8 +280,10 @@ def chat_streamed(b, app, reply_text):
     app.fake.script({"behaviour": "text", "text": reply_text, "chunks": 8, "delay_ms": 250})
     open_coach(b)
     before = send_to_coach(b, "Comment je m’organise pour la physique ?")
-    partial = b.wait(lambda d: (t := ui.by_testid(b, "coach-stream").text.replace("PixelCoach", "", 1).strip())
-                     and t != reply_text and t, "part of the reply, streamed")
+    def streamed_part(_):
+        t = stream_text(b)
+        return t if t and t != reply_text and reply_text.startswith(t) else None
+    partial = b.wait(streamed_part, "part of the reply, streamed")
     assert partial and len(partial) < len(reply_text), partial
     b.screenshot("coach-flux")
     el = wait_reply(b, before)

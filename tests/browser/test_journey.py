@@ -86,11 +86,13 @@ def test_journey(request, browsers, viewport, theme, coach):
         assert len(items) == 2, items
         new = next(p for p in items if p["_id"] != planning["_id"])
         assert new["periode"] == "jour" and new["source"] == "fallback" and new["sessions"]
-        tomorrow = (today() + dt.timedelta(days=1)).isoformat()
-        b.get(b.driver.current_url.split("/coach")[0] + f"/planning/jour?date={tomorrow}")
-        steps.wait_blocks(b, [s["_id"] for s in new["sessions"]], "tomorrow's new plan in the day view")
+        tomorrow = today() + dt.timedelta(days=1)
+        b.get(app.url + f"/planning/jour?date={tomorrow.isoformat()}")
+        expected = steps.ids_on_days(u, tomorrow, tomorrow)
+        assert {s["_id"] for s in new["sessions"]} <= set(expected)
+        steps.wait_blocks(b, expected, "tomorrow's new plan in the day view")
         b.screenshot("planning-jour-apres-proposition")
-        ics_planning = new["_id"]
+        ics_planning = planning["_id"]
 
     steps.download_ics(b, u, ics_planning)
     steps.download_export(b, u)
