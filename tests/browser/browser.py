@@ -93,8 +93,11 @@ class Browser:
             "download.prompt_for_download": False,
         })
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        service = Service(CHROMEDRIVER, log_output=os.devnull) if _service_takes_log_output() else \
-            Service(CHROMEDRIVER, log_path=os.devnull)
+        # French UI (Debian's chromium-l10n): date and time fields in 24-hour French form, as a French
+        # student's browser shows them. Chromium takes its UI language from LANGUAGE on Linux.
+        env = {**os.environ, "LANGUAGE": "fr", "LANG": "fr_FR.UTF-8"}
+        service = Service(CHROMEDRIVER, log_output=os.devnull, env=env) if _service_takes_log_output() else \
+            Service(CHROMEDRIVER, log_path=os.devnull, env=env)
         self.driver = webdriver.Chrome(service=service, options=opts)
         self.driver._web_element_cls = ScrollingElement
         self.driver.set_script_timeout(60)

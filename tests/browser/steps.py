@@ -41,8 +41,9 @@ def hhmm(ts):
 
 
 def session_blocks(b):
-    """The sessions on screen: {session id: (text of the block, statut)}."""
-    return {e.get_attribute("data-session-id"): (e.text, e.get_attribute("data-statut"))
+    """The sessions on screen: {session id: (accessible name of the block, statut)}. The name, not
+    the visible text: a short session's block is too small to show its hours (see the screenshots)."""
+    return {e.get_attribute("data-session-id"): (e.accessible_name, e.get_attribute("data-statut"))
             for e in ui.by_testid(b, "session-block", all=True)}
 
 
@@ -74,9 +75,18 @@ def go_nav(b, name):
     b.wait(lambda d: ui.by_testid(b, testid), f"the navigation link « {name} »").click()
 
 
-def toast(b, contains):
-    return b.wait(lambda d: (t := ui.by_testid(b, "toast")) is not None and contains in t.text and t.text,
+def toast(b, contains, close=True):
+    """Waits for the message (role=status) saying `contains`; then closes it, as a person does
+    before going on (it would otherwise cover the bottom of the screen for 10 s)."""
+    text = b.wait(lambda d: (t := ui.by_testid(b, "toast")) is not None and contains in t.text and t.text,
                   f"a message containing « {contains} »")
+    if close:
+        t = ui.by_testid(b, "toast")
+        if t is not None:
+            x = ui.button(b, "Fermer le message", within=t)
+            if x is not None:
+                x.click()
+    return text
 
 
 def set_time(el, value):
@@ -209,7 +219,7 @@ def move_session(b, u, s, start, end):
     moved = next(x for x in u.sessions() if x["_id"] == s["_id"])
     assert (moved["debut"], moved["fin"]) == (utc_ms(local(day, *map(int, start.split(":")))),
                                               utc_ms(local(day, *map(int, end.split(":"))))), moved
-    b.wait(lambda d: f"{start}–{end}" in (block(b, s["_id"]).text if block(b, s["_id"]) else ""),
+    b.wait(lambda d: f"{start}–{end}" in (block(b, s["_id"]).accessible_name if block(b, s["_id"]) else ""),
            "the moved session at its new hours on screen")
     return moved
 

@@ -75,7 +75,7 @@ def test_journey(request, browsers, viewport, theme, coach):
         # The plan changed: the week of that day shows the physics session at 16:00.
         steps.go_nav(b, "Planning")
         b.get(app.url + f"/planning?date={day.isoformat()}")
-        b.wait(lambda d: "16:00–17:00" in (steps.block(b, physique["_id"]).text if steps.block(b, physique["_id"]) else ""),
+        b.wait(lambda d: "16:00–17:00" in (steps.block(b, physique["_id"]).accessible_name if steps.block(b, physique["_id"]) else ""),
                "the physics session at 16:00 in the week view")
         b.screenshot("planning-apres-proposition")
         ics_planning = planning["_id"]
