@@ -23,7 +23,7 @@ if [ "${1:-}" = openapi-tools ]; then
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 if [ "${1:-}" = browser-tools ]; then
-  packages+=(chromium chromium-l10n chromium-driver python3-selenium fonts-dejavu-core nodejs)
+  packages+=(chromium chromium-l10n chromium-driver python3-selenium fonts-dejavu-core fonts-noto-color-emoji nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 

@@ -223,12 +223,23 @@ class Browser:
         self.settled()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{self.viewport}-{self.theme}-{screen}.png"
-        metrics = self.cdp("Page.getLayoutMetrics")
-        size = metrics.get("cssContentSize") or metrics["contentSize"]
         vp = VIEWPORTS[self.viewport]
-        height = max(vp["height"], min(int(size["height"]), 6000))
-        shot = self.cdp("Page.captureScreenshot", format="png", captureBeyondViewport=True,
-                        clip={"x": 0, "y": 0, "width": vp["width"], "height": height, "scale": 1})
+        mobile = "mobile" in vp
+        scale = vp["mobile"]["deviceMetrics"]["pixelRatio"] if mobile else 1
+        scroll = self.js("return [scrollX, scrollY]")
+        size = self.cdp("Page.getLayoutMetrics")
+        height = max(vp["height"], min(int((size.get("cssContentSize") or size["contentSize"])["height"]), 8000))
+        # The window is made as tall as the page for the shot, so that fixed bars (the phone's
+        # navigation) are drawn where they belong (at the bottom) rather than across the middle.
+        self.cdp("Emulation.setDeviceMetricsOverride", width=vp["width"], height=height,
+                 deviceScaleFactor=scale, mobile=mobile)
+        try:
+            self.js("window.scrollTo(0, 0)")
+            shot = self.cdp("Page.captureScreenshot", format="png")
+        finally:
+            self.cdp("Emulation.setDeviceMetricsOverride", width=vp["width"], height=vp["height"],
+                     deviceScaleFactor=scale, mobile=mobile)
+            self.js("window.scrollTo(arguments[0], arguments[1])", *scroll)
         path.write_bytes(base64.b64decode(shot["data"]))
         return path
 

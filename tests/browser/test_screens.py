@@ -66,6 +66,7 @@ def test_every_screen_is_accessible(app_builtin, browsers, viewport, theme):
     problems = []
 
     def check(screen):
+        ui.wait_loaded(b, screen)
         b.screenshot(screen)
         b.settled()
         found = b.axe()
@@ -107,25 +108,28 @@ def test_every_screen_is_accessible(app_builtin, browsers, viewport, theme):
     check("planning-jour")
     b.get(app.url + "/planning/mois")
     ui.wait_heading(b, "Planning")
-    b.wait(lambda d: ui.by_testid(b, "plan-title") and not ui.by_testid(b, "plan-title").text.startswith("Semaine"),
-           "the month view")
+    b.wait(lambda d: ui.by_testid(b, "month-grid"), "the month view")
+    ui.wait_loaded(b, "the month view")
+    b.wait(lambda d: d.find_elements("css selector", "[data-testid=month-grid] .month-count, "
+                                     "[data-testid=month-grid] [data-testid=session-block]"), "the month's sessions")
     check("planning-mois")
     b.get(app.url + "/planning/nouveau")
     ui.wait_heading(b, "Nouveau planning")
     check("planning-nouveau")
-    b.get(app.url + "/planning/pixelcoach")
-    ui.wait_heading(b, "Planifier avec PixelCoach")
-    check("pixelcoach-formulaire")
-    ui.wait_button(b, "Planifier ma semaine avec PixelCoach").click()
-    b.wait(lambda d: ui.by_testid(b, "ai-result"), "the planning made by PixelCoach")
-    check("pixelcoach-resultat")
-
+    # The coach before PixelCoach's plan: the only planned maths session is then tomorrow's.
     steps.open_coach(b)
     b.wait(lambda d: len(steps.coach_messages(b)) == 2, "the conversation so far")
     before = steps.send_to_coach(b, "Décale les maths à demain à 18h")
     el = steps.wait_reply(b, before)
     b.wait(lambda d: el.find_elements("css selector", "[data-testid=proposal-card]"), "the coach's proposal")
     check("coach")
+
+    b.get(app.url + "/planning/pixelcoach")
+    ui.wait_heading(b, "Planifier avec PixelCoach")
+    check("pixelcoach-formulaire")
+    ui.wait_button(b, "Planifier ma semaine avec PixelCoach").click()
+    b.wait(lambda d: ui.by_testid(b, "ai-result"), "the planning made by PixelCoach")
+    check("pixelcoach-resultat")
 
     b.get(app.url + "/progres")
     ui.wait_heading(b, "Progrès")

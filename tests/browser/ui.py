@@ -94,6 +94,11 @@ def wait_link(b, name, exact=True):
     return b.wait(lambda d: link(b, name, exact), f"a link « {name} »")
 
 
+def wait_loaded(b, what="the screen"):
+    """Waits until no « Chargement… » placeholder is on screen (class .loading)."""
+    return b.wait(lambda d: not visible(d.find_elements(By.CSS_SELECTOR, ".loading")), f"{what} to finish loading")
+
+
 def heading(b, level=1):
     found = visible(b.driver.find_elements(By.CSS_SELECTOR, f"main h{level}"))
     return found[0].text.strip() if found else None
