@@ -2,13 +2,19 @@
 PYTHON ?= /usr/bin/python3
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 
-.PHONY: deps build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench clean test-browser bench-web
+.PHONY: deps web build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench clean test-browser bench-web
 
 deps:
 	@scripts/install-deps.sh
 
+# The web app (web/): Node.js and the packages pinned by web/package-lock.json, then its build
+# into web/dist, which every server build embeds.
+web:
+	@scripts/install-deps.sh web-tools
+	cd web && npm run --silent build
+
 # Explicit rules: make skips pattern rules for .PHONY targets.
-build-dev build-release build-asan: build-%: deps
+build-dev build-release build-asan: build-%: deps web
 	cmake --preset $* >/dev/null
 	cmake --build --preset $*
 

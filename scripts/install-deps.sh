@@ -2,9 +2,10 @@
 # Installs every Debian package PlanÉtude needs to build, run, test and benchmark.
 # Idempotent: apt-get is called only for the packages that are missing.
 # `scripts/install-deps.sh openapi-tools` also installs Node.js and the OpenAPI linter pinned by
-# tools/openapi/package-lock.json (make lint-openapi).
-# `scripts/install-deps.sh browser-tools` also installs Debian's Chromium, ChromeDriver and Selenium,
-# Node.js, and axe-core pinned by tests/browser/package-lock.json (make test-browser, hence make test).
+# tools/openapi/package-lock.json (make lint-openapi); `web-tools`, Node.js and the web app's
+# toolchain pinned by web/package-lock.json (make web); `browser-tools`, Debian's Chromium (French UI),
+# ChromeDriver and Selenium, fonts, Node.js and axe-core pinned by tests/browser/package-lock.json
+# (make test-browser, hence make test).
 set -euo pipefail
 
 packages=(
@@ -14,16 +15,21 @@ packages=(
   tzdata ca-certificates openssl
   libgtest-dev
   clang-format clang-tidy
-  python3 python3-pytest python3-requests python3-jwt python3-icalendar python3-jsonschema
+  python3 python3-pytest python3-requests python3-jwt python3-icalendar python3-jsonschema python3-brotli
   wrk jq
 )
-if [ "${1:-}" = openapi-tools ]; then
+mode="${1:-}"
+case "$mode" in
+  ''|openapi-tools|web-tools|browser-tools) ;;
+  *) echo "install-deps: unknown mode '$mode' (none, openapi-tools, web-tools or browser-tools)" >&2; exit 2 ;;
+esac
+if [ "$mode" = browser-tools ]; then
+  # chromium-l10n: the French UI, so that date and time fields read as a French student sees them.
+  packages+=(chromium chromium-l10n chromium-driver python3-selenium fonts-dejavu-core fonts-noto-color-emoji)
+fi
+if [ -n "$mode" ]; then
   packages+=(nodejs)
   # Debian's nodejs comes without npm; NodeSource's nodejs has it built in (and conflicts with npm).
-  command -v npm >/dev/null 2>&1 || packages+=(npm)
-fi
-if [ "${1:-}" = browser-tools ]; then
-  packages+=(chromium chromium-l10n chromium-driver python3-selenium fonts-dejavu-core fonts-noto-color-emoji nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 
@@ -41,22 +47,21 @@ if [ ${#missing[@]} -ne 0 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ "${1:-}" = browser-tools ]; then
-  # axe-core, injected into the pages by the browser tests, pinned by tests/browser/package-lock.json.
-  browser="$(dirname "$0")/../tests/browser"
-  if ! (cd "$browser" && npm ls --depth=0 >/dev/null 2>&1); then  # missing, or not the pinned version
-    echo "install-deps: npm ci in tests/browser"
-    (cd "$browser" && npm ci --no-audit --no-fund --loglevel=error)
+# The npm packages of a folder, as its package-lock.json pins them (npm ci only when missing or
+# not the pinned versions).
+npm_ci() {
+  if ! (cd "$1" && npm ls --depth=0 >/dev/null 2>&1); then
+    echo "install-deps: npm ci in $1"
+    (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
   fi
-  exit 0
-fi
-
-[ "${1:-}" = openapi-tools ] || exit 0
-
-# The OpenAPI linter (make lint-openapi), pinned by tools/openapi/package-lock.json. Redocly
-# 1.34.20 runs on Debian 12's Node.js 18 as well as on Node.js 20.
-tools="$(dirname "$0")/../tools/openapi"
-if ! (cd "$tools" && npm ls --depth=0 >/dev/null 2>&1); then  # missing, or not the pinned version
-  echo "install-deps: npm ci in tools/openapi"
-  (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+}
+root="$(cd "$(dirname "$0")/.." && pwd)"
+case "$mode" in
+  # The OpenAPI linter (make lint-openapi). Redocly 1.34.20 runs on Debian 12's Node.js 18 as
+  # well as on Node.js 20.
+  openapi-tools) npm_ci "$root/tools/openapi" ;;
+  # The web app's toolchain (make web).
+  web-tools) npm_ci "$root/web" ;;
+  # axe-core, injected into the pages by the browser tests.
+  browser-tools) npm_ci "$root/tests/browser" ;;
+esac

@@ -1,0 +1,52 @@
+// Who is signed in. The app knows it by GET /api/users/me (401 → login screen);
+// the token itself lives only in the HttpOnly cookie.
+import { computed, signal } from '@preact/signals';
+import { ApiError, get, onUnauthorized, post } from '../api/client';
+import type { AuthAnswer, User } from '../api/types';
+import { navigate, route } from '../router';
+import { clearApiCache } from './offline-cache';
+
+/** undefined: not known yet; null: signed out. */
+export const user = signal<User | null | undefined>(undefined);
+
+export async function loadUser(): Promise<void> {
+  try {
+    user.value = await get<User>('/api/users/me');
+  } catch (e) {
+    // 401: signed out. Anything else (offline without a cached copy, server down):
+    // the login screen, which says what goes wrong when the student tries.
+    user.value = e instanceof ApiError && e.status === 0 ? user.value ?? null : null;
+  }
+}
+
+export function signedIn(answer: AuthAnswer): void {
+  user.value = answer.user;
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await post('/api/auth/logout');
+  } finally {
+    user.value = null;
+    await clearApiCache();
+    navigate('/connexion', { replace: true });
+  }
+}
+
+/** After account deletion: the cookie no longer works. */
+export async function forget(): Promise<void> {
+  user.value = null;
+  await clearApiCache();
+}
+
+onUnauthorized(() => {
+  if (user.value) {
+    user.value = null;
+    void clearApiCache();
+    const here = route.value.path;
+    navigate('/connexion' + (here !== '/' ? '?suite=' + encodeURIComponent(here) : ''), { replace: true });
+  }
+});
+
+/** The student's time zone (the plan, "today" and streaks are in it). */
+export const timezone = computed(() => user.value?.timezone ?? 'UTC');

@@ -1,0 +1,15 @@
+// Online/offline state. Mutating actions are disabled while offline.
+import { signal } from '@preact/signals';
+
+export const online = signal<boolean>(navigator.onLine);
+/** True when the data on screen came from the offline cache. */
+export const servedFromCache = signal<boolean>(false);
+
+window.addEventListener('online', () => {
+  online.value = true;
+});
+window.addEventListener('offline', () => {
+  online.value = false;
+});
+
+export const OFFLINE_ACTION = 'Hors ligne : les modifications demandent une connexion. Ton planning reste consultable.';
