@@ -36,12 +36,12 @@ def activate(b, predicate, what, key=Keys.ENTER, backwards=False):
 def type_field(b, label, text):
     el = reach(b, ui.is_field(b, label), f"the field « {label} »")
     if el.get_attribute("type") not in ("time", "date"):  # those take digits segment by segment
-        ui.press(b, Keys.CONTROL, "a")
+        ui.select_all(b)
         ui.press(b, Keys.DELETE)
     ui.press(b, text)
 
 
-def testid_pred(testid, **attrs):
+def has_testid(testid, **attrs):
     def check(el):
         return el.get_attribute("data-testid") == testid and all(el.get_attribute(k) == v for k, v in attrs.items())
     return check
@@ -89,7 +89,7 @@ def test_main_journey_with_the_keyboard_only(app, browsers):
     b.wait(lambda d: "date=" not in d.current_url, "this week")
 
     # Open today's session from the keyboard, move it, save.
-    activate(b, testid_pred("session-block", **{"data-session-id": todays["_id"]}), "today's session")
+    activate(b, has_testid("session-block", **{"data-session-id": todays["_id"]}), "today's session")
     dialog = b.wait(lambda d: ui.by_testid(b, "session-dialog"), "the session dialog")
     type_field(b, "Début", "0815")
     type_field(b, "Fin", "0915")
@@ -100,10 +100,10 @@ def test_main_journey_with_the_keyboard_only(app, browsers):
     assert dialog is not None
 
     # Mark it done with Space.
-    activate(b, testid_pred("session-done", **{"data-session-id": todays["_id"]}), "the « Fait » button", key=Keys.SPACE)
+    activate(b, has_testid("session-done", **{"data-session-id": todays["_id"]}), "the « Fait » button", key=Keys.SPACE)
     b.wait(lambda d: steps.block(b, todays["_id"]).get_attribute("data-statut") == "termine", "the session done")
 
-    activate(b, testid_pred("nav-progres"), "the navigation link « Progrès »")
+    activate(b, has_testid("nav-progres"), "the navigation link « Progrès »")
     ui.wait_heading(b, "Progrès")
     assert b.wait(lambda d: ui.by_testid(b, "streak-current"), "the streak").text == "1"
 
@@ -111,16 +111,16 @@ def test_main_journey_with_the_keyboard_only(app, browsers):
     chimie = next(s for s in p["sessions"] if s["_id"] != todays["_id"])
     fake.script({"behaviour": "function_call", "name": "delete_session", "args": {"sessionId": chimie["_id"]},
                  "text": "Je libère ce créneau. "})
-    activate(b, testid_pred("nav-coach"), "the navigation link « Coach »")
+    activate(b, has_testid("nav-coach"), "the navigation link « Coach »")
     ui.wait_heading(b, "PixelCoach")
     type_field(b, "Ton message à PixelCoach", "Enlève la chimie de l’autre jour")
     ui.press(b, Keys.ENTER)
     card = b.wait(lambda d: ui.by_testid(b, "proposal-card"), "the proposal")
-    activate(b, testid_pred("proposal-apply"), "the button « Appliquer »", key=Keys.SPACE)
+    activate(b, has_testid("proposal-apply"), "the button « Appliquer »", key=Keys.SPACE)
     b.wait(lambda d: card.get_attribute("data-status") == "applied", "the proposal applied")
     assert [s["_id"] for s in u.sessions()] == [todays["_id"]]
 
     # Sign out, going backwards from the content to the top bar.
-    activate(b, testid_pred("logout"), "the button « Se déconnecter »", backwards=True)
+    activate(b, has_testid("logout"), "the button « Se déconnecter »", backwards=True)
     b.wait_path("/connexion")
     assert u.get("/api/users/me").status_code == 200  # only the browser's token was revoked

@@ -156,6 +156,11 @@ def press(b, *keys):
     ActionChains(b.driver).send_keys(*keys).perform()
 
 
+def select_all(b):
+    """Ctrl+A in the focused field (a modifier must be held down, not typed)."""
+    ActionChains(b.driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
+
+
 def describe_focus(b):
     return b.js("""
         const e = document.activeElement;
@@ -202,7 +207,7 @@ def is_field(b, label):
 def tab_type(b, label, text):
     """Tabs to the field labelled `label` and types `text` into it (after selecting what was there)."""
     tab_to(b, is_field(b, label), f"the field « {label} »")
-    press(b, Keys.CONTROL, "a")
+    select_all(b)
     press(b, Keys.DELETE)
     if text:
         press(b, text)
