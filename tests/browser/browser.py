@@ -243,6 +243,13 @@ class Browser:
         path.write_bytes(base64.b64decode(shot["data"]))
         return path
 
+    def screenshot_window(self, screen):
+        """Only what the window shows now (where the focus is, what covers it)."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{self.viewport}-{self.theme}-{screen}.png"
+        path.write_bytes(base64.b64decode(self.cdp("Page.captureScreenshot", format="png")["data"]))
+        return path
+
     # ------------------------------------------------------------------ network
 
     def set_offline(self, offline):

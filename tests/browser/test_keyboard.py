@@ -124,3 +124,54 @@ def test_main_journey_with_the_keyboard_only(app, browsers):
     activate(b, has_testid("logout"), "the button « Se déconnecter »", backwards=True)
     b.wait_path("/connexion")
     assert u.get("/api/users/me").status_code == 200  # only the browser's token was revoked
+
+
+def obscured(b):
+    """None when the focused element can be seen; else what covers it. It counts as seen when one
+    of five points of it (centre and near the corners) is inside the window and the topmost
+    element there is it or inside it (WCAG 2.2, 2.4.11 Focus Not Obscured)."""
+    return b.js("""
+        const e = document.activeElement;
+        if (!e || e === document.body) return null;
+        const r = e.getBoundingClientRect();
+        const pts = [[0.5, 0.5], [0.1, 0.1], [0.9, 0.1], [0.1, 0.9], [0.9, 0.9]];
+        let cover = 'outside the window';
+        for (const [fx, fy] of pts) {
+          const x = r.left + r.width * fx, y = r.top + r.height * fy;
+          if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
+          const top = document.elementFromPoint(x, y);
+          if (top && (top === e || e.contains(top) || (e.labels && [...e.labels].some(l => l.contains(top))))) return null;
+          if (top) cover = top.tagName.toLowerCase() + (top.className ? '.' + String(top.className).split(' ')[0] : '');
+        }
+        return cover;""")
+
+
+def test_focus_is_never_hidden_on_a_phone(app_builtin, browsers):
+    """Tab through the longest screens on a phone: the focused control is never entirely hidden
+    behind the fixed navigation bar (or anything else the app draws on top)."""
+    from conftest import register_via_api
+    u = register_via_api(app_builtin, preferences={"matieres": ["Mathématiques", "Physique"]})
+    b = browsers("phone", "light")
+    b.get(app_builtin.url + "/connexion")
+    ui.fill(b, {"Adresse e-mail": u.email, "Mot de passe": PASSWORD})
+    ui.wait_button(b, "Se connecter").click()
+    b.wait_path("/planning")
+    hidden = []
+    for path, heading in (("/planning/pixelcoach", "Planifier avec PixelCoach"), ("/reglages", "Réglages")):
+        b.get(app_builtin.url + path)
+        ui.wait_heading(b, heading)
+        b.settled()
+        seen = set()
+        for _ in range(60):
+            ui.press(b, Keys.TAB)
+            where = ui.describe_focus(b)
+            if where in seen:
+                break
+            seen.add(where)
+            cover = obscured(b)
+            if cover:
+                if not hidden:
+                    b.screenshot_window("focus-masque")
+                hidden.append(f"{path}: {where} hidden by {cover}")
+    assert not hidden, ("focused controls hidden on a 390x844 phone (the first one: phone-light-focus-masque.png):\n"
+                        + "\n".join(hidden))
