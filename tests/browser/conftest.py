@@ -13,7 +13,6 @@ import requests
 
 import browser as browser_mod
 import servers
-from dist_proxy import DistProxy
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PASSWORD = "motdepasse-solide"
@@ -32,24 +31,21 @@ def _tools():
 
 
 class App:
-    """The app as a browser reaches it (`url`), the server behind it, and the fake AI if any."""
+    """The server (which serves the app and the API on one origin) and the fake AI if any."""
 
-    def __init__(self, server, fake=None, proxy=None):
+    def __init__(self, server, fake=None):
         self.server = server
         self.fake = fake
-        self.proxy = proxy
 
     @property
     def url(self):
-        return self.proxy.url if self.proxy else self.server.url
+        return self.server.url
 
     @property
     def api_url(self):
         return self.server.url
 
     def cleanup(self):
-        if self.proxy:
-            self.proxy.close()
         self.server.cleanup()
         if self.fake:
             servers.stop_process(self.fake.proc)
@@ -61,13 +57,11 @@ def start_app(fake=None):
         env = {"LLM_PROVIDER": "gemini", "GEMINI_API_KEY": servers.FAKE_GEMINI_KEY, "GEMINI_BASE_URL": fake.url,
                "LLM_TIMEOUT_MS": "15000"}
     server = servers.Planetude(env)
-    dist = os.environ.get("BROWSER_WEB_DIST")
-    proxy = DistProxy(dist, server.port) if dist else None
-    if not proxy and not server.serves_web_app:
+    if not server.serves_web_app:
         server.cleanup()
         pytest.fail(f"{servers.BIN} was built without the web app (its listening line: {server.listening}); "
-                    "build web/dist first (make test-browser does), or set BROWSER_WEB_DIST")
-    return App(server, fake, proxy)
+                    "build web/dist, then the binary (make test-browser does both)")
+    return App(server, fake)
 
 
 @pytest.fixture(scope="module")

@@ -59,9 +59,6 @@ def test_the_week_can_be_read_offline(own_app, browsers, viewport, theme):
     # the service worker's own fetches, hence the second part) and the server is gone.
     b.set_offline(True)
     app.server.stop()
-    if app.proxy:
-        app.proxy.close()
-        app.proxy = None
     b.wait(lambda d: not b.js("return navigator.onLine"), "the browser to be offline")
     # The student opens the app again (ChromeDriver's own navigation command reports the network
     # error it sees even when the service worker answers: the page navigates itself instead).
