@@ -19,7 +19,7 @@ def policy(value):
 
 
 def test_pages_and_assets_have_a_strict_policy(app):
-    """Asked of the server itself (not through any proxy): the page, a client route, the assets."""
+    """The page, client routes, the assets and the service worker, as the binary serves them."""
     base = app.server.url
     index = requests.get(base + "/", timeout=30)
     assert index.status_code == 200 and "text/html" in index.headers["Content-Type"], index.status_code
