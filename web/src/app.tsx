@@ -28,6 +28,11 @@ function useScreen(def: RouteDef | undefined) {
   return { screen: screen && screen.def.load === def?.load ? screen : null, failed };
 }
 
+/** Where to go after login: only a path of this app (never another site). */
+function safeNext(suite: string | null): string {
+  return suite && /^\/(?![/\\])/.test(suite) && !suite.startsWith('/api/') ? suite : '/planning';
+}
+
 function NotFound() {
   return (
     <section class="screen">
@@ -56,7 +61,7 @@ export function App() {
     if (me === undefined) return;
     if (loc.path === '/') navigate(me ? '/planning' : '/connexion', { replace: true });
     else if (def && !def.public && me === null) navigate('/connexion?suite=' + encodeURIComponent(loc.path + location.search), { replace: true });
-    else if (def?.public && me) navigate(loc.query.get('suite') || '/planning', { replace: true });
+    else if (def?.public && me) navigate(safeNext(loc.query.get('suite')), { replace: true });
   }, [me, loc.path, def]);
 
   const { screen, failed } = useScreen(def);

@@ -1,28 +1,10 @@
 // The one place that talks to the server. Auth is the HttpOnly `token` cookie the
 // server sets on login/register: nothing here reads or stores a token.
 import { OFFLINE_ACTION, online, servedFromCache } from '../state/network';
-import type { ErrorBody, ErrorDetail } from './types';
+import { ApiError } from './error';
+import type { ErrorBody } from './types';
 
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly details: ErrorDetail[];
-  /** Seconds to wait, from Retry-After (429 only). */
-  readonly retryAfter: number | null;
-
-  constructor(status: number, code: string, message: string, details: ErrorDetail[] = [], retryAfter: number | null = null) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.details = details;
-    this.retryAfter = retryAfter;
-  }
-
-  /** The message for one field (matched on the `details` path, e.g. "sessions[0].fin"). */
-  fieldMessage(path: string): string | undefined {
-    return this.details.find((d) => d.path === path || d.path.startsWith(path + '.') || d.path.startsWith(path + '['))?.message;
-  }
-}
+export { ApiError };
 
 export const OFFLINE_MESSAGE = 'Pas de connexion au serveur. Vérifie ta connexion et réessaie : rien de ce que tu as saisi n’est perdu.';
 

@@ -1,7 +1,7 @@
 // Form state that survives failed requests: values stay as typed; the API error is
 // split into a form-level message and per-field messages (from `details` paths).
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
+import { ApiError } from '../api/error';
 
 export interface FormErrors {
   form?: string;
@@ -22,12 +22,12 @@ export function errorsFrom(e: unknown, fieldOf: FieldOf = (p) => p, codeField: C
   const rule = RULE_CODES.has(e.code);
   for (const d of e.details) {
     const f = fieldOf(d.path);
-    if (f && !fields[f]) fields[f] = rule ? `${e.message} (${d.message})` : d.message;
+    if (f && !fields[f]) fields[f] = rule ? e.message : d.message;
   }
   const ruleField = codeField[e.code];
   if (ruleField && !fields[ruleField]) fields[ruleField] = e.message;
   let form = e.message;
-  if (e.status === 429 && e.retryAfter !== null) form = `${e.message} Réessaie dans ${formatWait(e.retryAfter)}.`;
+  if (e.status === 429 && e.retryAfter !== null && !/réessaie dans/i.test(e.message)) form = `${e.message} Réessaie dans ${formatWait(e.retryAfter)}.`;
   return { form, fields };
 }
 

@@ -14,7 +14,7 @@ export default function Register() {
   async function onSubmit(e: Event) {
     e.preventDefault();
     const { name, email, password, timezone } = f.values;
-    const answer = await f.submit(() => post<AuthAnswer>('/api/auth/register', { name, email, password, timezone: timezone.trim() || undefined }));
+    const answer = await f.submit(() => post<AuthAnswer>('/api/auth/register', { name, email, password, timezone: timezone.trim() || undefined }), undefined, { email_taken: 'email' });
     if (answer) signedIn(answer);
   }
 

@@ -13,3 +13,10 @@ window.addEventListener('offline', () => {
 });
 
 export const OFFLINE_ACTION = 'Hors ligne : les modifications demandent une connexion. Ton planning reste consultable.';
+
+/** Becomes true when a service worker takes control of the page: data loaded before
+ * that did not go through it, so screens load it again to keep it for offline use. */
+export const swControlling = signal<boolean>(!!navigator.serviceWorker?.controller);
+navigator.serviceWorker?.addEventListener('controllerchange', () => {
+  swControlling.value = true;
+});

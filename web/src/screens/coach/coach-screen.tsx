@@ -7,7 +7,7 @@ import type { ChatHistory, ChatMessage, Proposal } from '../../api/types';
 import { Avatar } from '../../components/avatar';
 import { FormError } from '../../components/field';
 import { useNow } from '../../lib/hooks';
-import { hhmm } from '../../lib/time';
+import { dayLabel, dayOf, hhmm, today } from '../../lib/time';
 import { formatWait } from '../../lib/use-form';
 import { route } from '../../router';
 import { timezone } from '../../state/auth';
@@ -19,6 +19,11 @@ interface Msg extends ChatMessage {
 }
 
 const PAGE = 30;
+
+function when(iso: string, tz: string): string {
+  const d = dayOf(iso, tz);
+  return d === today(tz) ? hhmm(iso, tz) : `${dayLabel(d, { day: 'numeric', month: 'short' })}, ${hhmm(iso, tz)}`;
+}
 const SUGGESTIONS = ['Quelle est ma prochaine session ?', 'Fais-moi le bilan de la semaine', 'Fais-moi un planning pour la semaine'];
 
 export default function CoachScreen() {
@@ -110,7 +115,7 @@ export default function CoachScreen() {
       if (e instanceof ApiError && e.status === 429) {
         const s = e.retryAfter ?? 60;
         setRetryUntil(Date.now() + s * 1000);
-        setError(`${e.message} Tu pourras écrire à nouveau dans ${formatWait(s)}.`);
+        setError(e.message);
       } else {
         setError(e instanceof ApiError ? e.message : 'PixelCoach n’a pas pu répondre. Réessaie.');
       }
@@ -181,7 +186,7 @@ export default function CoachScreen() {
             <li class={'chat-msg chat-msg--' + m.role} data-testid="chat-message" data-role={m.role} data-message-id={m._id}>
               <p class="chat-who">
                 {m.role === 'coach' ? 'PixelCoach' : 'Toi'}
-                <span class="chat-time"> · {hhmm(m.createdAt, tz)}</span>
+                <span class="chat-time"> · {when(m.createdAt, tz)}</span>
                 {m.role === 'coach' && m.source === 'fallback' && (
                   <span class="chat-source" data-testid="fallback-note">
                     {' '}

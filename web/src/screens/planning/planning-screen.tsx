@@ -3,16 +3,17 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import { useMedia } from '../../lib/hooks';
-import { addDays, addMonths, dayLabel, dayOf, daysBetween, isDay, startOfMonth, startOfWeek, today as todayIn, type Day } from '../../lib/time';
+import { addDays, addMonths, dayLabel, dayOf, daysBetween, hhmm, isDay, startOfMonth, startOfWeek, today as todayIn, type Day } from '../../lib/time';
 import { route, setQuery } from '../../router';
 import { timezone } from '../../state/auth';
-import { online } from '../../state/network';
+import { online, swControlling } from '../../state/network';
 import { allSessions, loadRange, plannings, type PlacedSession } from '../../state/plan';
 import { AddSessionDialog } from './add-session-dialog';
 import { Agenda } from './agenda';
 import { MonthGrid } from './month-grid';
 import { PlanningsList } from './plannings-list';
-import { DoneButton, SessionBlock } from './session-block';
+import { DoneButton } from './session-block';
+import { STATUT_ICON, STATUT_LABEL, subjectClass } from '../../lib/subjects';
 import { SessionDialog } from './session-dialog';
 import { WeekGrid } from './week-grid';
 
@@ -67,6 +68,9 @@ export default function PlanningScreen() {
   const anchor = isDay(q) ? q : today;
   const { from, to, days } = useMemo(() => rangeOf(view, anchor), [view, anchor]);
   const wide = useMedia('(min-width: 800px)');
+  // Seven columns need room: below 1000 px the week is a list, like on phones.
+  const roomy = useMedia('(min-width: 1000px)');
+  const grid = view === 'jour' ? wide : roomy;
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [open, setOpen] = useState<PlacedSession | null>(null);
@@ -82,7 +86,7 @@ export default function PlanningScreen() {
       })
       .finally(() => setLoading(false));
     return () => ctl.abort();
-  }, [from, to, tz]);
+  }, [from, to, tz, swControlling.value]);
 
   const sessionsByDay = useMemo(() => {
     const map = new Map<Day, PlacedSession[]>();
@@ -154,13 +158,20 @@ export default function PlanningScreen() {
       )}
       {loading && allSessions.value.length === 0 && <p class="loading">Chargement du planning…</p>}
 
-      {wide && view !== 'jour' && todays.length > 0 && (
+      {grid && view !== 'jour' && todays.length > 0 && (
         <section class="card today-panel" aria-labelledby="today-title" data-testid="today-panel">
           <h3 id="today-title">Aujourd’hui</h3>
-          <ul class="agenda-list">
+          <ul class="today-list">
             {todays.map((s) => (
-              <li class="agenda-item">
-                <SessionBlock s={s} tz={tz} onOpen={setOpen} />
+              <li class="today-item">
+                <span class={`today-swatch ${subjectClass(s.matiere)}`} aria-hidden="true" />
+                <button type="button" class="link-btn" onClick={() => setOpen(s)}>
+                  {s.matiere}, {hhmm(s.debut, tz)}–{hhmm(s.fin, tz)}
+                </button>
+                <span class="today-status">
+                  <span aria-hidden="true">{STATUT_ICON[s.statut]} </span>
+                  {STATUT_LABEL[s.statut]}
+                </span>
                 <DoneButton s={s} tz={tz} />
               </li>
             ))}
@@ -170,7 +181,7 @@ export default function PlanningScreen() {
 
       {view === 'mois' ? (
         <MonthGrid monthStart={startOfMonth(anchor)} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} wide={wide} />
-      ) : wide ? (
+      ) : grid ? (
         <WeekGrid days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} />
       ) : (
         <Agenda days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} />
@@ -179,15 +190,18 @@ export default function PlanningScreen() {
       {view === 'jour' && wide && (sessionsByDay.get(anchor)?.some((s) => s.statut !== 'termine') ?? false) && (
         <section class="card" aria-labelledby="day-actions-title">
           <h3 id="day-actions-title">Valider une session</h3>
-          <ul class="agenda-list">
-            {(sessionsByDay.get(anchor) ?? []).filter((s) => s.statut !== 'termine').map((s) => (
-              <li class="agenda-item">
-                <span>
-                  {s.matiere}
-                </span>
-                <DoneButton s={s} tz={tz} />
-              </li>
-            ))}
+          <ul class="today-list">
+            {(sessionsByDay.get(anchor) ?? [])
+              .filter((s) => s.statut !== 'termine')
+              .map((s) => (
+                <li class="today-item">
+                  <span class={`today-swatch ${subjectClass(s.matiere)}`} aria-hidden="true" />
+                  <span>
+                    {s.matiere}, {hhmm(s.debut, tz)}–{hhmm(s.fin, tz)}
+                  </span>
+                  <DoneButton s={s} tz={tz} />
+                </li>
+              ))}
           </ul>
         </section>
       )}

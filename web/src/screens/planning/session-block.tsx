@@ -30,7 +30,7 @@ export function SessionBlock({ s, tz, onOpen, compact, style }: BlockProps) {
       aria-haspopup="dialog"
     >
       <span class="session-subject">{s.matiere}</span>
-      <span class="session-time">
+      <span class={compact ? 'visually-hidden' : 'session-time'}>
         <span class="visually-hidden">, de </span>
         {time}
       </span>

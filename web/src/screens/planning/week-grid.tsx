@@ -5,7 +5,7 @@ import { dayLabel, dayStart, hhmm, minutesOfDay, type Day } from '../../lib/time
 import type { PlacedSession } from '../../state/plan';
 import { SessionBlock } from './session-block';
 
-const HOUR_PX = 48;
+const HOUR_PX = 60;
 
 interface Props {
   days: Day[];
@@ -57,7 +57,7 @@ export function WeekGrid({ days, sessionsByDay, tz, today, onOpen }: Props) {
             <h3 class="timegrid-head" id={'day-' + d}>
               <a href={`/planning/jour?date=${d}`}>
                 {dayLabel(d, { weekday: 'short', day: 'numeric', month: 'short' })}
-                {isToday && <span class="today-tag"> (aujourd’hui{nowShown ? '' : `, ${hhmm(now, tz)}`})</span>}
+                {isToday && <span class="visually-hidden"> (aujourd’hui{nowShown ? '' : `, il est ${hhmm(now, tz)}`})</span>}
               </a>
             </h3>
             <div class="timegrid-col" style={{ height: height + 'px' }}>
@@ -73,7 +73,7 @@ export function WeekGrid({ days, sessionsByDay, tz, today, onOpen }: Props) {
                   const h = Math.max(24, y(endMin) - top);
                   return (
                     <li>
-                      <SessionBlock s={s} tz={tz} onOpen={onOpen} compact={h < 60} style={{ top: top + 'px', height: h + 'px' }} />
+                      <SessionBlock s={s} tz={tz} onOpen={onOpen} compact={h < 56} style={{ top: top + 'px', height: h + 'px' }} />
                     </li>
                   );
                 })}

@@ -82,12 +82,10 @@ function Password() {
     const ok = await f.submit(async () => {
       await put('/api/users/me/password', f.values);
       return true;
-    }, (p) => (p === 'currentPassword' || p === 'newPassword' ? p : undefined));
+    }, (p) => (p === 'currentPassword' || p === 'newPassword' ? p : undefined), { invalid_credentials: 'currentPassword' });
     if (ok) {
       f.setValues({ currentPassword: '', newPassword: '' });
       showToast({ text: 'Mot de passe changé. Tes autres appareils sont déconnectés.' });
-    } else {
-      f.setErrors((er) => (er.form && /identifiants|mot de passe/i.test(er.form) && !er.fields.currentPassword ? { ...er, fields: { ...er.fields, currentPassword: er.form } } : er));
     }
   }
   return (
@@ -200,12 +198,10 @@ function DeleteAccount() {
     const ok = await f.submit(async () => {
       await del('/api/users/me', { password: f.values.password });
       return true;
-    }, (p) => (p === 'password' ? p : undefined));
+    }, (p) => (p === 'password' ? p : undefined), { invalid_credentials: 'password' });
     if (ok) {
       await forget();
       navigate('/inscription', { replace: true });
-    } else {
-      f.setErrors((er) => (!er.fields.password && er.form ? { ...er, fields: { password: er.form } } : er));
     }
   }
   return (
