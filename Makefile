@@ -2,7 +2,7 @@
 PYTHON ?= /usr/bin/python3
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 
-.PHONY: deps web build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench clean
+.PHONY: deps web build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench clean test-browser bench-web
 
 deps:
 	@scripts/install-deps.sh
@@ -25,6 +25,14 @@ run: build-release
 test: build-dev
 	ctest --preset dev
 	PLANETUDE_BIN=build/dev/planetude $(PYTEST) tests/api tests/fakes
+	$(MAKE) --no-print-directory test-browser
+
+# The web app in headless Chromium (Debian's chromium + chromium-driver, Selenium) against the real
+# server on SQLite: journeys at phone and desktop sizes in both themes, axe-core on every screen,
+# offline, keyboard only, cross-origin refusal. Screenshots go to build/browser-screenshots/.
+test-browser: build-dev
+	@scripts/install-deps.sh browser-tools
+	PLANETUDE_BIN=build/dev/planetude $(PYTEST) tests/browser
 
 # The HTTP suite N times in a row (flakiness hunt): make test-repeat N=5 [PRESET=asan]
 N ?= 5
@@ -54,6 +62,12 @@ lint-openapi:
 
 bench: build-release
 	bench/users_me.sh
+
+# The web app's weight (compressed bytes of a first visit) and a Lighthouse run on the week view.
+bench-web: build-release
+	@scripts/install-deps.sh browser-tools
+	bench/web_weight.sh
+	bench/lighthouse.sh
 
 clean:
 	rm -rf build

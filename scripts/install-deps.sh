@@ -3,7 +3,9 @@
 # Idempotent: apt-get is called only for the packages that are missing.
 # `scripts/install-deps.sh openapi-tools` also installs Node.js and the OpenAPI linter pinned by
 # tools/openapi/package-lock.json (make lint-openapi); `web-tools`, Node.js and the web app's
-# toolchain pinned by web/package-lock.json (make web).
+# toolchain pinned by web/package-lock.json (make web); `browser-tools`, Debian's Chromium (French UI),
+# ChromeDriver and Selenium, fonts, Node.js and axe-core pinned by tests/browser/package-lock.json
+# (make test-browser, hence make test).
 set -euo pipefail
 
 packages=(
@@ -18,9 +20,13 @@ packages=(
 )
 mode="${1:-}"
 case "$mode" in
-  ''|openapi-tools|web-tools) ;;
-  *) echo "install-deps: unknown mode '$mode' (none, openapi-tools or web-tools)" >&2; exit 2 ;;
+  ''|openapi-tools|web-tools|browser-tools) ;;
+  *) echo "install-deps: unknown mode '$mode' (none, openapi-tools, web-tools or browser-tools)" >&2; exit 2 ;;
 esac
+if [ "$mode" = browser-tools ]; then
+  # chromium-l10n: the French UI, so that date and time fields read as a French student sees them.
+  packages+=(chromium chromium-l10n chromium-driver python3-selenium fonts-dejavu-core fonts-noto-color-emoji)
+fi
 if [ -n "$mode" ]; then
   packages+=(nodejs)
   # Debian's nodejs comes without npm; NodeSource's nodejs has it built in (and conflicts with npm).
@@ -56,4 +62,6 @@ case "$mode" in
   openapi-tools) npm_ci "$root/tools/openapi" ;;
   # The web app's toolchain (make web).
   web-tools) npm_ci "$root/web" ;;
+  # axe-core, injected into the pages by the browser tests.
+  browser-tools) npm_ci "$root/tests/browser" ;;
 esac
