@@ -24,6 +24,7 @@ run: build-release
 
 test: build-dev
 	ctest --preset dev
+	cd web && npm test --silent
 	PLANETUDE_BIN=build/dev/planetude $(PYTEST) tests/api tests/fakes
 	$(MAKE) --no-print-directory test-browser
 
