@@ -1,0 +1,97 @@
+"""What RFC 8259 says of a request body, to know what the server must answer: `invalid` (not JSON:
+400 invalid_json), `doubtful` (JSON that parsers may take or refuse: lone surrogates, numbers out of
+every range, nesting deeper than the server's limit), or `valid` with its value."""
+import json
+import math
+import re
+
+SERVER_MAX_DEPTH = 64  # src/core/json_input.cpp: deeper documents are not parsed
+LONE = re.compile(r"[\ud800-\udfff]")
+
+
+class Verdict:
+    def __init__(self, kind, value=None, reason="", duplicates=False):
+        self.kind = kind            # valid, invalid, doubtful
+        self.value = value
+        self.reason = reason
+        self.duplicates = duplicates
+
+    def __repr__(self):
+        return f"Verdict({self.kind}, {self.reason})"
+
+
+def _depth_ok(text):
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def classify(body):
+    try:
+        text = body.decode("utf-8")  # strict: surrogates encoded in UTF-8 are refused too
+    except UnicodeDecodeError:
+        return Verdict("invalid", reason="invalid UTF-8")
+    if text.startswith("\ufeff"):
+        return Verdict("invalid", reason="byte order mark")
+    if _depth_ok(text) > SERVER_MAX_DEPTH:
+        return Verdict("doubtful", reason="nesting deeper than the server's limit")
+    dups = [False]
+
+    def pairs(items):
+        keys = [k for k, _ in items]
+        if len(set(keys)) != len(keys):
+            dups[0] = True
+        return dict(items)
+
+    def no_constant(name):
+        raise ValueError(name)
+
+    try:
+        value = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constant)
+    except (ValueError, RecursionError) as e:
+        return Verdict("invalid", reason=str(e)[:80])
+    if LONE.search(text) or _has_lone(value):
+        return Verdict("doubtful", value, reason="lone surrogate", duplicates=dups[0])
+    if _has_extreme_number(value):
+        return Verdict("doubtful", value, reason="number out of range", duplicates=dups[0])
+    return Verdict("valid", value, duplicates=dups[0])
+
+
+def _walk(value):
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        yield v
+        if isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+
+
+def _has_lone(value):
+    return any(isinstance(v, str) and LONE.search(v) for v in _walk(value))
+
+
+def _has_extreme_number(value):
+    for v in _walk(value):
+        if isinstance(v, float) and (math.isinf(v) or (v != 0 and abs(v) < 1e-300)):
+            return True
+        if isinstance(v, int) and not isinstance(v, bool) and not -2**63 <= v < 2**64:
+            return True
+    return False
