@@ -68,9 +68,7 @@ def auth(rng, d, ctx):
     }
     name = rng.choice(list(choices))
     d.authorization, d.cookie = choices[name]()
-    if name == "huge" and len(d.authorization) > 16000:
-        d.expect("framing", {431}, {"headers_too_large"})
-    elif d.op and d.op.authenticated:
+    if d.op and d.op.authenticated:  # (a header over 16 KiB is 431 first: cases.finish)
         d.expect("auth", {401}, {"unauthenticated", "token_expired"})
     return f"auth:{name}"
 
@@ -122,7 +120,7 @@ def path_param(rng, d, ctx):
     decoded = urllib.parse.unquote(value)
     if name == "file" and kind == "other_user":
         d.expect("resource", {200}, None)  # the secret is the credential: anyone holding it reads the feed
-    elif "/" in decoded or decoded in ("..", ".") or not decoded:
+    elif "/" in decoded or not decoded:
         d.expect("route", {404}, {"not_found"})  # another path, or none of ours
     elif not d.body_mutated:
         d.expect("resource", {404}, {"not_found"})
@@ -221,8 +219,6 @@ def headers(rng, d, ctx):
         d.request_id = "r" * 128
     elif kind == "huge_header":
         d.extra_headers.append(("X-Big", "a" * rng.choice([8000, 17000, 40000])))
-        if len(d.extra_headers[-1][1]) > 16384:
-            d.expect("framing", {431}, {"headers_too_large"})
     elif kind == "many_headers":
         d.extra_headers += [(f"X-H{i}", "v") for i in range(rng.choice([100, 3000]))]
     elif kind == "obs_fold":
@@ -300,7 +296,7 @@ def framing(rng, d, ctx):
                  {"not_implemented"} if te == "gzip, chunked" else {"bad_request"})
     elif kind == "bad_chunk":
         junk = rng.choice([b"zz\r\n", b"5\r\nabc\r\n0\r\n\r\n", b"ffffffffffffffffffff\r\n", b"-1\r\n",
-                           b"1;" + b"x" * 9000 + b"\r\na\r\n0\r\n\r\n", b"3\r\nabcde"])
+                           b"3\r\nabcde", b"0x3\r\nabc\r\n0\r\n\r\n", b"3\nabc\n0\n\n"])
         d.raw(junk, [("Transfer-Encoding", "chunked")], half_close=rng.random() < 0.5)
         d.no_answer_ok = True  # a body that cannot be read: closed (or 400)
         d.expect("framing", {400, 404, 405, 413, 415}, None)

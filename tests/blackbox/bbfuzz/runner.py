@@ -14,9 +14,10 @@ from .wire import Connection, Malformed, NoAnswer, WireRequest
 from .world import SetupError, World
 
 # Relative weights of the operations; the costly ones (a password hash each) are rarer.
-WEIGHTS = {"deleteCurrentUser": 0.3, "changePassword": 0.5, "logoutUser": 0.5, "getOpenApiDocument": 0.1,
-           "getMetrics": 0.3, "getHealth": 0.3, "getReadiness": 0.3, "createPlanning": 2.0, "replacePlanning": 1.5,
-           "updatePlanningSession": 1.5, "createProgressEntry": 1.5, "chatWithCoach": 1.5, "registerUser": 1.0}
+WEIGHTS = {"deleteCurrentUser": 0.2, "changePassword": 0.3, "logoutUser": 0.2, "loginUser": 0.6,
+           "registerUser": 0.6, "getOpenApiDocument": 0.1, "getMetrics": 0.3, "getHealth": 0.3, "getReadiness": 0.3,
+           "createPlanning": 2.0, "replacePlanning": 1.5, "updatePlanningSession": 1.5, "createProgressEntry": 1.5,
+           "chatWithCoach": 1.5}
 
 
 @dataclasses.dataclass

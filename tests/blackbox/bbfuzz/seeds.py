@@ -36,10 +36,18 @@ def sessions_for(rng, start, days, count):
     return out
 
 
-def manual_planning(rng):
+def start_text(rng, start, exact=False):
+    """`dateDebut` for a period starting on `start`: midnight UTC, which holds every session of
+    `sessions_for` in any time zone; or (not exact) sometimes the bare date, midnight in the user's zone."""
+    if not exact and rng.random() < 0.3:
+        return start.isoformat()
+    return start.isoformat() + rng.choice(["T00:00:00Z", "T00:00Z", "T01:00+01:00", "t00:00:00.000z"])
+
+
+def manual_planning(rng, exact=False):
     periode = rng.choice(list(PERIODS))
     start = random_day(rng)
-    body = {"periode": periode, "dateDebut": start.isoformat(),
+    body = {"periode": periode, "dateDebut": start_text(rng, start, exact),
             "sessions": sessions_for(rng, start, PERIODS[periode], rng.choice([0, 1, 3, 6]))}
     if rng.random() < 0.5:
         body["titre"] = "Semaine de révisions"
@@ -140,7 +148,8 @@ def path_params_for(op_id, world):
         "deletePlanning": {"id": world.scratch_planning_id}, "exportPlanningIcs": {"id": p.get("_id")},
         "updatePlanningSession": {"id": p.get("_id"), "sessionId": sessions[0].get("_id")},
         "deleteProgressEntry": {"id": world.progress_id},
-        "applyProposal": {"id": world.proposal_id}, "dismissProposal": {"id": world.proposal_id},
+        "applyProposal": {"id": world.proposal_id or "0" * 24},
+        "dismissProposal": {"id": world.proposal_id or "0" * 24},
         "getCalendarFeed": {"file": f"{world.feed_secret}.ics"},
     }.get(op_id, {})
 

@@ -13,6 +13,7 @@ class Stats:
         self.by_status = collections.Counter()
         self.by_category = collections.Counter({c: 0 for c in CATEGORIES})
         self.by_op = collections.Counter()
+        self.time_by_op = collections.Counter()   # seconds spent waiting for answers, per operation
         self.no_answer_expected = 0       # truncated requests closed without an answer, as allowed
         self.control = collections.Counter()   # unmutated seeds: (op, 2xx?) -> count
         self.stale_retries = 0
@@ -33,6 +34,7 @@ class Stats:
                 self.fuzzed += 1
             self.by_status[status] += 1
             self.by_op[case.op_id] += 1
+            self.time_by_op[case.op_id] += elapsed
             if status == "no answer" and not problems:
                 self.no_answer_expected += 1
             if fuzzed and not case.labels and isinstance(status, int):
@@ -43,7 +45,8 @@ class Stats:
                 self.by_category[category] += 1
                 sig = (category, case.op_id, status, _kinds(case.labels), text[:60])
                 self.signatures[sig] += 1
-                if self.signatures[sig] == 1 and len(self.examples) < self.max_examples:
+                same = sum(1 for e in self.examples if e["category"] == category)
+                if self.signatures[sig] == 1 and len(self.examples) < self.max_examples and same < 8:
                     self.examples.append(dict(example, category=category, problem=text))
 
     def health(self, ok, elapsed):

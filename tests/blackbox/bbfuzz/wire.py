@@ -54,6 +54,7 @@ class Answer:
     body: bytes
     elapsed: float
     interim: list                     # statuses of 1xx answers read before this one
+    violations: list = dataclasses.field(default_factory=list)  # protocol breaches that keep it readable
 
     def header(self, name):
         values = [v for k, v in self.headers if k == name.lower()]
@@ -220,9 +221,11 @@ class Connection:
             break
         te = [v for k, v in headers if k == "transfer-encoding"]
         cl = [v for k, v in headers if k == "content-length"]
+        violations = []  # breaches of RFC 9110/9112 that still leave the answer readable
         if status in (204, 304):
             if te or (status == 204 and cl):
-                raise Malformed(f"a {status} answer with Content-Length or Transfer-Encoding")
+                violations.append(f"a {status} answer with Content-Length or Transfer-Encoding "
+                                  "(RFC 9110 §8.6, RFC 9112 §6.1)")
             body = b""
         elif te and cl:
             raise Malformed("both Transfer-Encoding and Content-Length")
@@ -245,7 +248,7 @@ class Connection:
                 chunk = self._recv(deadline)
                 self.buf += chunk
             body, self.buf = self.buf, b""
-        answer = Answer(status, reason, headers, body, time.monotonic() - start, interim)
+        answer = Answer(status, reason, headers, body, time.monotonic() - start, interim, violations)
         if answer.closes:
             self.usable = False
         return answer
@@ -301,7 +304,10 @@ class Connection:
                 answer = self.read_answer(req.method, deadline, on_interim=go_on)
             else:
                 if self.send_all(head + body, deadline) and req.half_close:
-                    self.sock.shutdown(socket.SHUT_WR)
+                    try:
+                        self.sock.shutdown(socket.SHUT_WR)
+                    except OSError:
+                        pass  # the server has already closed: its answer (if any) is read below
                 answer = self.read_answer(req.method, deadline)
         except (BrokenPipeError, ConnectionResetError):
             raise NoAnswer("reset") from None

@@ -61,24 +61,29 @@ class World:
         start = seeds.random_day(self.rng)
         sessions = seeds.sessions_for(self.rng, start, 7, 4)
         self.planning = self._call("POST", "/api/planning", {
-            "periode": "semaine", "dateDebut": start.isoformat(), "sessions": sessions}, expect=(201,))
+            "periode": "semaine", "dateDebut": seeds.start_text(self.rng, start, exact=True), "sessions": sessions},
+            expect=(201,))
         page = self._call("GET", "/api/planning", query=(("limit", "1"),), expect=(200,))
         self.cursor = page.get("nextCursor")
 
     def _make_scratch(self):
-        self.scratch_planning_id = self._call("POST", "/api/planning", seeds.manual_planning(self.rng),
+        self.scratch_planning_id = self._call("POST", "/api/planning", seeds.manual_planning(self.rng, exact=True),
                                               expect=(201,))["_id"]
 
     def _make_progress(self):
         self.progress_id = self._call("POST", "/api/progress", {"tempsEtudie": 30}, expect=(201,))["_id"]
 
     def _make_proposal(self):
-        reply = self._call("POST", "/api/chat", {"message": "fais-moi un planning pour la semaine"}, expect=(200,))
-        self.message_id = reply["messageId"]
-        pending = [p["_id"] for p in reply.get("proposals", []) if p.get("status") == "pending"]
-        if not pending:
-            raise SetupError(f"{self.name}: the coach proposed nothing: {reply!r:.300}")
-        self.proposal_id = pending[0]
+        # Applied proposals fill the coming days: when a week has no room left, a longer period has.
+        for period in ("la semaine", "le mois", "le semestre"):
+            reply = self._call("POST", "/api/chat", {"message": f"fais-moi un planning pour {period}"},
+                               expect=(200,))
+            self.message_id = reply["messageId"]
+            pending = [p["_id"] for p in reply.get("proposals", []) if p.get("status") == "pending"]
+            if pending:
+                self.proposal_id = pending[0]
+                return
+        self.proposal_id = None  # the routes of proposals then get an unknown id (404)
 
     def _make_feed(self):
         url = self._call("POST", "/api/users/me/calendar-feed", expect=(201,))["url"]
