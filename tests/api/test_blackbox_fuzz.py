@@ -10,7 +10,6 @@ import sys
 
 import pytest
 
-from conftest import Server
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "blackbox"))
 from bbfuzz import report, runner  # noqa: E402

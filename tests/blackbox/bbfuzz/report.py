@@ -38,6 +38,8 @@ def text(s, stats, server_errors):
         f"{s['closed_without_answer_as_allowed']};  unmutated seeds answered 2xx: {s['control_seeds_2xx']}/"
         f"{s['control_seeds']}",
     ]
+    for seconds, what, tag in stats.slowest[:3]:
+        lines.append(f"  slow-ish: {seconds:.2f} s  {what}  ({tag})")
     for e in s["events"][:20]:
         lines.append(f"  event: {e}")
     for line in server_errors[:10]:

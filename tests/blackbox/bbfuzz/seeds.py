@@ -1,7 +1,6 @@
 """Valid requests for every operation of the document, built from the requesting user's own data
 (`world.World`): the starting points the mutators bend. A seed sent unchanged should succeed."""
 import datetime
-import random
 
 SUBJECTS = ["Mathématiques", "Physique", "Chimie", "Histoire", "Anglais", "Philosophie"]
 ZONES = ["UTC", "Europe/Paris", "America/Montreal", "Asia/Kolkata", "Pacific/Chatham", "Asia/Calcutta"]

@@ -18,6 +18,7 @@ class Stats:
         self.control = collections.Counter()   # unmutated seeds: (op, 2xx?) -> count
         self.stale_retries = 0
         self.max_latency = 0.0
+        self.slowest = []                 # the 5 slowest answers: (seconds, case description, tag)
         self.healthz_checks = 0
         self.healthz_failures = 0
         self.healthz_max = 0.0
@@ -41,6 +42,9 @@ class Stats:
                 self.control[(case.op_id, 200 <= status < 300)] += 1
             if case.wait is None:
                 self.max_latency = max(self.max_latency, elapsed)
+                if len(self.slowest) < 5 or elapsed > self.slowest[-1][0]:
+                    self.slowest = sorted(self.slowest + [(elapsed, case.describe()[:160], example.get("tag"))],
+                                          reverse=True)[:5]
             for category, text in problems:
                 self.by_category[category] += 1
                 sig = (category, case.op_id, status, _kinds(case.labels), text[:60])

@@ -1,7 +1,6 @@
 """One fuzzing client's own user and objects, so that routes with ids have real targets: a planning
 with sessions, a spare planning and a progress entry to delete, a pending proposal, a chat message,
 a calendar feed. What a successful request destroys is made again before it is needed next."""
-import datetime
 
 from . import seeds
 
