@@ -58,6 +58,7 @@ class Draft:
         self.body = b""
         self.effective_body = None        # what the server takes as the body, when framing cuts it
         self.content_type = None
+        self.content_type_bad = False     # a Content-Type the server must refuse (415) with a body
         self.body_mutated = False
         self.extra_headers = []
         self.request_id = None
@@ -197,7 +198,7 @@ def finish(d, world, ctx):
     op = d.op
     if len(body) > ctx.max_body:
         d.expect("size", {413}, {"payload_too_large"})
-    elif body and d.method in BODY_METHODS and d.content_type is None:
+    elif body and d.method in BODY_METHODS and (d.content_type is None or d.content_type_bad):
         d.expect("ctype", {415}, {"unsupported_media_type"})
     if op.has_body and d.framing != "raw" or op.has_body and d.effective_body is not None:
         verdict = strictjson.classify(body)
