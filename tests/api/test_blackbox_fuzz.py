@@ -10,7 +10,6 @@ import sys
 
 import pytest
 
-
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "blackbox"))
 from bbfuzz import report, runner  # noqa: E402
 from bbfuzz.server import FUZZ_ENV  # noqa: E402
