@@ -3,6 +3,7 @@ bends it (wrong type, missing or extra field, null, huge array or string, deep n
 key, lone surrogate, invalid UTF-8, odd numbers and strings...). They return a label, or None when
 the body offers no place for them."""
 import copy
+import re
 
 from .jsontext import Pairs, Raw
 
@@ -186,6 +187,33 @@ def bad_utf8(rng, body):
     return put(body, path, Raw(raw, "utf8")), f"bad_utf8@{_show(path)}"
 
 
+DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{2}:\d{2}$")
+OFFSETS = ["+14:00", "-12:00", "+24:00", "+01:60", "-00:00", "+0100", "+01", "Z", "+05:45", "UTC"]
+DATE_EDITS = [  # (rng, text) -> text
+    lambda r, s: s[:10],                                  # the date alone
+    lambda r, s: s[:16] + "Z" if len(s) > 16 else s,      # no seconds
+    lambda r, s: s[:19] + ".123456789Z" if len(s) > 19 else s,
+    lambda r, s: s.replace("T", "t").replace("Z", "z"),
+    lambda r, s: s.replace("T", " "),
+    lambda r, s: s[:19] if len(s) > 19 else s,            # no offset
+    lambda r, s: s[:19] + r.choice(OFFSETS) if len(s) > 18 else s,
+    lambda r, s: s[:5] + r.choice(["02-29", "02-30", "13-01", "00-10", "04-31"]) + s[10:],
+    lambda r, s: r.choice(["2024-02-29", "0000-01-01", "9999-12-31", "1970-01-01"]) + s[10:],
+    lambda r, s: s[:11] + r.choice(["24:00", "23:59:60", "00:00:00.5"]) + s[16:] if len(s) > 16 else s,
+    lambda r, s: r.choice(["24:00", "24:01", "9:00", "00:00", "23:60", "12:00:00", "23:59"]),
+]
+
+
+def date_edit(rng, body):
+    """A date, date-time or HH:MM string bent to an edge of its syntax or of the calendar."""
+    candidates = [(p, v) for p, v in places(body) if isinstance(v, str) and DATE_LIKE.match(v)]
+    if not candidates:
+        return body, None
+    path, v = rng.choice(candidates)
+    new = rng.choice(DATE_EDITS)(rng, v)
+    return put(body, path, new), f"date{new!r}@{_show(path)}"
+
+
 def not_an_object(rng, body):
     new = rng.choice([[], [body], "texte", 42, None, True, [1, 2, 3]])
     return new, "root_not_object"
@@ -194,7 +222,7 @@ def not_an_object(rng, body):
 MUTATORS = [
     (wrong_type, 10), (missing_field, 8), (extra_field, 6), (null, 6), (huge_array, 3), (huge_string, 4),
     (odd_string, 10), (odd_number, 8), (not_json_number, 2), (deep_nesting, 3), (duplicate_key, 4),
-    (lone_surrogate, 3), (bad_utf8, 3), (not_an_object, 1),
+    (lone_surrogate, 3), (bad_utf8, 3), (not_an_object, 1), (date_edit, 6),
 ]
 
 

@@ -96,6 +96,7 @@ class Case:
     no_answer_ok: bool
     wait: float               # how long to wait for the answer (None: the default)
     value: object             # the body as sent, when it is an unmutated seed (else None)
+    parsed: object = None     # the JSON body the server reads, when it is plain JSON (for drift.py)
 
     def describe(self):
         return f"{self.method} {self.path} [{', '.join(self.labels) or 'seed'}]"
@@ -200,8 +201,11 @@ def finish(d, world, ctx):
         d.expect("size", {413}, {"payload_too_large"})
     elif body and d.method in BODY_METHODS and (d.content_type is None or d.content_type_bad):
         d.expect("ctype", {415}, {"unsupported_media_type"})
+    parsed = None
     if op.has_body and d.framing != "raw" or op.has_body and d.effective_body is not None:
         verdict = strictjson.classify(body)
+        if verdict.kind == "valid" and not verdict.duplicates and d.method == op.method:
+            parsed = verdict.value
         if not body.strip():
             d.expect("syntax", {400}, {"invalid_json"})
         elif verdict.kind == "invalid":
@@ -224,7 +228,7 @@ def finish(d, world, ctx):
     valid_token = bool(d.token) and (token_untouched or any(l.startswith("auth_ok") for l in d.labels))
     value = d.value if d.value is not None and not d.body_mutated and plain(d.value) else None
     return Case(op.op_id, d.method, op.template, path, request, d.labels, expect, codes,
-                valid_token and op.authenticated, d.no_answer_ok, d.wait, value)
+                valid_token and op.authenticated, d.no_answer_ok, d.wait, value, parsed)
 
 
 def setup_case(op, path, body=None, token=None, query=()):

@@ -3,7 +3,7 @@ import json
 import os
 import time
 
-from . import cases, catalogue, oracle
+from . import cases, catalogue, drift, oracle
 from .wire import Connection, Malformed, NoAnswer, encode_body, encode_head
 
 ANSWER_TIMEOUT = 10.0      # past this, an answer is counted as missing (a hang)
@@ -89,6 +89,10 @@ class Executor:
             "malformed" if isinstance(outcome, Malformed) else "no answer")
         example = self._example(case, outcome, elapsed, tag) if problems else {"tag": tag, "case": case.describe()}
         self.stats.record(case, status, elapsed, problems, fuzzed, example)
+        if fuzzed and hasattr(outcome, "status"):
+            gap = drift.disagreement(case, outcome)
+            if gap:
+                self.stats.drift(gap, example.get("tag"))
         if problems and self.save_dir:
             self._save(case, example)
         self.previous = (case, {"tag": tag, "case": case.describe()})

@@ -44,6 +44,11 @@ def text(s, stats, server_errors):
         lines.append(f"  event: {e}")
     for line in server_errors[:10]:
         lines.append(f"  server log: {line[:400]}")
+    if stats.disagreements:
+        lines.append(f"  server and document disagree on {len(stats.disagreements)} kinds of body (not counted as "
+                     "failures; see drift.py):")
+        for text, (count, tag) in sorted(stats.disagreements.items(), key=lambda kv: -kv[1][0])[:25]:
+            lines.append(f"    {count:5} x {text}  ({tag})")
     for ex in stats.examples:
         lines.append("")
         lines.append(f"--- {ex['category']}: {ex['problem']}")

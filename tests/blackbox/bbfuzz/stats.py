@@ -27,6 +27,7 @@ class Stats:
         self.signatures = collections.Counter()
         self.max_examples = max_examples
         self.events = []                  # server death, isolation breach...
+        self.disagreements = {}           # text -> (count, first tag): see drift.py
 
     def record(self, case, status, elapsed, problems, fuzzed, example):
         with self.lock:
@@ -52,6 +53,12 @@ class Stats:
                 same = sum(1 for e in self.examples if e["category"] == category)
                 if self.signatures[sig] == 1 and len(self.examples) < self.max_examples and same < 8:
                     self.examples.append(dict(example, category=category, problem=text))
+
+    def drift(self, text, tag):
+        """A disagreement between the server and the document's request schema (drift.py)."""
+        with self.lock:
+            key = text[:200]
+            self.disagreements[key] = self.disagreements.get(key, (0, tag))[0] + 1, tag
 
     def health(self, ok, elapsed):
         with self.lock:

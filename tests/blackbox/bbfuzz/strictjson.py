@@ -5,7 +5,7 @@ import json
 import re
 
 SERVER_MAX_DEPTH = 64  # src/core/json_input.cpp: deeper documents are not parsed
-LONE = re.compile(r"[\ud800-\udfff]")
+LONE = re.compile(r"[\ud800-\udfff]")  # what json.loads makes of an unpaired \ud800 escape
 
 
 class Verdict:
@@ -64,7 +64,9 @@ def classify(body):
         value = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constant)
     except (ValueError, RecursionError) as e:
         return Verdict("invalid", reason=str(e)[:80])
-    if LONE.search(text) or _has_lone(value):
+    # Every string, those of members a duplicate key hides too.
+    every = json.loads(text, object_pairs_hook=lambda items: [x for kv in items for x in kv])
+    if _has_lone(every):
         return Verdict("doubtful", value, reason="lone surrogate", duplicates=dups[0])
     # Numbers past every machine range (1e999, 400 digits) are JSON: a parser may keep them as
     # doubles (or infinities); what the field then makes of them is the route's business.

@@ -312,6 +312,24 @@ class Connection:
         except (BrokenPipeError, ConnectionResetError):
             raise NoAnswer("reset") from None
         answer.elapsed = time.monotonic() - start
+        if answer.closes:
+            # Nothing may follow an answer after which the server closes (a HEAD answer's body...).
+            extra = self.drain(min(deadline, time.monotonic() + 1.0))
+            if extra:
+                answer.violations.append(f"{len(extra)} bytes after the answer, before the server closed: "
+                                         f"{extra[:80]!r}")
         if answer.closes or req.framing == "raw" or req.half_close:
             self.usable = False
         return answer
+
+    def drain(self, deadline):
+        """What arrives until the server closes or `deadline` (bytes already buffered included)."""
+        got = self.buf
+        self.buf = b""
+        while not self.eof and time.monotonic() < deadline:
+            try:
+                chunk = self._recv(deadline)
+            except NoAnswer:
+                break
+            got += chunk
+        return got
