@@ -112,6 +112,28 @@ def test_no_answer_to_head_has_a_body_whatever_its_status(server, world, path, h
         c.close()
 
 
+@pytest.mark.parametrize("extra,status", [
+    (b"Content-Length: 0\r\nContent-Length: 1\r\n", 400),   # a body length that cannot be known
+    (b"X-A: a\x01b\r\n", 400),                               # a header the parser refuses
+    (b"X-Big: " + b"a" * 17000 + b"\r\n", 431),               # headers over 16 KiB
+    (b"Transfer-Encoding: chunked\r\n\r\n%x\r\n" % (1024 * 1024 + 1), 413),  # a chunk over the body limit
+])
+def test_a_head_request_refused_early_gets_no_body_either(server, extra, status):
+    # Found by the black-box fuzzer: the answers to requests whose header could not be read (and a
+    # chunked body over the limit) carried their JSON body even to HEAD (RFC 9110 §9.3.2).
+    head = b"HEAD /healthz HTTP/1.1\r\nHost: x\r\n" + extra + (b"" if b"Transfer-Encoding" in extra else b"\r\n")
+    c = raw(server)
+    try:
+        c.send(head)
+        r = c.read_response(head_request=True)
+        assert r.status == status
+        closed, after = c.wait_closed(5)
+        assert closed is not None, "the connection stays open"
+        assert after == b"", f"bytes after the header of the answer to HEAD: {after[:80]!r}"
+    finally:
+        c.close()
+
+
 def test_allow_lists_head_beside_get(server):
     c = raw(server)
     try:
