@@ -2,9 +2,10 @@
 mutators, with what the server must answer when the document or docs/api.md is precise about it."""
 import dataclasses
 import json
+import re
 import urllib.parse
 
-from . import bodymutators, catalogue, requestmutators as rm, seeds, strictjson, textmutators
+from . import bodymutators, catalogue, oracle, requestmutators as rm, seeds, strictjson, textmutators
 from .jsontext import dump, plain
 from .wire import WireRequest, encode_head
 
@@ -168,6 +169,32 @@ def _target(d):
     return path, target
 
 
+BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def route_expectation(d, path, target):
+    """What routing makes of the request as it will be sent (docs/behaviour.md): a target that is no
+    URI is 400 bad_request; the path, percent-decoded, with one trailing slash tolerated and no empty
+    segment, must match a path of the document (else 404) with a method it lists (else 405)."""
+    if BAD_PERCENT.search(target):
+        d.expect("framing", {400}, {"bad_request"})
+        return
+    decoded = urllib.parse.unquote(path)
+    if len(decoded) > 1 and decoded.endswith("/"):
+        decoded = decoded[:-1]
+    template = None
+    if decoded.startswith("/") and "//" not in decoded:
+        template, _ = oracle.contract.match_route(decoded)
+    if template is None:
+        d.expect("route", {404}, {"not_found"})
+    elif d.method == "OPTIONS":
+        d.expect("route", {204, 405}, None)  # a CORS preflight, or 405
+    elif d.method not in catalogue.allowed_methods(template):
+        d.expect("route", {405}, {"method_not_allowed"})
+    elif template != d.op.template:
+        d.expect("route", None, None)  # another operation: nothing sure about what follows
+
+
 def _allowed_keys(schema):
     branches = schema.get("oneOf") or [schema]
     keys = set()
@@ -190,6 +217,7 @@ def finish(d, world, ctx):
     request = WireRequest(d.method, target, headers, d.body, d.framing, d.head_extra, d.chunks, d.wire_body,
                           d.half_close, d.expect_continue, d.host)
 
+    route_expectation(d, path, target)
     head_bytes = len(encode_head(request))
     if head_bytes > HEADER_LIMIT + 1024:
         d.expect("framing", {431}, {"headers_too_large"})
