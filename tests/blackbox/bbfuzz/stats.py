@@ -41,7 +41,7 @@ class Stats:
                 self.no_answer_expected += 1
             if fuzzed and not case.labels and isinstance(status, int):
                 self.control[(case.op_id, 200 <= status < 300)] += 1
-            if case.wait is None:
+            if case.wait is None and status != "no answer":
                 self.max_latency = max(self.max_latency, elapsed)
                 if len(self.slowest) < 5 or elapsed > self.slowest[-1][0]:
                     self.slowest = sorted(self.slowest + [(elapsed, case.describe()[:160], example.get("tag"))],
