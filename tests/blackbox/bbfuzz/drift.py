@@ -4,6 +4,8 @@ Not failures by themselves (the server also applies rules a schema cannot state:
 calendar days, time-zone names, the planning rules), but a list worth reading after a long run."""
 import json
 
+from jsonschema.exceptions import best_match
+
 from .oracle import contract
 
 
@@ -22,9 +24,12 @@ def disagreement(case, answer):
         return None
     errors = list(contract._validator(_pointer(case)).iter_errors(case.parsed))
     if accepted and errors:
-        e = errors[0]
-        where = "/".join(str(p) for p in e.absolute_path) or "$"
-        return f"{case.op_id}: accepted ({answer.status}) a body the schema refuses at {where}: {e.message[:120]}"
+        e = best_match(errors)
+        # For a oneOf, what each branch found wrong rather than "not valid under any of the schemas".
+        reasons = [c for c in (e.context or []) if c.validator != "oneOf"] or [e]
+        text = "; ".join(f"{'/'.join(str(p) for p in r.absolute_path) or '$'}: {r.message[:100]}"
+                         for r in reasons[:3])
+        return f"{case.op_id}: accepted ({answer.status}) a body the schema refuses: {text}"
     if refused and not errors:
         try:
             err = json.loads(answer.body)["error"]

@@ -69,9 +69,11 @@ def choose_op(rng):
 
 
 def worker(index, config, target, stats, budget, victim_ids):
-    rng = random.Random(f"{config.seed}:{index}")
+    # The concurrency is part of the key: runs at 1 and at 8 with one seed send different requests.
+    key = f"{config.seed}:{config.concurrency}:{index}"
+    rng = random.Random(key)
     ex = Executor(target, stats, f"w{index}", config.save_dir)
-    world = World(f"w{index}", random.Random(f"{config.seed}:{index}:world"), ex.api)
+    world = World(f"w{index}", random.Random(key + ":world"), ex.api)
     ctx = cases.Context(world, victim_ids, config.max_body, config.request_timeout)
     n = 0
     setup_failures = 0
