@@ -116,6 +116,7 @@ def build(rng, op, world, ctx, token=None, control=0.1):
     d.path_values = dict(seeds.path_params_for(op.op_id, world))
     d.query = [(k, v) for k, v in seeds.query_for(rng, op.op_id, world)]
     value = seeds.body_for(rng, op.op_id, world)
+    d.extra_headers += seeds.headers_for(rng, op.op_id)
     chosen = []
     if rng.random() >= control:
         for name, p, needs_body in PROBABILITIES:

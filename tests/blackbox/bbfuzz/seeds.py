@@ -153,6 +153,13 @@ def path_params_for(op_id, world):
     }.get(op_id, {})
 
 
+def headers_for(rng, op_id):
+    """Headers a client of this operation may send: a chat asked as a stream of events."""
+    if op_id == "chatWithCoach" and rng.random() < 0.3:
+        return [("Accept", "text/event-stream")]
+    return []
+
+
 def body_for(rng, op_id, world):
     """A valid JSON body (a Python value) for this operation, or None when it takes none."""
     if op_id == "registerUser":
