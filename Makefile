@@ -2,7 +2,7 @@
 PYTHON ?= /usr/bin/python3
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 
-.PHONY: deps web build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench clean test-browser bench-web
+.PHONY: deps web build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench clean test-browser bench-web fuzz-blackbox
 
 deps:
 	@scripts/install-deps.sh
@@ -69,6 +69,16 @@ bench-web: build-release
 	@scripts/install-deps.sh browser-tools
 	bench/web_weight.sh
 	bench/lighthouse.sh
+
+# The black-box fuzzer (tests/blackbox/README.md), one run per CONCURRENCY value, each on a fresh
+# server: make fuzz-blackbox [CONCURRENCY="1 8"] [BBFUZZ_REQUESTS=20000 | BBFUZZ_SECONDS=300]
+# [BBFUZZ_SEED=N] [PLANETUDE_BIN=build/dev/planetude] (without PLANETUDE_BIN: the release build).
+CONCURRENCY ?= 1 8
+BBFUZZ_REQUESTS ?= 20000
+fuzz-blackbox: $(if $(PLANETUDE_BIN),,build-release)
+	$(PYTHON) tests/blackbox/fuzz.py --bin $(or $(PLANETUDE_BIN),build/release/planetude) \
+	  --concurrency $(CONCURRENCY) $(if $(BBFUZZ_SECONDS),--seconds $(BBFUZZ_SECONDS),--requests $(BBFUZZ_REQUESTS)) \
+	  $(if $(BBFUZZ_SEED),--seed $(BBFUZZ_SEED)) $(if $(BBFUZZ_SAVE),--save-failures $(BBFUZZ_SAVE))
 
 clean:
 	rm -rf build

@@ -54,7 +54,22 @@ bhttp::response<bhttp::string_body> to_wire(Response& r, unsigned version, bool 
   res.body() = std::move(r.body);
   res.keep_alive(keep_alive);
   res.prepare_payload();
+  // RFC 9110 §8.6: a 1xx or 204 answer has no Content-Length (Beast 1.81 sets it to 0).
+  if (r.status == 204 || r.status < 200) res.content_length(boost::none);
   return res;
+}
+
+// Writes an answer; to a HEAD request, its header only (RFC 9110 §9.3.2), whatever the status.
+asio::awaitable<boost::system::error_code> write_answer(beast::tcp_stream& stream,
+                                                        bhttp::response<bhttp::string_body>& wire, bool head) {
+  boost::system::error_code ec;
+  if (head) {
+    bhttp::response_serializer<bhttp::string_body> header_only(wire);
+    std::tie(ec, std::ignore) = co_await bhttp::async_write_header(stream, header_only, kTuple);
+  } else {
+    std::tie(ec, std::ignore) = co_await bhttp::async_write(stream, wire, kTuple);
+  }
+  co_return ec;
 }
 
 bool has_body(const HeadParser& p) { return p.chunked() || (p.content_length() && *p.content_length() > 0); }
@@ -127,7 +142,8 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     HeadParser head_parser;
     boost::system::error_code ec = co_await read_head(stream, buffer, head_parser);
     if (ec) {
-      co_await answer_unreadable(stream, ec, client_ip, start);
+      // The request line may have been read: a HEAD request gets no body, even then.
+      co_await answer_unreadable(stream, ec, client_ip, start, head_parser.get().method() == bhttp::verb::head);
       break;
     }
     Request req = request_from(head_parser.get(), client_ip);
@@ -219,7 +235,7 @@ asio::awaitable<boost::system::error_code> Server::read_head(beast::tcp_stream& 
 
 asio::awaitable<void> Server::answer_unreadable(beast::tcp_stream& stream, boost::system::error_code ec,
                                                 const std::string& client_ip,
-                                                std::chrono::steady_clock::time_point start) {
+                                                std::chrono::steady_clock::time_point start, bool head_request) {
   Response r;
   if (ec == bhttp::error::header_limit)
     r = error_response(431, "headers_too_large", "Les en-têtes de la requête sont trop volumineux.");
@@ -229,7 +245,7 @@ asio::awaitable<void> Server::answer_unreadable(beast::tcp_stream& stream, boost
   Request req = unparsed_request(client_ip);
   finish(req, r, start);
   auto wire = to_wire(r, 11, false);
-  co_await bhttp::async_write(stream, wire, kTuple);
+  co_await write_answer(stream, wire, head_request);
 }
 
 RouteMatch Server::route(Request& req) const {
@@ -275,7 +291,7 @@ asio::awaitable<bool> Server::read_body(beast::tcp_stream& stream, beast::flat_b
     Response r = payload_too_large();
     finish(req, r, start);
     auto wire = to_wire(r, 11, false);
-    co_await bhttp::async_write(stream, wire, kTuple);
+    co_await write_answer(stream, wire, req.raw.method() == bhttp::verb::head);
     co_return false;
   }
   if (ec) co_return false;
@@ -294,14 +310,8 @@ asio::awaitable<bool> Server::send(beast::tcp_stream& stream, Request& req, Resp
   finish(req, res, start);
   auto wire = to_wire(res, version, keep_alive);
   stream.expires_after(milliseconds(settings_.request_timeout_ms));
-  boost::system::error_code ec;
-  if (req.raw.method() == bhttp::verb::head) {
-    // The header of the GET answer, Content-Length included, and never a body (RFC 9110 §9.3.2).
-    bhttp::response_serializer<bhttp::string_body> header_only(wire);
-    std::tie(ec, std::ignore) = co_await bhttp::async_write_header(stream, header_only, kTuple);
-  } else {
-    std::tie(ec, std::ignore) = co_await bhttp::async_write(stream, wire, kTuple);
-  }
+  // To HEAD: the header of the GET answer, Content-Length included, and never a body.
+  auto ec = co_await write_answer(stream, wire, req.raw.method() == bhttp::verb::head);
   co_return !ec && keep_alive;
 }
 

@@ -31,6 +31,10 @@ std::optional<Response> framing_refusal(const bhttp::request_header<>& head) {
     return bad_framing(hosts == 0 ? "L'en-tête Host est obligatoire en HTTP/1.1."
                                   : "L'en-tête Host ne doit apparaître qu'une fois.");
   if (hosts == 1 && !valid_host(head[bhttp::field::host])) return bad_framing("L'en-tête Host n'est pas valide.");
+  // An origin-form target that is no valid URI path and query (a stray '%', "%zz"...): RFC 9112 §3.2.
+  std::string_view target(head.target().data(), head.target().size());
+  if (!target.empty() && target.front() == '/' && !boost::urls::parse_origin_form(target))
+    return bad_framing("La cible de la requête n'est pas une URI valide.");
 
   if (head.count(bhttp::field::transfer_encoding) > 0) {
     // Every coding listed, across repeated fields, in order.

@@ -13,9 +13,10 @@
 namespace planetude::http {
 
 // A refusal for a request whose header breaks a framing rule (the connection must then close):
-// 400 for a missing, repeated or malformed Host (HTTP/1.1, RFC 9112 §3.2) or a body whose length
-// cannot be known (chunked not last, RFC 9112 §6.3); 501 for a transfer coding other than chunked
-// (RFC 9112 §6.1). nullopt when the header is fine.
+// 400 for a missing, repeated or malformed Host (HTTP/1.1, RFC 9112 §3.2), an origin-form target
+// that is not a valid URI path and query (§3.2.1), or a body whose length cannot be known (chunked
+// not last, RFC 9112 §6.3); 501 for a transfer coding other than chunked (RFC 9112 §6.1). nullopt
+// when the header is fine.
 std::optional<Response> framing_refusal(const boost::beast::http::request_header<>& head);
 
 // Scans header bytes as they are parsed: true when a line starts with a space or a tab, i.e. an

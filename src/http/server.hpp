@@ -65,10 +65,11 @@ class Server {
   boost::asio::awaitable<boost::system::error_code> read_head(
       boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
       boost::beast::http::request_parser<boost::beast::http::empty_body>& parser);
-  // 431 or 400 for a header that could not be read (nothing for a client that hung up).
+  // 431 or 400 for a header that could not be read (nothing for a client that hung up); to a HEAD
+  // request (when its request line could be read), without the body.
   boost::asio::awaitable<void> answer_unreadable(boost::beast::tcp_stream& stream, boost::system::error_code ec,
                                                  const std::string& client_ip,
-                                                 std::chrono::steady_clock::time_point start);
+                                                 std::chrono::steady_clock::time_point start, bool head_request);
   // Fills path, query and route template; the match says which handler, or 404/405.
   RouteMatch route(Request& request) const;
   // 404, 405, a CORS preflight or 413 (declared size): answers decided before reading any body.

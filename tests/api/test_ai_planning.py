@@ -318,6 +318,7 @@ def test_no_subjects_anywhere_is_400_on_matieres(server):
     ({"examens": [{"matiere": "Maths", "date": "bientôt"}]}, "examens[0].date"),
     ({"examens": [{"matiere": "Maths", "date": "2027-03-02"}] * 51}, "examens"),
     ({"matieres": ["x" * 101]}, "matieres[0]"),
+    ({"matieres": [f"Matière {i}" for i in range(51)]}, "matieres"),
     ({"sessions": []}, "sessions"),
     ({"inconnu": True}, "inconnu"),
 ])

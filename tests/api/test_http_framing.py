@@ -112,6 +112,28 @@ def test_no_answer_to_head_has_a_body_whatever_its_status(server, world, path, h
         c.close()
 
 
+@pytest.mark.parametrize("extra,status", [
+    (b"Content-Length: 0\r\nContent-Length: 1\r\n", 400),   # a body length that cannot be known
+    (b"X-A: a\x01b\r\n", 400),                               # a header the parser refuses
+    (b"X-Big: " + b"a" * 17000 + b"\r\n", 431),               # headers over 16 KiB
+    (b"Transfer-Encoding: chunked\r\n\r\n%x\r\n" % (1024 * 1024 + 1), 413),  # a chunk over the body limit
+])
+def test_a_head_request_refused_early_gets_no_body_either(server, extra, status):
+    # Found by the black-box fuzzer: the answers to requests whose header could not be read (and a
+    # chunked body over the limit) carried their JSON body even to HEAD (RFC 9110 §9.3.2).
+    head = b"HEAD /healthz HTTP/1.1\r\nHost: x\r\n" + extra + (b"" if b"Transfer-Encoding" in extra else b"\r\n")
+    c = raw(server)
+    try:
+        c.send(head)
+        r = c.read_response(head_request=True)
+        assert r.status == status
+        closed, after = c.wait_closed(5)
+        assert closed is not None, "the connection stays open"
+        assert after == b"", f"bytes after the header of the answer to HEAD: {after[:80]!r}"
+    finally:
+        c.close()
+
+
 def test_allow_lists_head_beside_get(server):
     c = raw(server)
     try:
@@ -136,6 +158,34 @@ def test_http11_without_exactly_one_valid_host_is_400_and_closed(server, host_li
     assert r.status == 400
     assert r.json()["error"]["code"] == "bad_request"
     assert closed is not None
+
+
+@pytest.mark.parametrize("target", [
+    "/api/progress?from=%",          # a '%' that begins no percent-encoding
+    "/api/planning?limit=%zz",
+    "/healthz%",
+    "/api/users/%G0me",
+    "/api/planning?from=2025-12-22T09:00%2",
+])
+def test_a_target_that_is_no_valid_uri_is_400_and_closed(server, target):
+    # Found by the black-box fuzzer: such a target was answered 404, which the document does not
+    # allow on GET /api/progress; a request target that is no URI is a framing error (RFC 9112 §3.2).
+    r, closed = send_raw(server, f"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    assert r.status == 400
+    assert r.json()["error"]["code"] == "bad_request"
+    assert closed is not None
+
+
+def test_percent_encoded_targets_are_still_served(server, world):
+    c = raw(server)
+    try:
+        auth = {"Authorization": "Bearer " + world["user"].token}
+        pid = world["planning"]
+        assert c.request("GET", f"/api/planning/%{ord(pid[0]):02X}{pid[1:]}", headers=auth).status == 200
+        assert c.request("GET", "/api/planning?limit=%31", headers=auth).status == 200
+        still_usable(c)
+    finally:
+        c.close()
 
 
 def test_http10_may_omit_host(server):
@@ -193,6 +243,24 @@ def test_transfer_codings_other_than_chunked_are_refused_and_closed(server, codi
     assert r.status == status
     assert r.json()["error"]["code"] == code
     assert closed is not None
+
+
+@pytest.mark.parametrize("method,path,headers", [
+    ("DELETE", "/api/chat/history", {}),
+    ("DELETE", "/api/users/me/calendar-feed", {}),
+    ("OPTIONS", "/api/planning", {"Origin": "http://ailleurs.example", "Access-Control-Request-Method": "GET"}),
+])
+def test_no_204_answer_has_a_content_length(server, method, path, headers):
+    # Found by the black-box fuzzer: every 204 said "Content-Length: 0", which RFC 9110 §8.6 forbids.
+    u = new_user(server)
+    c = raw(server)
+    try:
+        r = c.request(method, path, headers={"Authorization": "Bearer " + u.token, **headers})
+        assert r.status == 204
+        assert "content-length" not in r.headers and "transfer-encoding" not in r.headers, r.headers
+        still_usable(c)  # the answer ended with its header: the connection goes on
+    finally:
+        c.close()
 
 
 def test_chunked_alone_is_read(server):
