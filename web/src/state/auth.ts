@@ -21,6 +21,16 @@ export async function loadUser(): Promise<void> {
 
 export function signedIn(answer: AuthAnswer): void {
   user.value = answer.user;
+  // Read the user once more through the service worker, so that the app opens offline from the
+  // first visit on (the read at start-up was a 401, or was made before the worker was in charge).
+  get<User>('/api/users/me').then(
+    (u) => {
+      if (user.value) user.value = u;
+    },
+    () => {
+      /* kept from the login answer */
+    },
+  );
 }
 
 export async function logout(): Promise<void> {
