@@ -118,7 +118,7 @@ export function App() {
         <div class="topbar-actions">
           <ThemeSwitch />
           {showNav && (
-            <button type="button" class="btn btn--ghost" onClick={() => void logout()} data-testid="logout">
+            <button type="button" class="btn btn--ghost" onClick={() => void logout()} disabled={!online.value} data-testid="logout">
               Se déconnecter
             </button>
           )}

@@ -39,7 +39,14 @@ export function PlanningsList({ plannings, tz }: { plannings: Planning[]; tz: st
                 </span>
               </div>
               <div class="btn-row">
-                <a class="btn btn--small" href={`/api/planning/${p._id}/ics`} download={`planetude-${p._id}.ics`} data-testid="ics-link">
+                <a
+                  class="btn btn--small"
+                  href={online.value ? `/api/planning/${p._id}/ics` : undefined}
+                  aria-disabled={online.value ? undefined : 'true'}
+                  role={online.value ? undefined : 'link'}
+                  download={`planetude-${p._id}.ics`}
+                  data-testid="ics-link"
+                >
                   Télécharger (.ics)<span class="visually-hidden"> : {planningLabel(p, tz)}</span>
                 </a>
                 {confirm === p._id ? (
