@@ -212,7 +212,7 @@ export default function PlanningScreen() {
         </section>
       )}
 
-      <PlanningsList plannings={plannings.value} tz={tz} />
+      <PlanningsList plannings={plannings.value} tz={tz} loading={loading} />
 
       {openFresh && <SessionDialog s={openFresh} tz={tz} onClose={() => setOpen(null)} />}
       {adding && <AddSessionDialog plannings={plannings.value} day={anchor} tz={tz} onClose={() => setAdding(false)} />}
