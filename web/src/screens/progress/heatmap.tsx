@@ -18,7 +18,7 @@ export function level(min: number): number {
 }
 
 /** Side of the inner square per level: small enough that the cell's colour stays dominant. */
-const MARK = [0, 2, 4, 6, 8];
+const MARK = [0, 2, 3, 4, 5];
 
 const LEVEL_TEXT = ['aucune étude', 'moins de 30 min', '30 à 59 min', '1 h à 2 h', '2 h ou plus'];
 
