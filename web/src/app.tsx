@@ -81,7 +81,9 @@ export function App() {
     }
   }, [screen, loc.path]);
 
-  const showNav = !!me;
+  // A private screen while /api/users/me is pending is most likely a signed-in visit: draw the
+  // full shell at once so that nothing moves when the answer arrives.
+  const showNav = !!me || (me === undefined && !!def && !def.public);
   let content;
   if (me === undefined) content = <Loading />;
   else if (!def) content = <NotFound />;
@@ -115,8 +117,8 @@ export function App() {
         </a>
         <div class="topbar-actions">
           <ThemeSwitch />
-          {me && (
-            <button type="button" class="btn btn--ghost" onClick={() => void logout()} data-testid="logout">
+          {showNav && (
+            <button type="button" class="btn btn--ghost" onClick={() => void logout()} disabled={!online.value} data-testid="logout">
               Se déconnecter
             </button>
           )}

@@ -5,14 +5,16 @@ import { errorsFrom } from '../src/lib/use-form';
 import { levelOf } from '../src/lib/xp';
 import { sessionFieldOf, SESSION_RULES } from '../src/screens/planning/session-fields';
 
-test('validation details go next to their field; the message stays for the form', () => {
+test('validation details go next to their field, capitalised; the form says to fix them', () => {
   const e = new ApiError(400, 'validation_failed', 'Données invalides.', [
     { path: 'sessions[2].fin', message: 'doit être après le début' },
     { path: 'sessions[2].matiere', message: 'est vide' },
   ]);
   const r = errorsFrom(e, sessionFieldOf(2), SESSION_RULES);
-  assert.deepEqual(r.fields, { fin: 'doit être après le début', matiere: 'est vide' });
-  assert.equal(r.form, 'Données invalides.');
+  assert.deepEqual(r.fields, { fin: 'Doit être après le début', matiere: 'Est vide' });
+  assert.equal(r.form, 'Corrige les champs signalés.');
+  // A detail no field of the form shows: the API's own message stays.
+  assert.equal(errorsFrom(e, () => undefined).form, 'Données invalides.');
 });
 
 test('planning rule errors show the API message beside the times', () => {

@@ -1,4 +1,5 @@
-// Switches between light and dark; the choice is remembered (localStorage).
+// Switches between light and dark; the choice is remembered (localStorage). The label says
+// what a press does (« Passer au thème sombre »), so no aria-pressed state.
 import { effectiveTheme, setTheme } from '../state/theme';
 
 export function ThemeSwitch() {
@@ -7,12 +8,11 @@ export function ThemeSwitch() {
     <button
       type="button"
       class="btn btn--ghost theme-switch"
-      aria-pressed={dark}
       onClick={() => setTheme(dark ? 'light' : 'dark')}
       data-testid="theme-switch"
     >
-      <span aria-hidden="true" class="theme-switch-icon">{dark ? '☾' : '☀'}</span>
-      <span class="theme-switch-label">Thème sombre</span>
+      <span aria-hidden="true" class="theme-switch-icon">{dark ? '☀' : '☾'}</span>
+      <span class="theme-switch-label">{dark ? 'Passer au thème clair' : 'Passer au thème sombre'}</span>
     </button>
   );
 }

@@ -10,7 +10,8 @@ export interface ToastData {
 export const toast = signal<ToastData | null>(null);
 let timer: ReturnType<typeof setTimeout> | undefined;
 
-export function showToast(t: ToastData, ms = 10000): void {
+/** Shown for 5 s, or 10 s when it offers an action (e.g. « Annuler »); always dismissible. */
+export function showToast(t: ToastData, ms = t.action ? 10000 : 5000): void {
   toast.value = t;
   clearTimeout(timer);
   timer = setTimeout(() => {

@@ -22,13 +22,20 @@ export function errorsFrom(e: unknown, fieldOf: FieldOf = (p) => p, codeField: C
   const rule = RULE_CODES.has(e.code);
   for (const d of e.details) {
     const f = fieldOf(d.path);
-    if (f && !fields[f]) fields[f] = rule ? e.message : d.message;
+    if (f && !fields[f]) fields[f] = rule ? e.message : capitalize(d.message);
   }
   const ruleField = codeField[e.code];
   if (ruleField && !fields[ruleField]) fields[ruleField] = e.message;
-  let form = e.message;
+  // The API's summary repeats the field messages with its own field keys: when every detail
+  // is shown beside its field, a short summary points there instead.
+  const allShown = !rule && e.details.length > 0 && e.details.every((d) => fieldOf(d.path));
+  let form = allShown ? 'Corrige les champs signalés.' : e.message;
   if (e.status === 429 && e.retryAfter !== null && !/réessaie dans/i.test(e.message)) form = `${e.message} Réessaie dans ${formatWait(e.retryAfter)}.`;
   return { form, fields };
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toLocaleUpperCase('fr') + s.slice(1);
 }
 
 export function formatWait(seconds: number): string {

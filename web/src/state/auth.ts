@@ -1,6 +1,6 @@
 // Who is signed in. The app knows it by GET /api/users/me (401 → login screen);
 // the token itself lives only in the HttpOnly cookie.
-import { computed, signal } from '@preact/signals';
+import { batch, computed, signal } from '@preact/signals';
 import { ApiError, get, onUnauthorized, post } from '../api/client';
 import type { AuthAnswer, User } from '../api/types';
 import { navigate, route } from '../router';
@@ -21,21 +21,38 @@ export async function loadUser(): Promise<void> {
 
 export function signedIn(answer: AuthAnswer): void {
   user.value = answer.user;
+  // Read the user once more through the service worker, so that the app opens offline from the
+  // first visit on (the read at start-up was a 401, or was made before the worker was in charge).
+  get<User>('/api/users/me').then(
+    (u) => {
+      if (user.value) user.value = u;
+    },
+    () => {
+      /* kept from the login answer */
+    },
+  );
 }
 
 export async function logout(): Promise<void> {
   try {
     await post('/api/auth/logout');
   } finally {
-    user.value = null;
-    await clearApiCache();
-    navigate('/connexion', { replace: true });
+    await signOutTo('/connexion');
   }
 }
 
 /** After account deletion: the cookie no longer works. */
-export async function forget(): Promise<void> {
-  user.value = null;
+export async function forget(next: string): Promise<void> {
+  await signOutTo(next);
+}
+
+/** Forget the user and go to `next` in the same render, so the route guard never sees a
+ * private screen without a user (it would send to /connexion?suite=… after our navigation). */
+async function signOutTo(next: string): Promise<void> {
+  batch(() => {
+    navigate(next, { replace: true });
+    user.value = null;
+  });
   await clearApiCache();
 }
 

@@ -156,8 +156,22 @@ export default function PlanningScreen() {
           {error}
         </p>
       )}
-      {loading && allSessions.value.length === 0 && <p class="loading">Chargement du planning…</p>}
+      {loading && allSessions.value.length === 0 && (
+        // Drawn over the (still empty) grid rather than above it, so that nothing moves when it goes.
+        <p class="loading plan-loading" role="status">
+          Chargement du planning…
+        </p>
+      )}
 
+      {view === 'mois' ? (
+        <MonthGrid monthStart={startOfMonth(anchor)} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} wide={wide} />
+      ) : grid ? (
+        <WeekGrid days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} />
+      ) : (
+        <Agenda days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} />
+      )}
+
+      {/* Below the grid: appearing once the sessions load, it no longer pushes the grid down. */}
       {grid && view !== 'jour' && todays.length > 0 && (
         <section class="card today-panel" aria-labelledby="today-title" data-testid="today-panel">
           <h3 id="today-title">Aujourd’hui</h3>
@@ -179,14 +193,6 @@ export default function PlanningScreen() {
         </section>
       )}
 
-      {view === 'mois' ? (
-        <MonthGrid monthStart={startOfMonth(anchor)} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} wide={wide} />
-      ) : grid ? (
-        <WeekGrid days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} />
-      ) : (
-        <Agenda days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} />
-      )}
-
       {view === 'jour' && wide && (sessionsByDay.get(anchor)?.some((s) => s.statut !== 'termine') ?? false) && (
         <section class="card" aria-labelledby="day-actions-title">
           <h3 id="day-actions-title">Valider une session</h3>
@@ -206,7 +212,7 @@ export default function PlanningScreen() {
         </section>
       )}
 
-      <PlanningsList plannings={plannings.value} tz={tz} />
+      <PlanningsList plannings={plannings.value} tz={tz} loading={loading} />
 
       {openFresh && <SessionDialog s={openFresh} tz={tz} onClose={() => setOpen(null)} />}
       {adding && <AddSessionDialog plannings={plannings.value} day={anchor} tz={tz} onClose={() => setAdding(false)} />}

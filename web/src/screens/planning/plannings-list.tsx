@@ -8,7 +8,7 @@ import { online } from '../../state/network';
 import { removePlanning } from '../../state/plan';
 import { planningLabel } from './add-session-dialog';
 
-export function PlanningsList({ plannings, tz }: { plannings: Planning[]; tz: string }) {
+export function PlanningsList({ plannings, tz, loading = false }: { plannings: Planning[]; tz: string; loading?: boolean }) {
   const [confirm, setConfirm] = useState<string | null>(null);
 
   async function remove(p: Planning) {
@@ -27,7 +27,8 @@ export function PlanningsList({ plannings, tz }: { plannings: Planning[]; tz: st
     <section class="card" aria-labelledby="plannings-title">
       <h2 id="plannings-title">Plannings de cette période</h2>
       {plannings.length === 0 ? (
-        <p>Aucun planning ici pour l’instant.</p>
+        // While the plan loads, « Chargement du planning… » says it all: no « Aucun planning » beside it.
+        <p>{loading ? '\u00a0' : 'Aucun planning ici pour l’instant.'}</p>
       ) : (
         <ul class="plannings">
           {plannings.map((p) => (
@@ -39,7 +40,14 @@ export function PlanningsList({ plannings, tz }: { plannings: Planning[]; tz: st
                 </span>
               </div>
               <div class="btn-row">
-                <a class="btn btn--small" href={`/api/planning/${p._id}/ics`} download={`planetude-${p._id}.ics`} data-testid="ics-link">
+                <a
+                  class="btn btn--small"
+                  href={online.value ? `/api/planning/${p._id}/ics` : undefined}
+                  aria-disabled={online.value ? undefined : 'true'}
+                  role={online.value ? undefined : 'link'}
+                  download={`planetude-${p._id}.ics`}
+                  data-testid="ics-link"
+                >
                   Télécharger (.ics)<span class="visually-hidden"> : {planningLabel(p, tz)}</span>
                 </a>
                 {confirm === p._id ? (

@@ -17,6 +17,9 @@ export function level(min: number): number {
   return 4;
 }
 
+/** Side of the inner square per level: small enough that the cell's colour stays dominant. */
+const MARK = [0, 2, 3, 4, 5];
+
 const LEVEL_TEXT = ['aucune étude', 'moins de 30 min', '30 à 59 min', '1 h à 2 h', '2 h ou plus'];
 
 export function Heatmap({ days, today }: { days: DayTotal[]; today: Day }) {
@@ -48,7 +51,7 @@ export function Heatmap({ days, today }: { days: DayTotal[]; today: Day }) {
       const lv = level(min);
       const x = LEFT + w * (CELL + GAP);
       const y = TOP + i * (CELL + GAP);
-      const inner = [0, 3, 6, 8, 10][lv]!;
+      const inner = MARK[lv]!;
       cells.push(
         <g data-testid="heatmap-cell" data-date={d} data-minutes={min} data-level={lv}>
           <title>
@@ -82,7 +85,7 @@ export function Heatmap({ days, today }: { days: DayTotal[]; today: Day }) {
           <li>
             <svg width="16" height="16" viewBox="0 0 14 14" aria-hidden="true" shape-rendering="crispEdges">
               <rect width="14" height="14" class={'heat heat-' + lv} />
-              {lv > 0 && <rect x={(14 - [0, 3, 6, 8, 10][lv]!) / 2} y={(14 - [0, 3, 6, 8, 10][lv]!) / 2} width={[0, 3, 6, 8, 10][lv]} height={[0, 3, 6, 8, 10][lv]} class="heat-mark" />}
+              {lv > 0 && <rect x={(14 - MARK[lv]!) / 2} y={(14 - MARK[lv]!) / 2} width={MARK[lv]} height={MARK[lv]} class="heat-mark" />}
             </svg>
             {t}
           </li>

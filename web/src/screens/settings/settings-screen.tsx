@@ -7,7 +7,6 @@ import { Field, FormError } from '../../components/field';
 import { TimeZoneInput } from '../../components/timezone-select';
 import { showToast } from '../../components/toast';
 import { useForm } from '../../lib/use-form';
-import { navigate } from '../../router';
 import { forget, user } from '../../state/auth';
 import { online } from '../../state/network';
 import { setTheme, themeChoice, type ThemeChoice } from '../../state/theme';
@@ -200,8 +199,7 @@ function DeleteAccount() {
       return true;
     }, (p) => (p === 'password' ? p : undefined), { invalid_credentials: 'password' });
     if (ok) {
-      await forget();
-      navigate('/inscription', { replace: true });
+      await forget('/inscription');
     }
   }
   return (
