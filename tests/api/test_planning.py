@@ -747,6 +747,18 @@ def test_put_foreign_session_id_rejected(server):
     assert get(c, other["_id"]).json() == other
 
 
+def test_put_session_id_sent_twice_rejected(server):
+    # docs/api.md: an _id that two sessions of the body share is 400 (the fuzzer's drift report
+    # found the rule, which the document did not state).
+    c = new_user(server)
+    p = created(c, "jour", DAY, [s0()])
+    sid = p["sessions"][0]["_id"]
+    later = sess("2025-12-01T11:00:00Z", "2025-12-01T12:00:00Z", _id=sid)
+    r = c.put(f"/api/planning/{p['_id']}", json=body("jour", DAY, [s0(_id=sid), later]))
+    invalid_under(r, "sessions[1]")
+    assert get(c, p["_id"]).json() == p
+
+
 def test_put_validation_leaves_planning_unchanged(server):
     c = new_user(server)
     p = created(c, "jour", DAY, [s0()])

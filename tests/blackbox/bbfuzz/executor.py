@@ -94,7 +94,7 @@ class Executor:
             if gap:
                 self.stats.drift(gap, example.get("tag"))
         if problems and self.save_dir:
-            self._save(case, example)
+            self._save(example, problems)
         self.previous = (case, {"tag": tag, "case": case.describe()})
         return outcome if hasattr(outcome, "status") else None
 
@@ -124,10 +124,12 @@ class Executor:
                 "request": shown.decode("latin-1"), "request_bytes": len(head) + len(body), "answer": answer,
                 "wire": head + body}
 
-    def _save(self, case, example):
+    def _save(self, example, problems):
+        """The failing request as raw bytes (NAME.http) and what was wrong with its answer (NAME.txt)."""
         os.makedirs(self.save_dir, exist_ok=True)
-        stem = os.path.join(self.save_dir, f"{example['tag'].replace('/', '_')}-{example['category']}")
+        stem = os.path.join(self.save_dir, f"{example['tag'].replace('/', '_')}-{problems[0][0]}")
         with open(stem + ".http", "wb") as f:
             f.write(example["wire"])
         with open(stem + ".txt", "w", encoding="utf-8") as f:
-            f.write(f"{example['case']}\n{example['category']}: {example['problem']}\n\n{example['answer']}\n")
+            found = "".join(f"{category}: {text}\n" for category, text in problems)
+            f.write(f"{example['case']}\n{found}\n{example['answer']}\n")

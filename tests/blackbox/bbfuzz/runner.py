@@ -6,6 +6,7 @@ import json
 import random
 import threading
 import time
+import traceback
 
 from . import cases, catalogue
 from .executor import Executor, ServerDown
@@ -115,6 +116,8 @@ def worker(index, config, target, stats, budget, victim_ids):
     except ServerDown as e:
         stats.event(f"w{index}: the server refused a connection ({e})")
         budget.stop.set()
+    except Exception:  # noqa: BLE001 - a bug of the fuzzer must fail the run, not end a client quietly
+        stats.event(f"w{index}: the fuzzer itself failed:\n{traceback.format_exc()}")
     finally:
         ex.close()
 
