@@ -3,6 +3,8 @@
 # Idempotent: apt-get is called only for the packages that are missing.
 # `scripts/install-deps.sh openapi-tools` also installs Node.js and the OpenAPI linter pinned by
 # tools/openapi/package-lock.json (make lint-openapi): nothing else needs Node.js or the npm registry.
+# `scripts/install-deps.sh fuzz-tools` also installs clang and its libFuzzer runtime (make fuzz,
+# make fuzz-smoke): nothing else needs clang.
 set -euo pipefail
 
 packages=(
@@ -15,6 +17,10 @@ packages=(
   python3 python3-pytest python3-requests python3-jwt python3-icalendar python3-jsonschema
   wrk jq
 )
+if [ "${1:-}" = fuzz-tools ]; then
+  # libclang-rt-14-dev (libFuzzer and the sanitizer runtimes) is only a Recommends of clang.
+  packages+=(clang libclang-rt-14-dev)
+fi
 if [ "${1:-}" = openapi-tools ]; then
   packages+=(nodejs)
   # Debian's nodejs comes without npm; NodeSource's nodejs has it built in (and conflicts with npm).
