@@ -2,7 +2,7 @@
 PYTHON ?= /usr/bin/python3
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 
-.PHONY: deps web build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench clean test-browser bench-web fuzz-blackbox
+.PHONY: deps web build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench clean test-browser bench-web fuzz-blackbox build-fuzz fuzz fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh
@@ -60,6 +60,22 @@ lint-openapi:
 	@$(REDOCLY) lint --format=json resources/openapi.json 2>/dev/null \
 	  | jq -e '.totals.errors == 0 and .totals.warnings == 0' >/dev/null \
 	  || { echo "lint-openapi: the document has lint warnings (see above)"; exit 1; }
+
+# libFuzzer targets (tests/fuzz/README.md), built with clang, ASan and UBSan; only these need clang.
+build-fuzz:
+	@scripts/install-deps.sh fuzz-tools
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz
+
+# CI: every target for a short fixed time; any crash fails.
+FUZZ_SMOKE_SECONDS ?= 10
+fuzz-smoke: build-fuzz
+	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
+
+# A longer campaign: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGETS="jwt ics"]
+FUZZ_SECONDS ?= 120
+fuzz: build-fuzz
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: build-release
 	bench/users_me.sh

@@ -6,6 +6,7 @@
 # toolchain pinned by web/package-lock.json (make web); `browser-tools`, Debian's Chromium (French UI),
 # ChromeDriver and Selenium, fonts, Node.js and axe-core pinned by tests/browser/package-lock.json
 # (make test-browser, hence make test).
+# `fuzz-tools`, clang and its libFuzzer runtime (make fuzz, make fuzz-smoke): nothing else needs clang.
 set -euo pipefail
 
 packages=(
@@ -20,14 +21,18 @@ packages=(
 )
 mode="${1:-}"
 case "$mode" in
-  ''|openapi-tools|web-tools|browser-tools) ;;
-  *) echo "install-deps: unknown mode '$mode' (none, openapi-tools, web-tools or browser-tools)" >&2; exit 2 ;;
+  ''|openapi-tools|web-tools|browser-tools|fuzz-tools) ;;
+  *) echo "install-deps: unknown mode '$mode' (none, openapi-tools, web-tools, browser-tools or fuzz-tools)" >&2; exit 2 ;;
 esac
 if [ "$mode" = browser-tools ]; then
   # chromium-l10n: the French UI, so that date and time fields read as a French student sees them.
   packages+=(chromium chromium-l10n chromium-driver python3-selenium fonts-dejavu-core fonts-noto-color-emoji)
 fi
-if [ -n "$mode" ]; then
+if [ "$mode" = fuzz-tools ]; then
+  # libclang-rt-14-dev (libFuzzer and the sanitizer runtimes) is only a Recommends of clang.
+  packages+=(clang libclang-rt-14-dev)
+fi
+if [ -n "$mode" ] && [ "$mode" != fuzz-tools ]; then
   packages+=(nodejs)
   # Debian's nodejs comes without npm; NodeSource's nodejs has it built in (and conflicts with npm).
   command -v npm >/dev/null 2>&1 || packages+=(npm)
