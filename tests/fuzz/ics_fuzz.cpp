@@ -63,7 +63,8 @@ std::optional<std::string> unescape(std::string_view text) {
   return out;
 }
 
-// Checks the physical lines of `folded` and returns the logical lines (unfolded).
+// Checks the physical lines of `folded` and returns the logical lines (unfolded). The first line is
+// never a continuation, even when it starts with a space.
 std::vector<std::string> unfold(std::string_view folded, bool utf8_input) {
   std::vector<std::string> lines;
   std::size_t start = 0;
@@ -73,8 +74,7 @@ std::vector<std::string> unfold(std::string_view folded, bool utf8_input) {
     const std::string_view physical = folded.substr(start, end - start);
     require(physical.size() <= 75, "a physical line is at most 75 octets");
     require(physical.find_first_of("\r\n") == std::string_view::npos, "no CR or LF is left alone");
-    if (!physical.empty() && physical.front() == ' ') {
-      require(!lines.empty(), "a calendar does not start with a continuation line");
+    if (!lines.empty() && !physical.empty() && physical.front() == ' ') {
       const std::string_view rest = physical.substr(1);
       require(!rest.empty(), "a continuation line carries something");
       require(!utf8_input || !planetude::fuzz::is_continuation_byte(rest.front()),

@@ -3,7 +3,9 @@
 // - nothing accepted nests deeper than 64, and a document that parses alone still parses inside
 //   n more levels exactly when its depth plus n is at most 64;
 // - what is accepted serializes to JSON that reads back to the same value (a double to within
-//   Boost.JSON's default parsing, which may land one unit in the last place off);
+//   Boost.JSON's default parsing, which may land one unit in the last place off). Not checked for
+//   a number beyond a double's range: Boost.JSON 1.81 reads it as infinity and writes that as
+//   `Infinity`, which is not JSON (README.md, "Found");
 // - parse_body agrees with try_parse and refuses only with 400 invalid_json;
 // - ObjectReader's strings come out trimmed, within their length in code points and free of
 //   control characters; its integers within their bounds.
@@ -77,7 +79,17 @@ bool same_value(const json::value& a, const json::value& b) {
   return a == b;
 }
 
+bool has_infinity(const json::value& v) {
+  if (v.is_double()) return !std::isfinite(v.get_double());
+  if (const json::array* a = v.if_array())
+    return std::any_of(a->begin(), a->end(), [](const json::value& item) { return has_infinity(item); });
+  if (const json::object* o = v.if_object())
+    return std::any_of(o->begin(), o->end(), [](const auto& kv) { return has_infinity(kv.value()); });
+  return false;
+}
+
 void check_round_trip(const json::value& v) {
+  if (has_infinity(v)) return;
   auto again = json_input::try_parse(json::serialize(v));
   require(again.has_value(), "serialized JSON reads back");
   require(same_value(*again, v), "serialized JSON reads back to the same value");
