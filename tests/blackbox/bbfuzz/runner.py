@@ -32,6 +32,7 @@ class Config:
     healthz_bound: float = 2.0
     healthz_interval: float = 0.25
     save_dir: str = None
+    shared_users: bool = False     # two clients per user: their requests on the same objects race
 
 
 class Target:
@@ -69,12 +70,32 @@ def choose_op(rng):
     return rng.choices(ops, [WEIGHTS.get(o.op_id, 1.0) for o in ops])[0]
 
 
-def worker(index, config, target, stats, budget, victim_ids):
+_local = threading.local()
+
+
+def _api(*args, **kwargs):
+    """A world's requests go through the executor of the client thread that makes them."""
+    return _local.executor.api(*args, **kwargs)
+
+
+def make_worlds(config):
+    """One user per client, or one per pair of clients (`shared_users`), whose requests then race."""
+    per_user = 2 if config.shared_users else 1
+    worlds = {}
+    for index in range(config.concurrency):
+        owner = index // per_user
+        if owner not in worlds:
+            worlds[owner] = World(f"u{owner}", random.Random(f"{config.seed}:{config.concurrency}:{owner}:world"),
+                                  _api)
+    return [worlds[index // per_user] for index in range(config.concurrency)]
+
+
+def worker(index, world, config, target, stats, budget, victim_ids):
     # The concurrency is part of the key: runs at 1 and at 8 with one seed send different requests.
     key = f"{config.seed}:{config.concurrency}:{index}"
     rng = random.Random(key)
     ex = Executor(target, stats, f"w{index}", config.save_dir)
-    world = World(f"w{index}", random.Random(key + ":world"), ex.api)
+    _local.executor = ex
     ctx = cases.Context(world, victim_ids, config.max_body, config.request_timeout)
     n = 0
     setup_failures = 0
@@ -94,6 +115,8 @@ def worker(index, config, target, stats, budget, victim_ids):
                     return
                 continue
             op = choose_op(rng)
+            while config.shared_users and op.op_id == "deleteCurrentUser":
+                op = choose_op(rng)  # the other client of this user would see its valid token refused
             case_seed = rng.getrandbits(48)
             crng = random.Random(case_seed)
             token = None
@@ -156,8 +179,9 @@ def run(config, target):
     stop = threading.Event()
     health = threading.Thread(target=poll_health, args=(config, target, stats, stop), daemon=True)
     health.start()
-    threads = [threading.Thread(target=worker, args=(i, config, target, stats, budget, victim_ids), daemon=True)
-               for i in range(config.concurrency)]
+    worlds = make_worlds(config)
+    threads = [threading.Thread(target=worker, args=(i, worlds[i], config, target, stats, budget, victim_ids),
+                                daemon=True) for i in range(config.concurrency)]
     for t in threads:
         t.start()
     for t in threads:
