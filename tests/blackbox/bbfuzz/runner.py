@@ -53,6 +53,12 @@ class Budget:
         self.lock = threading.Lock()
         self.stop = threading.Event()
 
+    def refund(self):
+        """Gives back a request taken but not sent."""
+        with self.lock:
+            if self.left is not None:
+                self.left += 1
+
     def take(self):
         if self.stop.is_set() or self.deadline and time.monotonic() > self.deadline:
             return False
@@ -124,8 +130,13 @@ def worker(index, world, config, target, stats, budget, victim_ids):
                 try:
                     token = world.spare_token()
                 except SetupError:
+                    # Only when another client of this user has just changed the password.
+                    budget.refund()
                     continue
             case = cases.build(crng, op, world, ctx, token=token)
+            if token and config.shared_users:
+                # A spare token dies when the other client of this user changes the password.
+                case.forbid_unauthenticated = False
             tag = f"{config.seed}/w{index}/{n}/{case_seed}"
             answer = ex.run(case, tag=tag)
             if answer is not None and case.op_id == op.op_id and case.method == op.method:
