@@ -129,8 +129,13 @@ def worker(index, world, config, target, stats, budget, victim_ids):
             if op.op_id == "logoutUser":
                 try:
                     token = world.spare_token()
-                except SetupError:
-                    # Only when another client of this user has just changed the password.
+                except SetupError as e:
+                    # Normal only when another client of this user has just changed the password.
+                    if not config.shared_users:
+                        with stats.lock:
+                            stats.setup_errors += 1
+                        stats.event(f"w{index}: {e}")
+                        world.stale.add("user")
                     budget.refund()
                     continue
             case = cases.build(crng, op, world, ctx, token=token)
