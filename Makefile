@@ -2,13 +2,19 @@
 PYTHON ?= /usr/bin/python3
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 
-.PHONY: deps build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench fuzz-blackbox clean
+.PHONY: deps web build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench clean test-browser bench-web fuzz-blackbox build-fuzz fuzz fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh
 
+# The web app (web/): Node.js and the packages pinned by web/package-lock.json, then its build
+# into web/dist, which every server build embeds.
+web:
+	@scripts/install-deps.sh web-tools
+	cd web && npm run --silent build
+
 # Explicit rules: make skips pattern rules for .PHONY targets.
-build-dev build-release build-asan: build-%: deps
+build-dev build-release build-asan: build-%: deps web
 	cmake --preset $* >/dev/null
 	cmake --build --preset $*
 
@@ -18,7 +24,16 @@ run: build-release
 
 test: build-dev
 	ctest --preset dev
+	cd web && npm test --silent
 	PLANETUDE_BIN=build/dev/planetude $(PYTEST) tests/api tests/fakes
+	$(MAKE) --no-print-directory test-browser
+
+# The web app in headless Chromium (Debian's chromium + chromium-driver, Selenium) against the real
+# server on SQLite: journeys at phone and desktop sizes in both themes, axe-core on every screen,
+# offline, keyboard only, cross-origin refusal. Screenshots go to build/browser-screenshots/.
+test-browser: build-dev
+	@scripts/install-deps.sh browser-tools
+	PLANETUDE_BIN=build/dev/planetude $(PYTEST) tests/browser
 
 # The HTTP suite N times in a row (flakiness hunt): make test-repeat N=5 [PRESET=asan]
 N ?= 5
@@ -46,8 +61,30 @@ lint-openapi:
 	  | jq -e '.totals.errors == 0 and .totals.warnings == 0' >/dev/null \
 	  || { echo "lint-openapi: the document has lint warnings (see above)"; exit 1; }
 
+# libFuzzer targets (tests/fuzz/README.md), built with clang, ASan and UBSan; only these need clang.
+build-fuzz:
+	@scripts/install-deps.sh fuzz-tools
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz
+
+# CI: every target for a short fixed time; any crash fails.
+FUZZ_SMOKE_SECONDS ?= 10
+fuzz-smoke: build-fuzz
+	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
+
+# A longer campaign: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGETS="jwt ics"]
+FUZZ_SECONDS ?= 120
+fuzz: build-fuzz
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 bench: build-release
 	bench/users_me.sh
+
+# The web app's weight (compressed bytes of a first visit) and a Lighthouse run on the week view.
+bench-web: build-release
+	@scripts/install-deps.sh browser-tools
+	bench/web_weight.sh
+	bench/lighthouse.sh
 
 # The black-box fuzzer (tests/blackbox/README.md), one run per CONCURRENCY value, each on a fresh
 # server: make fuzz-blackbox [CONCURRENCY="1 8"] [BBFUZZ_REQUESTS=20000 | BBFUZZ_SECONDS=300]

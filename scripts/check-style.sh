@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The code's habits, checked: clang-format (.clang-format) on every C++ file, clang-tidy
-# (.clang-tidy) on every source file of src/. Exits non-zero on the first kind of finding.
+# (.clang-tidy) on every source file of src/ (tests/fuzz/ is formatted, not tidied: it builds with
+# clang and libFuzzer only). Exits non-zero on the first kind of finding.
 #   scripts/check-style.sh           both
 #   scripts/check-style.sh format    clang-format only (seconds)
 #   scripts/check-style.sh tidy      clang-tidy only (minutes: it parses every file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
-mapfile -t files < <(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/unit/*.cpp' 'tests/unit/*.hpp' 'bench/*.cpp' 'cmake/pch/*.hpp')
+mapfile -t files < <(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/unit/*.cpp' 'tests/unit/*.hpp' 'tests/fuzz/*.cpp' 'tests/fuzz/*.hpp' 'bench/*.cpp' 'cmake/pch/*.hpp')
 
 if [[ $what == all || $what == format ]]; then
   clang-format --dry-run -Werror "${files[@]}"

@@ -2,7 +2,11 @@
 # Installs every Debian package PlanÉtude needs to build, run, test and benchmark.
 # Idempotent: apt-get is called only for the packages that are missing.
 # `scripts/install-deps.sh openapi-tools` also installs Node.js and the OpenAPI linter pinned by
-# tools/openapi/package-lock.json (make lint-openapi): nothing else needs Node.js or the npm registry.
+# tools/openapi/package-lock.json (make lint-openapi); `web-tools`, Node.js and the web app's
+# toolchain pinned by web/package-lock.json (make web); `browser-tools`, Debian's Chromium (French UI),
+# ChromeDriver and Selenium, fonts, Node.js and axe-core pinned by tests/browser/package-lock.json
+# (make test-browser, hence make test).
+# `fuzz-tools`, clang and its libFuzzer runtime (make fuzz, make fuzz-smoke): nothing else needs clang.
 set -euo pipefail
 
 packages=(
@@ -12,10 +16,23 @@ packages=(
   tzdata ca-certificates openssl
   libgtest-dev
   clang-format clang-tidy
-  python3 python3-pytest python3-requests python3-jwt python3-icalendar python3-jsonschema
+  python3 python3-pytest python3-requests python3-jwt python3-icalendar python3-jsonschema python3-brotli
   wrk jq
 )
-if [ "${1:-}" = openapi-tools ]; then
+mode="${1:-}"
+case "$mode" in
+  ''|openapi-tools|web-tools|browser-tools|fuzz-tools) ;;
+  *) echo "install-deps: unknown mode '$mode' (none, openapi-tools, web-tools, browser-tools or fuzz-tools)" >&2; exit 2 ;;
+esac
+if [ "$mode" = browser-tools ]; then
+  # chromium-l10n: the French UI, so that date and time fields read as a French student sees them.
+  packages+=(chromium chromium-l10n chromium-driver python3-selenium fonts-dejavu-core fonts-noto-color-emoji)
+fi
+if [ "$mode" = fuzz-tools ]; then
+  # libclang-rt-14-dev (libFuzzer and the sanitizer runtimes) is only a Recommends of clang.
+  packages+=(clang libclang-rt-14-dev)
+fi
+if [ -n "$mode" ] && [ "$mode" != fuzz-tools ]; then
   packages+=(nodejs)
   # Debian's nodejs comes without npm; NodeSource's nodejs has it built in (and conflicts with npm).
   command -v npm >/dev/null 2>&1 || packages+=(npm)
@@ -35,12 +52,21 @@ if [ ${#missing[@]} -ne 0 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-[ "${1:-}" = openapi-tools ] || exit 0
-
-# The OpenAPI linter (make lint-openapi), pinned by tools/openapi/package-lock.json. Redocly
-# 1.34.20 runs on Debian 12's Node.js 18 as well as on Node.js 20.
-tools="$(dirname "$0")/../tools/openapi"
-if ! (cd "$tools" && npm ls --depth=0 >/dev/null 2>&1); then  # missing, or not the pinned version
-  echo "install-deps: npm ci in tools/openapi"
-  (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# The npm packages of a folder, as its package-lock.json pins them (npm ci only when missing or
+# not the pinned versions).
+npm_ci() {
+  if ! (cd "$1" && npm ls --depth=0 >/dev/null 2>&1); then
+    echo "install-deps: npm ci in $1"
+    (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+root="$(cd "$(dirname "$0")/.." && pwd)"
+case "$mode" in
+  # The OpenAPI linter (make lint-openapi). Redocly 1.34.20 runs on Debian 12's Node.js 18 as
+  # well as on Node.js 20.
+  openapi-tools) npm_ci "$root/tools/openapi" ;;
+  # The web app's toolchain (make web).
+  web-tools) npm_ci "$root/web" ;;
+  # axe-core, injected into the pages by the browser tests.
+  browser-tools) npm_ci "$root/tests/browser" ;;
+esac

@@ -83,7 +83,8 @@ App::App(Config config)
       progress_routes_(auth_, progress_),
       calendar_routes_(auth_, calendars_, config_.public_url),
       chat_routes_(auth_, coach_, proposals_),
-      ops_routes_([this] { return db_.ping(); }, metrics_) {
+      ops_routes_([this] { return db_.ping(); }, metrics_),
+      web_app_routes_(resources::web_assets()) {
   // Load the time zone database now rather than on the first request that needs it.
   (void)date::get_tzdb();
   auth_routes_.add_to(router_);
@@ -93,6 +94,7 @@ App::App(Config config)
   calendar_routes_.add_to(router_);
   chat_routes_.add_to(router_);
   ops_routes_.add_to(router_);
+  web_app_routes_.add_to(router_);  // last: its fallback answers only paths no route has
 }
 
 App::~App() {
@@ -112,6 +114,7 @@ int App::serve() {
   s.io_threads = config_.io_threads ? config_.io_threads : cores();
   s.production = config_.production;
   s.cors_origins = config_.cors_origins;
+  if (!config_.public_url.empty()) s.trusted_origins.push_back(config_.public_url);
 
   http::Server server(s, router_, metrics_);
   std::uint16_t port = server.listen();
@@ -121,7 +124,11 @@ int App::serve() {
                           {"database", "sqlite"},
                           {"coach", config_.llm_provider},
                           {"io_threads", static_cast<std::uint64_t>(s.io_threads)},
-                          {"expired_tokens_purged", static_cast<std::uint64_t>(expired_tokens_purged_)}});
+                          {"expired_tokens_purged", static_cast<std::uint64_t>(expired_tokens_purged_)},
+                          {"web_app", web_app_routes_.has_app()}});
+  if (!web_app_routes_.has_app())
+    log::warn("web_app_missing",
+              {{"hint", "built without web/dist: run `make web`, then rebuild, to serve the app at /"}});
   server.run();
   // In-flight database work finishes before the database is closed.
   cpu_pool_.stop();

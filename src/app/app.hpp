@@ -15,6 +15,7 @@
 #include "routes/planning_routes.hpp"
 #include "routes/progress_routes.hpp"
 #include "routes/users_routes.hpp"
+#include "routes/web_app_routes.hpp"
 #include "services/accounts/auth_service.hpp"
 #include "services/accounts/user_service.hpp"
 #include "services/ai/ai_gateway.hpp"
@@ -64,6 +65,7 @@ class App {
   routes::CalendarRoutes calendar_routes_;
   routes::ChatRoutes chat_routes_;
   routes::OpsRoutes ops_routes_;
+  routes::WebAppRoutes web_app_routes_;
   http::Router router_;
 };
 

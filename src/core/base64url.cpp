@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 namespace planetude::base64url {
 
 std::string encode(std::string_view bytes) {
@@ -13,6 +15,12 @@ std::string encode(std::string_view bytes) {
 }
 
 bool decode(std::string_view text, std::string& out) {
+  // libsodium 1.0.18 reads every byte from 0x80 up as '_' (its constant-time character tests
+  // assume ASCII), which would give one token many spellings: the alphabet is checked here.
+  auto url_safe = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  };
+  if (!std::all_of(text.begin(), text.end(), url_safe)) return false;
   out.assign(text.size(), '\0');
   std::size_t len = 0;
   const char* end = nullptr;

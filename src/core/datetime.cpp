@@ -135,9 +135,11 @@ Millis add_period(Millis start, Period period, const date::time_zone* tz) {
 std::string format_local(Millis instant, const date::time_zone* tz) {
   using namespace std::chrono;
   auto at = date::floor<seconds>(date::sys_time<milliseconds>(milliseconds(instant)));
-  auto offset = tz->get_info(at).offset;
+  // RFC 3339 offsets are whole minutes, local mean times are not (Paris until 1911: +00:09:21):
+  // the offset is rounded and the clock time follows it, so the text still names the instant.
+  auto offset = round<minutes>(tz->get_info(at).offset);
   std::string text = date::format("%Y-%m-%dT%H:%M:%S", date::local_seconds((at + offset).time_since_epoch()));
-  auto total = duration_cast<minutes>(offset).count();
+  auto total = offset.count();
   char buf[8];
   std::snprintf(buf, sizeof buf, "%c%02d:%02d", total < 0 ? '-' : '+', static_cast<int>(std::abs(total) / 60),
                 static_cast<int>(std::abs(total) % 60));

@@ -6,11 +6,14 @@ namespace planetude::text {
 
 namespace {
 
-// Decodes one code point at s[i]; returns its length in bytes (1 for a stray byte).
+// Decodes one code point at s[i]; returns its length in bytes (1 for a stray byte: a lead byte
+// without all its continuation bytes never swallows the byte after it, such as a space).
 std::size_t decode(std::string_view s, std::size_t i, std::uint32_t& cp) {
   auto b = static_cast<unsigned char>(s[i]);
   std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xe ? 3 : (b >> 3) == 0x1e ? 4 : 1;
   if (i + len > s.size()) len = 1;
+  for (std::size_t k = 1; k < len; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) len = 1;
   cp = len == 1 ? b : len == 2 ? (b & 0x1f) : len == 3 ? (b & 0x0f) : (b & 0x07);
   for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
   return len;

@@ -1,5 +1,6 @@
 // Text rules of docs/api.md: strings are trimmed, lengths are counted in Unicode code points.
-// Input has already been checked as valid UTF-8 by the JSON parser.
+// Input from JSON has already been checked as valid UTF-8 by the parser; other text (a .env file)
+// may not be, and its stray bytes count as characters of their own.
 #pragma once
 #include <cstddef>
 #include <string>

@@ -317,6 +317,9 @@ asio::awaitable<bool> Server::send(beast::tcp_stream& stream, Request& req, Resp
 
 asio::awaitable<Response> Server::dispatch(Request& req, const RouteMatch& match) {
   try {
+    if (cross_origin_.refuses(req))
+      co_return error_response(403, "cross_origin_request",
+                               "Requête refusée : elle vient d'un autre site que PlanÉtude.");
     if (carries_body_checked_for_type(req.method()) && !req.raw.body().empty() &&
         !is_json_content_type(req.header("Content-Type")))
       co_return error_response(415, "unsupported_media_type",

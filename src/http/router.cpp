@@ -45,6 +45,10 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
   routes_.push_back(std::move(r));
 }
 
+void Router::set_fallback(std::string label, Handler handler) {
+  fallback_ = Route{"GET", std::move(label), std::move(handler), {}};
+}
+
 RouteMatch Router::match(std::string_view method, std::string_view path) const {
   RouteMatch m;
   // "//api" or "/api//users" are not our paths; one trailing slash is tolerated, as Express does.
@@ -65,6 +69,10 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
     if (std::find(m.allowed.begin(), m.allowed.end(), r.method) == m.allowed.end()) m.allowed.push_back(r.method);
     if (r.method == "GET" && std::find(m.allowed.begin(), m.allowed.end(), "HEAD") == m.allowed.end())
       m.allowed.emplace_back("HEAD");
+  }
+  if (m.allowed.empty() && fallback_ && (method == "GET" || method == "HEAD")) {
+    m.route = &*fallback_;
+    m.pattern = fallback_->pattern;
   }
   return m;
 }

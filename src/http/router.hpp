@@ -1,6 +1,7 @@
 // A constant table of routes (method, pattern, handler). Patterns are literal segments and
 // `:name` parameters, e.g. "/api/planning/:id/sessions/:sessionId".
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,12 +27,16 @@ struct RouteMatch {
 class Router {
  public:
   void add(std::string method, std::string pattern, Handler handler);
+  // Answers GET and HEAD on paths that no route has (the web app's client-side routes); logged
+  // and counted under `label`. Other methods there still get 404.
+  void set_fallback(std::string label, Handler handler);
   // A GET route also matches HEAD; `allowed` then lists HEAD beside GET.
   RouteMatch match(std::string_view method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;
+  std::optional<Route> fallback_;
 };
 
 }  // namespace planetude::http

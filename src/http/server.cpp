@@ -19,11 +19,22 @@ namespace planetude::http {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
+namespace {
+// Who may write with the session cookie besides the page's own origin: the CORS allowlist (its
+// pages already read the API with credentials) and the public URL.
+std::vector<std::string> trusted_origins(const ServerSettings& s) {
+  std::vector<std::string> all = s.cors_origins;
+  all.insert(all.end(), s.trusted_origins.begin(), s.trusted_origins.end());
+  return all;
+}
+}  // namespace
+
 Server::Server(ServerSettings settings, const Router& router, metrics::Registry& metrics)
     : settings_(std::move(settings)),
       router_(router),
       metrics_(metrics),
       cors_(settings_.cors_origins),
+      cross_origin_(trusted_origins(settings_)),
       ioc_(static_cast<int>(settings_.io_threads)),
       acceptor_(ioc_) {}
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "http/cors.hpp"
+#include "http/cross_origin.hpp"
 #include "http/router.hpp"
 #include "observability/metrics.hpp"
 
@@ -35,6 +36,8 @@ struct ServerSettings {
   std::size_t io_threads = 1;
   bool production = false;
   std::vector<std::string> cors_origins;
+  // Origins besides the request's own allowed to write with the session cookie (PUBLIC_URL's).
+  std::vector<std::string> trusted_origins;
 };
 
 class Server {
@@ -93,6 +96,7 @@ class Server {
   const Router& router_;
   metrics::Registry& metrics_;
   Cors cors_;
+  CrossOriginGuard cross_origin_;
   std::atomic<bool> draining_{false};
   std::atomic<std::size_t> open_connections_{0};
   std::mutex connections_mu_;

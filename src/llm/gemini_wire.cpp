@@ -306,4 +306,16 @@ ProviderError parse_gemini_error(int http_status, std::string_view body) {
   return e;
 }
 
+const WireReader& gemini_reader() {
+  static const WireReader reader{
+      .whole = parse_gemini_response,
+      .stream_error = gemini_stream_error,
+      .stream_event = [](std::string_view data) -> std::optional<Chunk> { return parse_gemini_response(data); },
+      .http_error = [](int status, std::string_view body,
+                       std::optional<std::string_view>) { return parse_gemini_error(status, body); },
+      .calls_numbered_per_chunk = true,
+  };
+  return reader;
+}
+
 }  // namespace planetude::llm

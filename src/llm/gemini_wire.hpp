@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "llm/answer_reader.hpp"
 #include "llm/types.hpp"
 
 namespace planetude::llm {
@@ -31,5 +32,10 @@ std::optional<ProviderError> gemini_stream_error(std::string_view json);
 // The error an HTTP status >= 400 came with. Never throws: a body that is not the google.rpc.Status
 // JSON still gives the status, with the start of the body as the message.
 ProviderError parse_gemini_error(int http_status, std::string_view body);
+
+// The functions above as the provider reads its answers: a stream has no end marker (it ends with
+// the body, and only its last chunk carries a finishReason); the calls of each chunk are numbered
+// from 0; the wait before a retry comes in the error body (RetryInfo.retryDelay).
+const WireReader& gemini_reader();
 
 }  // namespace planetude::llm

@@ -5,18 +5,6 @@
 
 namespace planetude::llm {
 
-namespace {
-
-// A stream ends with [DONE] (after the usage chunk); an error may come as an event after the 200.
-const WireReader kOpenAiReader{
-    .whole = parse_openai_response,
-    .stream_error = openai_stream_error,
-    .stream_event = parse_openai_stream_data,
-    .http_error = parse_openai_error,
-};
-
-}  // namespace
-
 boost::asio::awaitable<Completion> OpenAiProvider::complete(Prompt prompt, DeltaFn on_delta, CallOptions options) {
   const bool stream = static_cast<bool>(on_delta);
   http::ClientRequest request;
@@ -25,7 +13,7 @@ boost::asio::awaitable<Completion> OpenAiProvider::complete(Prompt prompt, Delta
   if (!key_.empty()) request.headers.emplace_back("Authorization", "Bearer " + key_);
   if (stream) request.headers.emplace_back("Accept", "text/event-stream");
   request.body = openai_request_body(prompt, model_, stream);
-  co_return co_await exchange(client_, base_, std::move(request), kOpenAiReader, std::move(on_delta), options);
+  co_return co_await exchange(client_, base_, std::move(request), openai_reader(), std::move(on_delta), options);
 }
 
 }  // namespace planetude::llm

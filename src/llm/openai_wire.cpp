@@ -361,4 +361,14 @@ ProviderError parse_openai_error(int http_status, std::string_view body,
   return e;
 }
 
+const WireReader& openai_reader() {
+  static const WireReader reader{
+      .whole = parse_openai_response,
+      .stream_error = openai_stream_error,
+      .stream_event = parse_openai_stream_data,
+      .http_error = parse_openai_error,
+  };
+  return reader;
+}
+
 }  // namespace planetude::llm

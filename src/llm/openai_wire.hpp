@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "llm/answer_reader.hpp"
 #include "llm/types.hpp"
 
 namespace planetude::llm {
@@ -67,5 +68,9 @@ std::optional<ProviderError> openai_stream_error(std::string_view data);
 //   "Please try again in 6.596s" / "in 120ms" / "in 1m30s" (OpenAI's wording) is used, rounded up.
 ProviderError parse_openai_error(int http_status, std::string_view body,
                                  std::optional<std::string_view> retry_after_header);
+
+// The functions above as the provider reads its answers: a stream ends with [DONE] (after the
+// usage chunk); an error may come as an event after the 200.
+const WireReader& openai_reader();
 
 }  // namespace planetude::llm

@@ -35,7 +35,6 @@ void read_windows(const json::value& list, const std::string& path, Problems& pr
   if (list.get_array().size() > kMaxWindows) return problems.add(path, "ne doit pas contenir plus de 50 créneaux");
   for (std::size_t i = 0; i < list.get_array().size(); ++i) {
     ObjectReader w(list.get_array()[i], path + "[" + std::to_string(i) + "]", problems);
-    AvailabilityInput window;
     auto jour = w.integer("jour", 0, 6, true);
     auto debut = w.string("debut", StringRule{1, 5, true, false}, true);
     auto fin = w.string("fin", StringRule{1, 5, true, false}, true);

@@ -22,6 +22,9 @@ Rules for what the document cannot list:
     route that does not list their status, as an `Error` with their code (GLOBAL_ANSWERS): HTTP
     framing (400 `bad_request`, 431, 501), body size and type (413, 415), too many connections
     (503 `overloaded`) and 500 `internal` (docs/api.md: "Any route may fail with 500");
+  * a path outside /api and /cal that no template matches is the web app's (info.description):
+    GET/HEAD may answer 200 or 304 with a non-JSON body (404 with the app's page for a browser
+    navigating to an unknown page), other methods 405 with `Allow`;
   * non-JSON bodies (text/calendar, text/event-stream, the metrics' text/plain) are not validated,
     but their status must still be documented.
 The violations are collected (requests may come from threads) and conftest fails the test with them.
@@ -96,6 +99,11 @@ GLOBAL_ANSWERS = {400: "bad_request", 413: "payload_too_large", 415: "unsupporte
 NOT_FOUND = "/components/responses/NotFound/content/application~1json/schema"
 
 
+def _is_web_app_path(path):
+    """Paths outside /api and /cal are the web app's (info.description): its pages and built files."""
+    return not re.match(r"^/(api|cal)(/|$)", path)
+
+
 def match_route(path):
     for regex, _, template, item in ROUTES:
         if regex.fullmatch(path):
@@ -133,6 +141,13 @@ def check(method, url, status, content_type, body_bytes, headers=None):
     is_json = bool(re.match(r"^application/([a-z0-9.+-]+\+)?json\b", (content_type or "").strip().lower()))
     where = f"{method} {path}"
     schema_pointer = None
+    if template is None and _is_web_app_path(path):
+        if method in ("GET", "HEAD") and status in (200, 304):
+            return [] if not is_json else [f"{where} -> {status}: the web app answered JSON"]
+        if method in ("GET", "HEAD") and status == 404 and (content_type or "").startswith("text/html"):
+            return []  # a browser's navigation to an unknown page: the app's own 404 page
+        if status == 405:
+            return [] if headers.get("Allow") else [f"{where} -> 405: no Allow header"]
     if template is None:
         if status in GLOBAL_ANSWERS and status != 404:
             return _global_answer(f"{method} {path}", status, is_json, body_bytes)

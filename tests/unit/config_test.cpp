@@ -105,6 +105,14 @@ TEST(ParseDotenv, WindowsLineEndingsAndLastLineWithoutNewline) {
   EXPECT_EQ(env.at("C"), "3");
 }
 
+// Found by tests/fuzz/dotenv_fuzz: a byte that is not UTF-8 before the space around '=' kept the
+// space in the key.
+TEST(ParseDotenv, KeysAreTrimmedAfterBytesThatAreNotUtf8) {
+  EnvMap env = parse_dotenv("HOST\xd9 = x\n");
+  EXPECT_EQ(env.count("HOST\xd9"), 1u);
+  EXPECT_EQ(env.size(), 1u);
+}
+
 TEST(ParseDotenv, LaterLinesWin) {
   EnvMap env = parse_dotenv("A=1\nA=2\n");
   EXPECT_EQ(env.at("A"), "2");

@@ -389,3 +389,25 @@ TEST(FormatRfc3339, AgreesWithDateFormat) {
   }
   EXPECT_EQ(planetude::clock::format_rfc3339(1'766'653'200'000), "2025-12-25T09:00:00.000Z");
 }
+
+TEST(FormatLocal, OffsetAndClockTime) {
+  const auto* paris = dt::zone("Europe/Paris");
+  EXPECT_EQ(dt::format_local(utc(2025, 3, 10, 13), paris), "2025-03-10T14:00:00+01:00");
+  EXPECT_EQ(dt::format_local(utc(2025, 7, 1, 12, 0, 5, 999), paris), "2025-07-01T14:00:05+02:00");
+  EXPECT_EQ(dt::format_local(utc(2025, 1, 10, 13), dt::zone("America/St_Johns")), "2025-01-10T09:30:00-03:30");
+}
+
+// Found by tests/fuzz/datetime_fuzz: a local mean time's offset has seconds (Paris until 1911:
+// +00:09:21), which RFC 3339 cannot write; the text said +00:09 with the clock time of +00:09:21,
+// and read back 21 s off. The offset is now rounded to the minute and the clock time follows it.
+TEST(FormatLocal, OffsetWithSecondsStillNamesTheInstant) {
+  const Millis instant = utc(1900, 1, 1);
+  EXPECT_EQ(dt::format_local(instant, dt::zone("Europe/Paris")), "1900-01-01T00:09:00+00:09");
+  for (const char* name : {"Europe/Paris", "Africa/Monrovia", "Europe/Amsterdam", "America/Caracas"}) {
+    for (Millis at : {utc(1900, 1, 2), utc(1937, 6, 1, 12), utc(1970, 1, 1, 0, 0, 0, 500)}) {
+      auto back = dt::parse_datetime(dt::format_local(at, dt::zone(name)));
+      ASSERT_TRUE(back.has_value()) << name;
+      EXPECT_EQ(*back, at - at % 1000) << name << " " << dt::format_local(at, dt::zone(name));
+    }
+  }
+}

@@ -189,6 +189,18 @@ TEST(IcsFold, NeverSplitsFourByteCharacters) {
   }
 }
 
+// Found by tests/fuzz/ics_fuzz: a run of 75 or more UTF-8 continuation bytes (text that is not
+// UTF-8) left no character start to fold before, and fold_line never returned. It now cuts at the
+// limit there; lines stay within 75 octets and unfold back.
+TEST(IcsFold, TextThatIsNotUtf8StillFolds) {
+  for (const std::string& line :
+       {repeat("\x80", 200), "SUMMARY:" + repeat("\xbf", 80), repeat("a", 70) + repeat("\x8d", 90)}) {
+    std::string folded = ics::fold_line(line);
+    EXPECT_EQ(unfold(folded), line + "\r\n");
+    for (const auto& physical : physical_lines(folded)) EXPECT_LE(physical.size(), 75u);
+  }
+}
+
 TEST(IcsFold, MixedText) {
   std::string line = "DESCRIPTION:" + repeat("Révisé à 😀 l'été, € ", 20);
   expect_well_folded(line, ics::fold_line(line));

@@ -135,6 +135,14 @@ TEST(Base64Url, DecodeRefusesPaddingStandardAlphabetAndJunk) {
   EXPECT_FALSE(decode("Zh", out));  // non-zero trailing bits: not the canonical encoding of "f"
 }
 
+// Found by tests/fuzz/jwt_fuzz: libsodium 1.0.18 decodes any byte from 0x80 up as '_'.
+TEST(Base64Url, DecodeRefusesBytesOutsideAscii) {
+  std::string out;
+  EXPECT_FALSE(decode("\xadw", out));
+  EXPECT_FALSE(decode("Zm9v\x80w", out));
+  EXPECT_FALSE(decode("\xff\xff\xff\xff", out));
+}
+
 TEST(Jwt, AlgNoneIsRefused) {
   JwtCodec codec(kSecret);
   std::string payload = R"({"sub":"u","jti":"j","iat":1000,"exp":2000})";
@@ -190,6 +198,25 @@ TEST(Jwt, TamperedPayloadIsRefused) {
   std::string flipped = token;
   flipped[second + 1] = flipped[second + 1] == 'A' ? 'B' : 'A';
   EXPECT_EQ(error_of(codec.verify(flipped, kClaims.iat)), TokenError::bad_signature);
+}
+
+// Found by tests/fuzz/jwt_fuzz: with a '_' of the signature replaced by a byte from 0x80 up (which
+// libsodium 1.0.18 decodes as '_'), the token verified. One token must have one spelling.
+TEST(Jwt, SignatureRespelledWithAByteOutsideAsciiIsRefused) {
+  JwtCodec codec(kSecret);
+  int checked = 0;
+  for (int n = 0; n < 20 && checked == 0; ++n) {
+    TokenClaims claims = kClaims;
+    claims.jti = "jti-" + std::to_string(n);
+    std::string token = codec.sign(claims);
+    auto at = token.find('_', token.rfind('.'));
+    if (at == std::string::npos) continue;
+    ASSERT_TRUE(std::holds_alternative<TokenClaims>(codec.verify(token, claims.iat)));
+    token[at] = '\xad';
+    EXPECT_EQ(error_of(codec.verify(token, claims.iat)), TokenError::bad_signature);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 1);
 }
 
 TEST(Jwt, MissingOrBadClaimsAreRefused) {

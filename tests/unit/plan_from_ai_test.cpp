@@ -101,6 +101,30 @@ TEST(RepairAiPlan, ClipsToThePeriodAndAvoidsBusy) {
   EXPECT_EQ(p->sessions[1].fin, r.period_end);
 }
 
+// Found by tests/fuzz/ai_plan_answer_fuzz: a title or notes with control characters survived the
+// repair, though a student's own title and notes may not hold them (models/planning) and an ICS
+// TEXT value must not. They become spaces; the cut to 200 characters is trimmed too.
+TEST(RepairAiPlan, TitleAndNotesAreHeldToTheManualRules) {
+  json::object session{{"matiere", "Maths"},
+                       {"debut", "2027-03-01T09:00:00+01:00"},
+                       {"fin", "2027-03-01T10:00:00+01:00"},
+                       {"notes", "Chapitre\t1\n\u001b[31m rouge\u0085\u007f"}};
+  std::string answer = json::serialize(
+      json::object{{"titre", " Semaine\u0007de\nr\u00e9visions\u0085"}, {"sessions", json::array{session}}});
+  auto p = repair_ai_plan(answer, week(), false);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->titre, "Semaine de révisions");
+  ASSERT_EQ(p->sessions.size(), 1u);
+  EXPECT_EQ(p->sessions[0].notes, "Chapitre\t1\n [31m rouge");
+
+  std::string long_title(199, 'a');
+  long_title.append(" bbbbbbbbbb");
+  p = repair_ai_plan(json::serialize(json::object{{"titre", long_title}, {"sessions", json::array{session}}}), week(),
+                     false);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->titre, std::string(199, 'a'));
+}
+
 TEST(PlanSchema, SessionsOfMatiereDebutFin) {
   json::object s = plan_schema();
   EXPECT_EQ(s.at("type"), "object");

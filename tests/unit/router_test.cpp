@@ -162,3 +162,24 @@ TEST(Router, RoutesAreKeptInOrder) {
   EXPECT_EQ(r.routes()[3].pattern, "/api/users/me");
   EXPECT_EQ(r.routes()[9].segments, (std::vector<std::string>{"api", "planning", ":id", "sessions", ":sessionId"}));
 }
+
+TEST(Router, FallbackAnswersGetAndHeadOnUnknownPathsOnly) {
+  Router r = make_router();
+  r.set_fallback("/*", {});
+  for (const char* method : {"GET", "HEAD"}) {
+    RouteMatch m = r.match(method, "/planning/semaine");
+    ASSERT_NE(m.route, nullptr) << method;
+    EXPECT_EQ(m.pattern, "/*");
+  }
+  // Other methods on unknown paths: still nothing (404), never a 405 from the fallback.
+  RouteMatch post = r.match("POST", "/planning");
+  EXPECT_EQ(post.route, nullptr);
+  EXPECT_TRUE(post.allowed.empty());
+  // Known paths keep their routes and their 405.
+  EXPECT_EQ(r.match("GET", "/api/health").pattern, "/api/health");
+  RouteMatch wrong = r.match("POST", "/api/users/me");
+  EXPECT_EQ(wrong.route, nullptr);
+  EXPECT_FALSE(wrong.allowed.empty());
+  // Unusable paths are not handed to the fallback either.
+  EXPECT_EQ(r.match("GET", "//planning").route, nullptr);
+}

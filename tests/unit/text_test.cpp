@@ -40,6 +40,16 @@ TEST(TextTrim, NonSpaceCharactersAreNotTrimmed) {
   EXPECT_EQ(text::trim(" 😀 "), "😀");
 }
 
+// Found by tests/fuzz/dotenv_fuzz (a .env file is not checked as UTF-8): a lead byte without its
+// continuation bytes swallowed the space after it, which then stayed untrimmed.
+TEST(TextTrim, StrayLeadByteDoesNotHideASpace) {
+  EXPECT_EQ(text::trim("HOST\xd9 "), "HOST\xd9");
+  EXPECT_EQ(text::trim(" \xe2\x80 x\xf0\x9f\x98 "), "\xe2\x80 x\xf0\x9f\x98");
+  EXPECT_EQ(text::trim("\xc2 a"), "\xc2 a");
+  EXPECT_FALSE(text::has_control_chars("a\xc2 b", false));
+  EXPECT_TRUE(text::has_control_chars("a\xc2\n", false));
+}
+
 TEST(TextCodePoints, CountsCodePointsNotBytes) {
   EXPECT_EQ(text::code_points(""), 0u);
   EXPECT_EQ(text::code_points("abc"), 3u);

@@ -29,8 +29,10 @@ std::string fold_line(std::string_view line) {
   std::size_t limit = 75;  // octets on the first line; continuation lines spend one on the space
   while (line.size() > limit) {
     std::size_t cut = limit;
-    // Step back to the start of a UTF-8 character (continuation bytes are 10xxxxxx).
+    // Step back to the start of a UTF-8 character (continuation bytes are 10xxxxxx); text that is
+    // not UTF-8 may have none in reach, and is cut at the limit.
     while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xc0) == 0x80) --cut;
+    if (cut == 0) cut = limit;
     out.append(line.substr(0, cut));
     out += "\r\n ";
     line.remove_prefix(cut);

@@ -37,6 +37,25 @@ std::string cut(std::string s, std::size_t max) {
   return s;
 }
 
+// The AI's free text held to what a student may type (models/planning): each control character
+// (C0, DEL, C1; new lines and tabs kept when `allow_newlines`) becomes a space, then the text is
+// trimmed and cut to `max` code points (and trimmed again: the cut may end on a space).
+std::string plain_text(std::string_view s, std::size_t max, bool allow_newlines) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const bool kept = allow_newlines && (b == '\n' || b == '\r' || b == '\t');
+    const bool c1 = b == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9f;
+    if (((b < 0x20 || b == 0x7f) && !kept) || c1) {
+      out += ' ';
+      if (c1) ++i;
+    } else {
+      out += s[i];
+    }
+  }
+  return text::trim(cut(text::trim(out), max));
+}
+
 // The answer's JSON: models without structured output like to wrap it in a ```json fence.
 std::string_view unfenced(std::string_view text) {
   std::size_t first = text.find('{');
@@ -92,7 +111,7 @@ std::optional<scheduler::Session> read_session(const json::value& v, const sched
   scheduler::Session s{*subject, std::max(*start, request.period_start), std::min(*end, request.period_end), ""};
   if (s.fin - s.debut < kMinSessionMs || s.fin - s.debut > kMaxSessionMs) return std::nullopt;
   if (const json::value* notes = member(o, "notes"); notes && notes->is_string())
-    s.notes = cut(text::trim(notes->get_string()), 2000);
+    s.notes = plain_text(notes->get_string(), 2000, true);
   return s;
 }
 
@@ -176,7 +195,7 @@ std::optional<RepairedPlan> repair_ai_plan(std::string_view answer, const schedu
   RepairedPlan plan;
   plan.proposed = list->get_array().size();
   if (const json::value* titre = member(doc->get_object(), "titre"); titre && titre->is_string()) {
-    std::string t = cut(text::trim(titre->get_string()), 200);
+    std::string t = plain_text(titre->get_string(), 200, false);
     if (!t.empty()) plan.titre = std::move(t);
   }
   std::vector<scheduler::Session> candidates;

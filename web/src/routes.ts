@@ -1,0 +1,35 @@
+// The screens and their paths. Screens other than login/register load lazily.
+import type { FunctionComponent } from 'preact';
+
+export type Loader = () => Promise<{ default: FunctionComponent }>;
+
+export interface RouteDef {
+  path: string;
+  title: string;
+  load: Loader;
+  public?: boolean;
+}
+
+export const ROUTES: RouteDef[] = [
+  { path: '/connexion', title: 'Connexion', public: true, load: () => import('./screens/login') },
+  { path: '/inscription', title: 'Inscription', public: true, load: () => import('./screens/register') },
+  { path: '/planning', title: 'Planning de la semaine', load: () => import('./screens/planning/planning-screen') },
+  { path: '/planning/jour', title: 'Planning du jour', load: () => import('./screens/planning/planning-screen') },
+  { path: '/planning/mois', title: 'Planning du mois', load: () => import('./screens/planning/planning-screen') },
+  { path: '/planning/nouveau', title: 'Nouveau planning', load: () => import('./screens/planning/new-planning') },
+  { path: '/planning/pixelcoach', title: 'Planifier avec PixelCoach', load: () => import('./screens/planning/ai-planning') },
+  { path: '/coach', title: 'PixelCoach', load: () => import('./screens/coach/coach-screen') },
+  { path: '/progres', title: 'Progrès', load: () => import('./screens/progress/progress-screen') },
+  { path: '/reglages', title: 'Réglages', load: () => import('./screens/settings/settings-screen') },
+];
+
+export function findRoute(path: string): RouteDef | undefined {
+  return ROUTES.find((r) => r.path === path);
+}
+
+export const NAV = [
+  { path: '/planning', label: 'Planning', icon: 'planning' },
+  { path: '/coach', label: 'Coach', icon: 'coach' },
+  { path: '/progres', label: 'Progrès', icon: 'progres' },
+  { path: '/reglages', label: 'Réglages', icon: 'reglages' },
+] as const;
