@@ -89,13 +89,15 @@ bench-web: build-release
 
 # The black-box fuzzer (tests/blackbox/README.md), one run per CONCURRENCY value, each on a fresh
 # server: make fuzz-blackbox [CONCURRENCY="1 8"] [BBFUZZ_REQUESTS=20000 | BBFUZZ_SECONDS=300]
-# [BBFUZZ_SEED=N] [PLANETUDE_BIN=build/dev/planetude] (without PLANETUDE_BIN: the release build).
+# [BBFUZZ_SEED=N] [BBFUZZ_SHARED=1: two clients per user] [BBFUZZ_SAVE=DIR: failing requests]
+# [PLANETUDE_BIN=build/dev/planetude] (without PLANETUDE_BIN: the release build).
 CONCURRENCY ?= 1 8
 BBFUZZ_REQUESTS ?= 20000
 fuzz-blackbox: $(if $(PLANETUDE_BIN),,build-release)
 	$(PYTHON) tests/blackbox/fuzz.py --bin $(or $(PLANETUDE_BIN),build/release/planetude) \
 	  --concurrency $(CONCURRENCY) $(if $(BBFUZZ_SECONDS),--seconds $(BBFUZZ_SECONDS),--requests $(BBFUZZ_REQUESTS)) \
-	  $(if $(BBFUZZ_SEED),--seed $(BBFUZZ_SEED)) $(if $(BBFUZZ_SAVE),--save-failures $(BBFUZZ_SAVE))
+	  $(if $(BBFUZZ_SEED),--seed $(BBFUZZ_SEED)) $(if $(BBFUZZ_SHARED),--shared-users) \
+	  $(if $(BBFUZZ_SAVE),--save-failures $(BBFUZZ_SAVE))
 
 clean:
 	rm -rf build

@@ -176,7 +176,8 @@ BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 def route_expectation(d, path, target):
     """What routing makes of the request as it will be sent (docs/behaviour.md): a target that is no
     URI is 400 bad_request; the path, percent-decoded, with one trailing slash tolerated and no empty
-    segment, must match a path of the document (else 404) with a method it lists (else 405)."""
+    segment, must match a path of the document (else 404, or the web app's answer outside /api and
+    /cal) with a method it lists (else 405)."""
     if BAD_PERCENT.search(target):
         d.expect("framing", {400}, {"bad_request"})
         return
@@ -184,9 +185,17 @@ def route_expectation(d, path, target):
     if len(decoded) > 1 and decoded.endswith("/"):
         decoded = decoded[:-1]
     template = None
-    if decoded.startswith("/") and "//" not in decoded:
+    ours = decoded.startswith("/") and "//" not in decoded
+    if ours:
         template, _ = oracle.contract.match_route(decoded)
-    if template is None:
+    if template is None and ours and oracle.contract._is_web_app_path(decoded):
+        # The web app's (when the binary embeds it): its pages and files for GET, 405 for other
+        # methods on them; paths of neither are 404.
+        if d.method in ("GET", "HEAD"):
+            d.expect("route", None, None)
+        else:
+            d.expect("route", {404, 405}, {"not_found", "method_not_allowed"})
+    elif template is None:
         d.expect("route", {404}, {"not_found"})
     elif d.method == "OPTIONS":
         d.expect("route", {204, 405}, None)  # a CORS preflight, or 405

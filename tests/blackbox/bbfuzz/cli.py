@@ -26,7 +26,7 @@ def fuzz_once(args, concurrency, seed):
     try:
         config = runner.Config(seed=seed, concurrency=concurrency, requests=args.requests, seconds=args.seconds,
                                max_body=server.max_body, request_timeout=server.request_timeout,
-                               save_dir=args.save_failures)
+                               save_dir=args.save_failures, shared_users=args.shared_users)
         target = runner.Target("127.0.0.1", server.port, server.proc)
         stats, duration = runner.run(config, target)
         restarts = 0 if target.alive() else 1
@@ -52,6 +52,8 @@ def main(argv=None):
     p.add_argument("--requests", type=int, help="fuzzed requests per run")
     p.add_argument("--seconds", type=float, help="duration of each run (when --requests is not given)")
     p.add_argument("--seed", type=int, help="random seed (default: a new one, printed)")
+    p.add_argument("--shared-users", action="store_true",
+                   help="two clients per user, so that their requests on the same objects race")
     p.add_argument("--save-failures", metavar="DIR", help="write each failing request (raw bytes) there")
     p.add_argument("--json", metavar="FILE", help="write the summaries there as JSON")
     args = p.parse_args(argv)

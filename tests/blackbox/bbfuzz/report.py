@@ -3,7 +3,8 @@
 
 def summary(config, stats, duration, restarts, server_errors, binary=None):
     return {
-        "seed": config.seed, "concurrency": config.concurrency, "binary": binary,
+        "seed": config.seed, "concurrency": config.concurrency, "shared_users": config.shared_users,
+        "binary": binary,
         "duration_s": round(duration, 1), "requests": stats.requests, "fuzzed": stats.fuzzed,
         "rate_per_s": round(stats.requests / duration, 1) if duration else None,
         "by_status": {str(k): v for k, v in sorted(stats.by_status.items(), key=lambda kv: str(kv[0]))},
@@ -24,7 +25,8 @@ def summary(config, stats, duration, restarts, server_errors, binary=None):
 def text(s, stats, server_errors):
     statuses = ", ".join(f"{k}: {v}" for k, v in s["by_status"].items())
     lines = [
-        f"bbfuzz: seed {s['seed']}, concurrency {s['concurrency']}, {s['duration_s']} s"
+        f"bbfuzz: seed {s['seed']}, concurrency {s['concurrency']}"
+        + (" (two clients per user)" if s.get("shared_users") else "") + f", {s['duration_s']} s"
         + (f", {s['binary']}" if s["binary"] else ""),
         f"  requests sent: {s['requests']} ({s['fuzzed']} fuzzed, {s['requests'] - s['fuzzed']} to build users' "
         f"data), {s['rate_per_s']}/s",

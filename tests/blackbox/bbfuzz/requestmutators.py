@@ -198,14 +198,15 @@ def route_shape(rng, d, ctx):
     else:
         d.path_override = rng.choice(["/", "/api", "/api/", "/API/planning", "/api/planning/", "/api/%00",
                                       "/" + "a" * 5000, "/api/users/me/password/x", "/.env", "/cal/", "/cal/.ics",
-                                      "*", "/api/planning/%zz", "/healthz%"])
+                                      "*", "/api/planning/%zz", "/healthz%", "/planning", "/index.html",
+                                      "/coach/x", "/assets/none.js"])
     return f"route:{kind}"
 
 
 def headers(rng, d, ctx):
     kind = rng.choice(["request_id_bad", "request_id_long", "huge_header", "many_headers", "obs_fold",
                        "no_host", "two_hosts", "host_userinfo", "accept_sse", "accept_odd", "origin", "expect_odd",
-                       "connection_close", "null_byte_header", "upgrade"])
+                       "connection_close", "null_byte_header", "upgrade", "accept_html"])
     if kind == "request_id_bad":
         d.request_id = rng.choice(["a b", "é", "x" * 129, "", "<script>", "a/b"])
     elif kind == "request_id_long":
@@ -228,6 +229,8 @@ def headers(rng, d, ctx):
         d.expect("framing", {400}, {"bad_request"})
     elif kind == "accept_sse":
         d.extra_headers.append(("Accept", "text/event-stream"))
+    elif kind == "accept_html":
+        d.extra_headers.append(("Accept", "text/html,application/xhtml+xml,*/*;q=0.8"))  # a browser
     elif kind == "accept_odd":
         d.extra_headers.append(("Accept", rng.choice(["application/xml", "*/*;q=0", "text/event-stream;q=0, x"])))
     elif kind == "origin":

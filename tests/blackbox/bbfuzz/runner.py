@@ -32,6 +32,7 @@ class Config:
     healthz_bound: float = 2.0
     healthz_interval: float = 0.25
     save_dir: str = None
+    shared_users: bool = False     # two clients per user: their requests on the same objects race
 
 
 class Target:
@@ -52,6 +53,12 @@ class Budget:
         self.lock = threading.Lock()
         self.stop = threading.Event()
 
+    def refund(self):
+        """Gives back a request taken but not sent."""
+        with self.lock:
+            if self.left is not None:
+                self.left += 1
+
     def take(self):
         if self.stop.is_set() or self.deadline and time.monotonic() > self.deadline:
             return False
@@ -69,12 +76,32 @@ def choose_op(rng):
     return rng.choices(ops, [WEIGHTS.get(o.op_id, 1.0) for o in ops])[0]
 
 
-def worker(index, config, target, stats, budget, victim_ids):
+_local = threading.local()
+
+
+def _api(*args, **kwargs):
+    """A world's requests go through the executor of the client thread that makes them."""
+    return _local.executor.api(*args, **kwargs)
+
+
+def make_worlds(config):
+    """One user per client, or one per pair of clients (`shared_users`), whose requests then race."""
+    per_user = 2 if config.shared_users else 1
+    worlds = {}
+    for index in range(config.concurrency):
+        owner = index // per_user
+        if owner not in worlds:
+            worlds[owner] = World(f"u{owner}", random.Random(f"{config.seed}:{config.concurrency}:{owner}:world"),
+                                  _api)
+    return [worlds[index // per_user] for index in range(config.concurrency)]
+
+
+def worker(index, world, config, target, stats, budget, victim_ids):
     # The concurrency is part of the key: runs at 1 and at 8 with one seed send different requests.
     key = f"{config.seed}:{config.concurrency}:{index}"
     rng = random.Random(key)
     ex = Executor(target, stats, f"w{index}", config.save_dir)
-    world = World(f"w{index}", random.Random(key + ":world"), ex.api)
+    _local.executor = ex
     ctx = cases.Context(world, victim_ids, config.max_body, config.request_timeout)
     n = 0
     setup_failures = 0
@@ -94,15 +121,27 @@ def worker(index, config, target, stats, budget, victim_ids):
                     return
                 continue
             op = choose_op(rng)
+            while config.shared_users and op.op_id == "deleteCurrentUser":
+                op = choose_op(rng)  # the other client of this user would see its valid token refused
             case_seed = rng.getrandbits(48)
             crng = random.Random(case_seed)
             token = None
             if op.op_id == "logoutUser":
                 try:
                     token = world.spare_token()
-                except SetupError:
+                except SetupError as e:
+                    # Normal only when another client of this user has just changed the password.
+                    if not config.shared_users:
+                        with stats.lock:
+                            stats.setup_errors += 1
+                        stats.event(f"w{index}: {e}")
+                        world.stale.add("user")
+                    budget.refund()
                     continue
             case = cases.build(crng, op, world, ctx, token=token)
+            if token and config.shared_users:
+                # A spare token dies when the other client of this user changes the password.
+                case.forbid_unauthenticated = False
             tag = f"{config.seed}/w{index}/{n}/{case_seed}"
             answer = ex.run(case, tag=tag)
             if answer is not None and case.op_id == op.op_id and case.method == op.method:
@@ -156,8 +195,9 @@ def run(config, target):
     stop = threading.Event()
     health = threading.Thread(target=poll_health, args=(config, target, stats, stop), daemon=True)
     health.start()
-    threads = [threading.Thread(target=worker, args=(i, config, target, stats, budget, victim_ids), daemon=True)
-               for i in range(config.concurrency)]
+    worlds = make_worlds(config)
+    threads = [threading.Thread(target=worker, args=(i, worlds[i], config, target, stats, budget, victim_ids),
+                                daemon=True) for i in range(config.concurrency)]
     for t in threads:
         t.start()
     for t in threads:

@@ -1,6 +1,7 @@
 """One fuzzing client's own user and objects, so that routes with ids have real targets: a planning
 with sessions, a spare planning and a progress entry to delete, a pending proposal, a chat message,
 a calendar feed. What a successful request destroys is made again before it is needed next."""
+import threading
 
 from . import seeds
 
@@ -24,6 +25,7 @@ class World:
         self.feed_secret = None
         self.cursor = None
         self.stale = {"user"}
+        self.lock = threading.RLock()  # two clients may share this user (runner.Config.shared_users)
 
     # -------------------------------------------------------------------- helpers
 
@@ -41,6 +43,10 @@ class World:
 
     def ensure(self):
         """Makes again whatever a previous request destroyed."""
+        with self.lock:
+            self._ensure()
+
+    def _ensure(self):
         if "user" in self.stale:
             self._register()
             self.stale = {"planning", "scratch", "progress", "proposal", "feed"}
@@ -97,6 +103,10 @@ class World:
 
     def after(self, op_id, status, data, sent_body, mutated):
         """What a request that was answered `status` changed in this user's data."""
+        with self.lock:
+            self._after(op_id, status, data, sent_body, mutated)
+
+    def _after(self, op_id, status, data, sent_body, mutated):
         if not 200 <= status < 300:
             return
         if op_id == "deleteCurrentUser":
