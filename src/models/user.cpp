@@ -23,6 +23,9 @@ const StringRule kPassword{8, 128, false, true};
 const StringRule kName{1, 100, true, false};
 const StringRule kListItem{1, 100, true, false};
 constexpr std::size_t kMaxListItems = 50;
+// preferences.objectifHebdo: minutes of study a week, at most the whole week.
+constexpr std::int64_t kMinWeeklyGoal = 1;
+constexpr std::int64_t kMaxWeeklyGoal = 7 * 24 * 60;
 
 std::optional<std::string> read_email(ObjectReader& r) {
   auto email = r.string("email", kEmail, true);
@@ -44,16 +47,24 @@ std::optional<std::string> read_timezone(ObjectReader& r) {
   return tz;
 }
 
-// Reads the optional `preferences` object; fills only the lists that are present.
-void read_preferences(ObjectReader& r, std::optional<std::vector<std::string>>& themes,
-                      std::optional<std::vector<std::string>>& matieres) {
+// The optional `preferences` object: each key is filled only when present.
+struct PreferencesInput {
+  std::optional<std::vector<std::string>> themes;
+  std::optional<std::vector<std::string>> matieres;
+  std::optional<std::int64_t> weekly_goal_minutes;
+};
+
+PreferencesInput read_preferences(ObjectReader& r) {
+  PreferencesInput in;
   const json::value* prefs = r.field("preferences");
-  if (!prefs) return;
+  if (!prefs) return in;
   ObjectReader p(*prefs, r.path("preferences"), r.problems());
-  if (!p.is_object()) return;
-  themes = p.string_set("themes", kMaxListItems, kListItem, false);
-  matieres = p.string_set("matieres", kMaxListItems, kListItem, false);
+  if (!p.is_object()) return in;
+  in.themes = p.string_set("themes", kMaxListItems, kListItem, false);
+  in.matieres = p.string_set("matieres", kMaxListItems, kListItem, false);
+  in.weekly_goal_minutes = p.integer("objectifHebdo", kMinWeeklyGoal, kMaxWeeklyGoal, false);
   p.reject_unknown();
+  return in;
 }
 
 }  // namespace
@@ -103,16 +114,16 @@ RegisterInput parse_register(const json::value& body) {
   auto email = read_email(r);
   auto password = r.string("password", kPassword, true);
   auto name = r.string("name", kName, true);
-  std::optional<std::vector<std::string>> themes, matieres;
-  read_preferences(r, themes, matieres);
+  auto prefs = read_preferences(r);
   auto tz = read_timezone(r);
   r.reject_unknown();
   problems.throw_if_any();
   in.email = *email;
   in.password = *password;
   in.name = *name;
-  if (themes) in.themes = *themes;
-  if (matieres) in.matieres = *matieres;
+  if (prefs.themes) in.themes = *prefs.themes;
+  if (prefs.matieres) in.matieres = *prefs.matieres;
+  in.weekly_goal_minutes = prefs.weekly_goal_minutes;
   if (tz) in.timezone = *tz;
   return in;
 }
@@ -133,7 +144,10 @@ ProfileUpdate parse_profile_update(const json::value& body) {
   ObjectReader r(body, "", problems);
   ProfileUpdate u;
   u.name = r.string("name", kName, false);
-  read_preferences(r, u.themes, u.matieres);
+  auto prefs = read_preferences(r);
+  u.themes = std::move(prefs.themes);
+  u.matieres = std::move(prefs.matieres);
+  u.weekly_goal_minutes = prefs.weekly_goal_minutes;
   u.timezone = read_timezone(r);
   r.reject_unknown();
   problems.throw_if_any();
@@ -163,11 +177,13 @@ json::object to_json(const store::UserRecord& u) {
   json::array themes, matieres;
   for (const auto& t : u.themes) themes.emplace_back(t);
   for (const auto& m : u.matieres) matieres.emplace_back(m);
+  json::object preferences{{"themes", std::move(themes)}, {"matieres", std::move(matieres)}};
+  if (u.weekly_goal_minutes) preferences["objectifHebdo"] = *u.weekly_goal_minutes;
   return json::object{
       {"_id", u.id},
       {"email", u.email},
       {"name", u.name},
-      {"preferences", json::object{{"themes", std::move(themes)}, {"matieres", std::move(matieres)}}},
+      {"preferences", std::move(preferences)},
       {"timezone", u.timezone},
       {"createdAt", clock::format_rfc3339(u.created_at)},
   };

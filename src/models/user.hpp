@@ -3,6 +3,7 @@
 #pragma once
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@ struct RegisterInput {
   std::string name;
   std::vector<std::string> themes;
   std::vector<std::string> matieres;
+  std::optional<std::int64_t> weekly_goal_minutes;
   std::string timezone = "UTC";
 };
 
@@ -30,6 +32,7 @@ struct ProfileUpdate {
   std::optional<std::string> name;
   std::optional<std::vector<std::string>> themes;
   std::optional<std::vector<std::string>> matieres;
+  std::optional<std::int64_t> weekly_goal_minutes;
   std::optional<std::string> timezone;
 };
 

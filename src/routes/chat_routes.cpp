@@ -94,7 +94,16 @@ asio::awaitable<Response> ChatRoutes::history(Request& req) {
   }
   ChatPage page = co_await coach_.history(who.user.id, limit, req.query_param("before"));
   json::array messages;
-  for (const auto& m : page.messages) messages.push_back(models::to_json(m));
+  for (const auto& m : page.messages) {
+    json::object message = models::to_json(m);
+    // A coach message carries the proposals it made (only when it made some), so that a
+    // client reloading the conversation can still apply or dismiss them.
+    json::array proposals;
+    for (const auto& p : page.proposals)
+      if (p.message_id == m.id) proposals.push_back(models::to_json(p));
+    if (!proposals.empty()) message["proposals"] = std::move(proposals);
+    messages.push_back(std::move(message));
+  }
   json::value next = page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr);
   co_return Response::json(200, json::object{{"messages", std::move(messages)}, {"nextCursor", std::move(next)}});
 }

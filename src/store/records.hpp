@@ -14,6 +14,7 @@ struct UserRecord {
   std::string name;
   std::vector<std::string> themes;
   std::vector<std::string> matieres;
+  std::optional<std::int64_t> weekly_goal_minutes;  // preferences.objectifHebdo; unset until chosen
   std::string timezone = "UTC";
   std::int64_t created_at = 0;  // ms since the epoch
   std::int64_t updated_at = 0;

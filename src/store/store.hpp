@@ -117,6 +117,9 @@ class ProposalStore {
   virtual std::optional<ProposalRecord> find(const std::string& user_id, const std::string& id) = 0;
   virtual void set_status(const std::string& id, const std::string& status, std::int64_t now_ms) = 0;
   virtual std::vector<ProposalRecord> list_all(const std::string& user_id) = 0;  // oldest first
+  // The proposals made by these messages of the user's, oldest first.
+  virtual std::vector<ProposalRecord> of_messages(const std::string& user_id,
+                                                  const std::vector<std::string>& message_ids) = 0;
 };
 
 // The stores of one transaction.

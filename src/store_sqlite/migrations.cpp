@@ -111,11 +111,18 @@ CREATE INDEX chat_proposals_by_user ON chat_proposals(user_id, created_at);
 CREATE INDEX chat_proposals_by_message ON chat_proposals(message_id);
 )sql";
 
+constexpr std::string_view kWeeklyGoal = R"sql(
+-- preferences.objectifHebdo: minutes of study a week the student aims at (NULL: not chosen).
+ALTER TABLE users ADD COLUMN weekly_goal_minutes INTEGER
+  CHECK (weekly_goal_minutes IS NULL OR weekly_goal_minutes BETWEEN 1 AND 10080);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "accounts", kAccounts},
     {2, "plannings_and_progress", kPlanningsAndProgress},
     {3, "chat", kChat},
     {4, "proposals", kProposals},
+    {5, "weekly_goal", kWeeklyGoal},
 };
 
 }  // namespace

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "store_sqlite/connection.hpp"
 #include "store_sqlite/sqlite_stores.hpp"
 
@@ -61,6 +63,21 @@ std::vector<ProposalRecord> SqliteProposalStore::list_all(const std::string& use
   st.bind(1, user_id);
   std::vector<ProposalRecord> out;
   while (st.step()) out.push_back(read_proposal(st));
+  return out;
+}
+
+std::vector<ProposalRecord> SqliteProposalStore::of_messages(const std::string& user_id,
+                                                             const std::vector<std::string>& message_ids) {
+  // One indexed lookup a message (a history page holds at most 100): no SQL built from a list.
+  std::vector<ProposalRecord> out;
+  for (const auto& message_id : message_ids) {
+    auto st = c_.prepare("SELECT " + std::string(kColumns) +
+                         " FROM chat_proposals WHERE message_id = ? AND user_id = ? ORDER BY created_at, id");
+    st.bind(1, message_id).bind(2, user_id);
+    while (st.step()) out.push_back(read_proposal(st));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ProposalRecord& a, const ProposalRecord& b) { return a.created_at < b.created_at; });
   return out;
 }
 

@@ -100,6 +100,8 @@ class SqliteProposalStore : public ProposalStore {
   std::optional<ProposalRecord> find(const std::string& user_id, const std::string& id) override;
   void set_status(const std::string& id, const std::string& status, std::int64_t now_ms) override;
   std::vector<ProposalRecord> list_all(const std::string& user_id) override;
+  std::vector<ProposalRecord> of_messages(const std::string& user_id,
+                                          const std::vector<std::string>& message_ids) override;
 
  private:
   Connection& c_;

@@ -8,7 +8,8 @@ namespace planetude::store::sqlite {
 namespace {
 
 constexpr std::string_view kColumns =
-    "id, email, password_hash, name, themes, matieres, timezone, created_at, updated_at, tokens_not_before";
+    "id, email, password_hash, name, themes, matieres, timezone, created_at, updated_at, tokens_not_before, "
+    "weekly_goal_minutes";
 
 std::string to_json_list(const std::vector<std::string>& items) {
   boost::json::array a;
@@ -36,6 +37,7 @@ std::optional<UserRecord> read_user(Statement& st) {
   u.created_at = st.integer(7);
   u.updated_at = st.integer(8);
   u.tokens_not_before = st.integer(9);
+  if (!st.is_null(10)) u.weekly_goal_minutes = st.integer(10);
   return u;
 }
 
@@ -54,7 +56,7 @@ std::optional<UserRecord> SqliteUserStore::find_by_email(const std::string& emai
 }
 
 void SqliteUserStore::insert(const UserRecord& u) {
-  c_.prepare("INSERT INTO users (" + std::string(kColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+  c_.prepare("INSERT INTO users (" + std::string(kColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, u.id)
       .bind(2, u.email)
       .bind(3, u.password_hash)
@@ -65,17 +67,21 @@ void SqliteUserStore::insert(const UserRecord& u) {
       .bind(8, u.created_at)
       .bind(9, u.updated_at)
       .bind(10, u.tokens_not_before)
+      .bind(11, u.weekly_goal_minutes)
       .run();
 }
 
 void SqliteUserStore::update_profile(const UserRecord& u) {
-  c_.prepare("UPDATE users SET name = ?, themes = ?, matieres = ?, timezone = ?, updated_at = ? WHERE id = ?")
+  c_.prepare(
+       "UPDATE users SET name = ?, themes = ?, matieres = ?, weekly_goal_minutes = ?, timezone = ?, updated_at = ? "
+       "WHERE id = ?")
       .bind(1, u.name)
       .bind(2, to_json_list(u.themes))
       .bind(3, to_json_list(u.matieres))
-      .bind(4, u.timezone)
-      .bind(5, u.updated_at)
-      .bind(6, u.id)
+      .bind(4, u.weekly_goal_minutes)
+      .bind(5, u.timezone)
+      .bind(6, u.updated_at)
+      .bind(7, u.id)
       .run();
 }
 

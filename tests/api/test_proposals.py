@@ -205,6 +205,39 @@ def test_apply_after_the_session_was_deleted_is_404(server):
     assert_french_error(apply(c, p["_id"], 404), 404, "not_found")
 
 
+def test_history_shows_each_coach_message_with_its_proposals_and_their_status(server):
+    c = new_user(server, timezone="Europe/Paris")
+    week_plan(c)
+    first = chat(c, "décale les maths à demain")
+    second = chat(c, "décale les maths à demain")
+    assert len(first["proposals"]) == 1 and len(second["proposals"]) == 1
+    dismiss = c.post(f"/api/chat/proposals/{first['proposals'][0]['_id']}/dismiss")
+    assert dismiss.status_code == 200, dismiss.text
+
+    messages = c.get("/api/chat/history").json()["messages"]
+    assert [m["role"] for m in messages] == ["user", "coach", "user", "coach"]
+    assert all("proposals" not in m for m in messages if m["role"] == "user")
+    assert messages[1]["_id"] == first["messageId"]
+    assert messages[1]["proposals"] == [dict(first["proposals"][0], status="dismissed")]
+    assert messages[3]["proposals"] == second["proposals"]
+
+    # A page that holds only the newest exchange carries only that message's proposals.
+    newest = c.get("/api/chat/history", params={"limit": 1}).json()["messages"]
+    assert [m["_id"] for m in newest] == [second["messageId"]]
+    assert newest[0]["proposals"] == second["proposals"]
+
+    # Another user's history shows none of them.
+    other = new_user(server, timezone="Europe/Paris")
+    chat(other, "bonjour")
+    assert all("proposals" not in m for m in other.get("/api/chat/history").json()["messages"])
+
+
+def test_a_coach_message_without_proposals_has_no_proposals_key(server):
+    c = new_user(server, timezone="Europe/Paris")
+    assert chat(c, "bonjour")["proposals"] == []
+    assert all("proposals" not in m for m in c.get("/api/chat/history").json()["messages"])
+
+
 def test_clearing_the_history_removes_proposals(server):
     c = new_user(server, timezone="Europe/Paris")
     week_plan(c)

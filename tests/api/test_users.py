@@ -7,7 +7,7 @@ import re
 import pytest
 import requests
 
-from conftest import new_user, assert_french_error as err, assert_invalid as invalid
+from conftest import PASSWORD, new_user, unique_email, assert_french_error as err, assert_invalid as invalid
 
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -139,6 +139,34 @@ def test_patch_preferences_merged_per_key(server):
     assert r.status_code == 200, r.text
     assert r.json()["preferences"] == {"themes": ["Concours", "Partiels"], "matieres": []}
     assert me(server, u.token).json()["preferences"] == {"themes": ["Concours", "Partiels"], "matieres": []}
+
+
+def test_weekly_goal_is_absent_until_chosen_then_kept_with_the_other_preferences(server):
+    u = new_user(server, preferences={"matieres": ["Maths"]})
+    assert u.profile["preferences"] == {"themes": [], "matieres": ["Maths"]}
+    r = patch_me(server, u.token, {"preferences": {"objectifHebdo": 480}})
+    assert r.status_code == 200, r.text
+    assert r.json()["preferences"] == {"themes": [], "matieres": ["Maths"], "objectifHebdo": 480}
+    # Other keys leave it as it is; null keeps it too.
+    r = patch_me(server, u.token, {"preferences": {"matieres": ["Physique"], "objectifHebdo": None}})
+    assert r.json()["preferences"] == {"themes": [], "matieres": ["Physique"], "objectifHebdo": 480}
+    assert me(server, u.token).json()["preferences"]["objectifHebdo"] == 480
+    exported = requests.get(server.url + "/api/users/me/export", timeout=30,
+                            headers={"Authorization": f"Bearer {u.token}"}).json()
+    assert exported["user"]["preferences"]["objectifHebdo"] == 480
+    # Chosen at registration.
+    v = new_user(server, preferences={"objectifHebdo": 10080})
+    assert v.profile["preferences"]["objectifHebdo"] == 10080
+
+
+@pytest.mark.parametrize("goal", [0, -1, 10081, 12.5, "600", True, [600], {"minutes": 600}])
+def test_weekly_goal_out_of_bounds_or_of_the_wrong_type_is_refused(server, goal):
+    u = new_user(server)
+    invalid(patch_me(server, u.token, {"preferences": {"objectifHebdo": goal}}), "preferences.objectifHebdo")
+    assert me(server, u.token).json() == u.profile
+    r = requests.post(server.url + "/api/auth/register", timeout=30, json={
+        "email": unique_email(), "password": PASSWORD, "name": "A", "preferences": {"objectifHebdo": goal}})
+    invalid(r, "preferences.objectifHebdo")
 
 
 def test_patch_preferences_duplicates_dropped_case_sensitive(server):

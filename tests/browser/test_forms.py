@@ -108,3 +108,45 @@ def test_a_request_that_cannot_be_sent_loses_nothing(app, browsers):
     b.wait_path("/planning")
     r = requests.post(app.api_url + "/api/auth/login", json={"email": email, "password": PASSWORD}, timeout=30)
     assert r.status_code == 200, r.text
+
+
+def sign_in(b, app, u):
+    b.get(app.url + "/connexion")
+    ui.wait_heading(b, "Connexion")
+    ui.fill(b, {"Adresse e-mail": u.email, "Mot de passe": PASSWORD})
+    ui.wait_button(b, "Se connecter").click()
+    b.wait_path("/planning")
+
+
+def test_the_weekly_goal_is_kept_on_the_account_and_a_bad_one_is_explained(app, browsers):
+    u = register_via_api(app)
+    laptop = browsers("desktop", "light")
+    sign_in(laptop, app, u)
+    laptop.get(app.url + "/progres")
+    ui.wait_heading(laptop, "Progrès")
+    goal_text = lambda b: b.wait(lambda d: ui.by_testid(b, "week-goal"), "the weekly goal").text
+    assert goal_text(laptop) == "10 h"  # the default until one is chosen
+    assert "objectifHebdo" not in u.ok("GET", "/api/users/me")["preferences"]
+
+    # Out of bounds: the message next to the field, what was typed kept, nothing saved.
+    ui.fill(laptop, {"Minutes par semaine": "20000"})
+    ui.wait_button(laptop, "Enregistrer l’objectif").click()
+    shown = laptop.wait(lambda d: ui.field_error(laptop, "Minutes par semaine"), "the goal's error")
+    r = u.request("PATCH", "/api/users/me", json={"preferences": {"objectifHebdo": 20000}})
+    expected = {d["path"]: d["message"] for d in r.json()["error"]["details"]}["preferences.objectifHebdo"]
+    assert shown == expected[:1].upper() + expected[1:] and not ENGLISH.search(shown), (shown, expected)
+    assert ui.value_of(laptop, "Minutes par semaine") == "20000"
+    assert "objectifHebdo" not in u.ok("GET", "/api/users/me")["preferences"]
+
+    ui.fill(laptop, {"Minutes par semaine": "450"})
+    ui.wait_button(laptop, "Enregistrer l’objectif").click()
+    laptop.wait(lambda d: goal_text(laptop) == "7 h 30", "the new goal on screen")
+    assert ui.field_error(laptop, "Minutes par semaine") is None
+    assert u.ok("GET", "/api/users/me")["preferences"]["objectifHebdo"] == 450
+
+    # The phone shows the goal chosen on the laptop.
+    phone = browsers("phone", "dark")
+    sign_in(phone, app, u)
+    phone.get(app.url + "/progres")
+    ui.wait_heading(phone, "Progrès")
+    phone.wait(lambda d: goal_text(phone) == "7 h 30", "the goal chosen on the laptop")

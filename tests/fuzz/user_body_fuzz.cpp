@@ -3,13 +3,15 @@
 // and what it accepts keeps the rules of docs/api.md:
 // - email: valid by is_valid_email, lower-case, at most 254 characters;
 // - password: 8 to 128 characters, kept as sent (never trimmed); name: 1 to 100, trimmed, no
-//   control characters; themes and matieres: at most 50 distinct clean items;
+//   control characters; themes and matieres: at most 50 distinct clean items; the weekly goal
+//   (objectifHebdo) 1 to 10080 minutes;
 // - timezone: a name the tz database knows.
 #include <boost/json/value.hpp>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,10 @@ void check_list(const std::vector<std::string>& items) {
   }
 }
 
+void check_weekly_goal(std::optional<std::int64_t> minutes) {
+  if (minutes) require(*minutes >= 1 && *minutes <= 10080, "a weekly goal is 1 to 10080 minutes");
+}
+
 void check_timezone(const std::string& name) {
   require(models::is_valid_timezone(name), "an accepted timezone is valid");
   planetude::datetime::zone(name);  // throws (a crash here) when the tz database does not know it
@@ -63,6 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                      require(is_clean_text(in.name, 1, 100, false), "a name is clean text of 1 to 100 characters");
                      check_list(in.themes);
                      check_list(in.matieres);
+                     check_weekly_goal(in.weekly_goal_minutes);
                      check_timezone(in.timezone);
                    });
   accept_or_refuse([&] { return models::parse_login(*body); },
@@ -74,6 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                      if (in.name) require(is_clean_text(*in.name, 1, 100, false), "a new name is clean text");
                      if (in.themes) check_list(*in.themes);
                      if (in.matieres) check_list(*in.matieres);
+                     check_weekly_goal(in.weekly_goal_minutes);
                      if (in.timezone) check_timezone(*in.timezone);
                    });
   accept_or_refuse([&] { return models::parse_password_change(*body); },

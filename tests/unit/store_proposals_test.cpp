@@ -102,6 +102,22 @@ TEST_P(StoreProposals, ListAllIsTheUsersProposalsOldestFirst) {
   EXPECT_TRUE(read([](Repos& r) { return r.proposals().list_all(oid(99)); }).empty());
 }
 
+TEST_P(StoreProposals, OfMessagesIsTheProposalsOfThoseMessagesOnlyOldestFirst) {
+  insert({proposal_record(oid(24), kAlice, oid(2), kT0 + 30), proposal_record(oid(21), kAlice, oid(1), kT0 + 10),
+          proposal_record(oid(23), kBob, oid(3), kT0 + 15), proposal_record(oid(22), kAlice, oid(2), kT0 + 5)});
+  write([](Repos& r) { r.proposals().set_status(oid(22), "dismissed", kT0 + 1000); });
+
+  auto both = read([](Repos& r) { return r.proposals().of_messages(kAlice, {oid(2), oid(1)}); });
+  EXPECT_EQ(ids_of(both), oids({22, 21, 24}));
+  ASSERT_EQ(both.size(), 3u);
+  EXPECT_EQ(both[0].status, "dismissed");
+  EXPECT_EQ(ids_of(read([](Repos& r) { return r.proposals().of_messages(kAlice, {oid(1)}); })), oids({21}));
+  // Another user's message, an unknown one, or none: nothing.
+  EXPECT_TRUE(read([](Repos& r) { return r.proposals().of_messages(kAlice, {oid(3), oid(99)}); }).empty());
+  EXPECT_TRUE(read([](Repos& r) { return r.proposals().of_messages(kBob, {oid(1), oid(2)}); }).empty());
+  EXPECT_TRUE(read([](Repos& r) { return r.proposals().of_messages(kAlice, {}); }).empty());
+}
+
 PLANETUDE_STORE_CONTRACT(StoreProposals);
 
 }  // namespace

@@ -119,6 +119,39 @@ TEST(ParseRegister, FullBody) {
   EXPECT_EQ(in.timezone, "Europe/Paris");
 }
 
+TEST(ParseRegister, WeeklyGoalIsAWholeNumberOfMinutesWithinAWeek) {
+  auto goal = [](const std::string& value) {
+    return models::parse_register(json::parse(R"({"email":"a@b.co","password":"12345678","name":"A",)"
+                                              R"("preferences":{"objectifHebdo":)" +
+                                              value + "}}"))
+        .weekly_goal_minutes;
+  };
+  EXPECT_EQ(goal("600"), 600);
+  EXPECT_EQ(goal("1"), 1);
+  EXPECT_EQ(goal("10080"), 10080);
+  EXPECT_EQ(goal("null"), std::nullopt);
+  for (const char* bad : {"0", "-5", "10081", "90.5", "\"600\"", "true", "[600]"}) {
+    try {
+      goal(bad);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const DomainError& e) {
+      ASSERT_EQ(e.details().size(), 1u) << bad;
+      EXPECT_EQ(e.details()[0].path, "preferences.objectifHebdo") << bad;
+    }
+  }
+  EXPECT_EQ(models::parse_register(json::parse(R"({"email":"a@b.co","password":"12345678","name":"A"})"))
+                .weekly_goal_minutes,
+            std::nullopt);
+}
+
+TEST(ParseProfileUpdate, WeeklyGoalAloneIsAnUpdate) {
+  auto u = models::parse_profile_update(json::parse(R"({"preferences":{"objectifHebdo":300}})"));
+  EXPECT_EQ(u.weekly_goal_minutes, 300);
+  EXPECT_FALSE(u.themes);
+  EXPECT_FALSE(u.matieres);
+  EXPECT_FALSE(u.name);
+}
+
 TEST(ParseRegister, NullOptionalFieldsAreAbsent) {
   json::value body =
       json::parse(R"({"email":"a@b.co","password":"12345678","name":"A","preferences":null,"timezone":null})");
@@ -228,4 +261,8 @@ TEST(UserToJson, NeverContainsThePasswordHash) {
   EXPECT_EQ(o.at("preferences").at("themes").as_array().size(), 1u);
   EXPECT_EQ(o.at("preferences").at("matieres").at(1).as_string(), "Physique");
   EXPECT_EQ(o.size(), 6u);
+  // No weekly goal chosen: the preferences are the two lists only.
+  EXPECT_EQ(o.at("preferences").as_object().size(), 2u);
+  u.weekly_goal_minutes = 420;
+  EXPECT_EQ(models::to_json(u).at("preferences").at("objectifHebdo").as_int64(), 420);
 }

@@ -44,16 +44,17 @@ asio::awaitable<AuthResult> AuthService::register_user(models::RegisterInput inp
   std::string hash = co_await cpu_pool_.run([this, &input] { return hasher_.hash(input.password); });
 
   std::int64_t now = clock::now_ms();
-  store::UserRecord user{ids::generate(),
-                         input.email,
-                         std::move(hash),
-                         input.name,
-                         input.themes,
-                         input.matieres,
-                         input.timezone,
-                         now,
-                         now,
-                         0};
+  store::UserRecord user;
+  user.id = ids::generate();
+  user.email = input.email;
+  user.password_hash = std::move(hash);
+  user.name = input.name;
+  user.themes = input.themes;
+  user.matieres = input.matieres;
+  user.weekly_goal_minutes = input.weekly_goal_minutes;
+  user.timezone = input.timezone;
+  user.created_at = now;
+  user.updated_at = now;
   std::optional<AuthResult> result;
   try {
     result = co_await db_.write([&](store::Repos& repos) -> std::optional<AuthResult> {

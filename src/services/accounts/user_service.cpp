@@ -14,7 +14,8 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 asio::awaitable<store::UserRecord> UserService::update_profile(store::UserRecord user, models::ProfileUpdate update) {
-  if (!update.name && !update.themes && !update.matieres && !update.timezone) co_return user;
+  if (!update.name && !update.themes && !update.matieres && !update.weekly_goal_minutes && !update.timezone)
+    co_return user;
   co_return co_await db_.write([&](store::Repos& r) {
     // Re-read inside the write transaction so two concurrent PATCHes of different keys both land.
     auto current = r.users().find_by_id(user.id);
@@ -22,6 +23,7 @@ asio::awaitable<store::UserRecord> UserService::update_profile(store::UserRecord
     if (update.name) current->name = *update.name;
     if (update.themes) current->themes = *update.themes;
     if (update.matieres) current->matieres = *update.matieres;
+    if (update.weekly_goal_minutes) current->weekly_goal_minutes = update.weekly_goal_minutes;
     if (update.timezone) current->timezone = *update.timezone;
     current->updated_at = clock::now_ms();
     r.users().update_profile(*current);

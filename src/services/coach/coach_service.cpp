@@ -228,21 +228,26 @@ asio::awaitable<std::vector<store::ProposalRecord>> CoachService::draft(const st
 
 asio::awaitable<ChatPage> CoachService::history(std::string user_id, std::size_t limit,
                                                 std::optional<std::string> before) {
-  auto page = co_await db_.read([&](store::Repos& r) {
+  co_return co_await db_.read([&](store::Repos& r) {
     std::optional<std::int64_t> before_seq;
     if (before) {
       auto anchor = ids::is_valid(*before) ? r.chat().find(user_id, *before) : std::nullopt;
       if (!anchor) throw errors::validation({{"before", "doit être l'identifiant d'un de vos messages"}});
       before_seq = anchor->seq;
     }
-    return r.chat().newest(user_id, before_seq, limit + 1);
+    auto page = r.chat().newest(user_id, before_seq, limit + 1);
+    bool more = page.size() > limit;
+    if (more) page.resize(limit);
+    ChatPage out;
+    if (more) out.next_cursor = page.back().id;
+    out.messages.assign(std::make_move_iterator(page.rbegin()), std::make_move_iterator(page.rend()));
+    // Read in the same transaction as the messages, so a card always goes with its message.
+    std::vector<std::string> coach_ids;
+    for (const auto& m : out.messages)
+      if (m.role == "coach") coach_ids.push_back(m.id);
+    out.proposals = r.proposals().of_messages(user_id, coach_ids);
+    return out;
   });
-  bool more = page.size() > limit;
-  if (more) page.resize(limit);
-  ChatPage out;
-  if (more) out.next_cursor = page.back().id;
-  out.messages.assign(std::make_move_iterator(page.rbegin()), std::make_move_iterator(page.rend()));
-  co_return out;
 }
 
 asio::awaitable<void> CoachService::clear(std::string user_id) {

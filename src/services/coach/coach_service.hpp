@@ -38,6 +38,7 @@ struct CoachSettings {
 struct ChatPage {
   std::vector<store::ChatMessageRecord> messages;
   std::optional<std::string> next_cursor;
+  std::vector<store::ProposalRecord> proposals;  // those the page's coach messages made, oldest first
 };
 
 // What the built-in coach does when it answers: the provider's failure and the change the message

@@ -3,6 +3,8 @@
 export interface Preferences {
   themes: string[];
   matieres: string[];
+  /** Weekly study goal in minutes; absent until the student chooses one. */
+  objectifHebdo?: number;
 }
 
 export interface User {
@@ -173,6 +175,8 @@ export interface ChatMessage {
   role: 'user' | 'coach';
   content: string;
   source?: ChatSource;
+  /** Coach messages that suggested changes: those proposals, with their current status. */
+  proposals?: Proposal[];
   createdAt: string;
 }
 

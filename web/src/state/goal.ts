@@ -1,26 +1,16 @@
-// The weekly study goal in minutes. The API has no field for it, so it is kept in
-// this browser (localStorage; not a secret).
-import { signal } from '@preact/signals';
+// The weekly study goal in minutes: the account's preferences.objectifHebdo, so that it follows
+// the student from the phone to the laptop. Until they choose one, a default of 10 hours.
+import { computed } from '@preact/signals';
+import { patch } from '../api/client';
+import type { User } from '../api/types';
+import { user } from './auth';
 
-const KEY = 'planetude.weeklyGoal';
 export const DEFAULT_GOAL = 600;
+export const MAX_GOAL = 7 * 24 * 60;
 
-function read(): number {
-  try {
-    const n = Number(localStorage.getItem(KEY));
-    return Number.isFinite(n) && n > 0 ? n : DEFAULT_GOAL;
-  } catch {
-    return DEFAULT_GOAL;
-  }
-}
+export const weeklyGoal = computed<number>(() => user.value?.preferences.objectifHebdo ?? DEFAULT_GOAL);
 
-export const weeklyGoal = signal<number>(read());
-
-export function setWeeklyGoal(minutes: number): void {
-  weeklyGoal.value = minutes;
-  try {
-    localStorage.setItem(KEY, String(minutes));
-  } catch {
-    /* kept for this page only */
-  }
+/** Saves the goal on the account; throws the API's error (shown next to the field). */
+export async function setWeeklyGoal(minutes: number): Promise<void> {
+  user.value = await patch<User>('/api/users/me', { preferences: { objectifHebdo: minutes } });
 }

@@ -14,9 +14,7 @@ import { timezone } from '../../state/auth';
 import { online } from '../../state/network';
 import { ProposalCard } from './proposal-card';
 
-interface Msg extends ChatMessage {
-  proposals?: Proposal[];
-}
+type Msg = ChatMessage;
 
 const PAGE = 30;
 

@@ -7,11 +7,12 @@ import { Field } from '../../components/field';
 import { showToast } from '../../components/toast';
 import { addDays, dayLabel, dayOf, formatMinutes, startOfWeek, today as todayIn } from '../../lib/time';
 import { timezone, user } from '../../state/auth';
-import { setWeeklyGoal, weeklyGoal } from '../../state/goal';
+import { MAX_GOAL, setWeeklyGoal, weeklyGoal } from '../../state/goal';
 import { online } from '../../state/network';
 import { FreeTimeForm } from './free-time-form';
 import { Heatmap } from './heatmap';
 import { SubjectChart } from './subject-chart';
+import { errorsFrom } from '../../lib/use-form';
 import { XpBar } from './xp-bar';
 
 export default function ProgressScreen() {
@@ -23,6 +24,30 @@ export default function ProgressScreen() {
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const [goalText, setGoalText] = useState(String(weeklyGoal.value));
+  const [goalError, setGoalError] = useState<string | undefined>();
+  const [goalSaving, setGoalSaving] = useState(false);
+
+  async function saveGoal() {
+    // Bounds are the API's to check (its words go next to the field); only a field that holds no
+    // number at all is caught here, since there is nothing to send.
+    const n = Number(goalText);
+    if (goalText.trim() === '' || !Number.isFinite(n)) {
+      setGoalError(`Indique un nombre de minutes, de 1 à ${MAX_GOAL}.`);
+      return;
+    }
+    setGoalSaving(true);
+    setGoalError(undefined);
+    try {
+      await setWeeklyGoal(n);
+      showToast({ text: 'Objectif enregistré.' });
+    } catch (e) {
+      // The typed value stays in the field; the API's words go next to it.
+      const errors = errorsFrom(e, (path) => (path === 'preferences.objectifHebdo' ? 'goal' : undefined));
+      setGoalError(errors.fields.goal ?? errors.form);
+    } finally {
+      setGoalSaving(false);
+    }
+  }
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -105,16 +130,19 @@ export default function ProgressScreen() {
             <h2 id="goal-title">Mon objectif hebdomadaire</h2>
             <form
               class="inline-add"
+              noValidate
               onSubmit={(e) => {
                 e.preventDefault();
-                const n = Math.round(Number(goalText));
-                if (n >= 15 && n <= 10080) setWeeklyGoal(n);
+                void saveGoal();
               }}
             >
-              <Field id="goal-minutes" label="Minutes par semaine" hint="Gardé sur cet appareil.">
-                {(d) => <input id="goal-minutes" type="number" min={15} max={10080} step={15} value={goalText} onInput={(e) => setGoalText(e.currentTarget.value)} aria-describedby={d} />}
+              <Field id="goal-minutes" label="Minutes par semaine" hint="Enregistré sur ton compte." error={goalError}>
+                {(d, invalid) => (
+                  <input id="goal-minutes" type="number" inputMode="numeric" min={1} max={MAX_GOAL} step={1} value={goalText}
+                    onInput={(e) => setGoalText(e.currentTarget.value)} aria-describedby={d} aria-invalid={invalid} />
+                )}
               </Field>
-              <button type="submit" class="btn btn--small">
+              <button type="submit" class="btn btn--small" disabled={goalSaving || !online.value}>
                 Enregistrer l’objectif
               </button>
             </form>
