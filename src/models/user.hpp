@@ -19,8 +19,8 @@ struct RegisterInput {
   std::string name;
   std::vector<std::string> themes;
   std::vector<std::string> matieres;
-  std::optional<std::int64_t> weekly_goal_minutes;
   std::string timezone = "UTC";
+  std::optional<std::int64_t> weekly_goal_minutes;
 };
 
 struct LoginInput {
