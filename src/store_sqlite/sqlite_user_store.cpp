@@ -73,8 +73,8 @@ void SqliteUserStore::insert(const UserRecord& u) {
 
 void SqliteUserStore::update_profile(const UserRecord& u) {
   c_.prepare(
-       "UPDATE users SET name = ?, themes = ?, matieres = ?, weekly_goal_minutes = ?, timezone = ?, updated_at = ? "
-       "WHERE id = ?")
+        "UPDATE users SET name = ?, themes = ?, matieres = ?, weekly_goal_minutes = ?, timezone = ?, updated_at = ? "
+        "WHERE id = ?")
       .bind(1, u.name)
       .bind(2, to_json_list(u.themes))
       .bind(3, to_json_list(u.matieres))

@@ -40,7 +40,8 @@ class AuthServiceTest : public ::testing::Test {
   }
 
   static models::RegisterInput input(std::string email) {
-    return models::RegisterInput{std::move(email), kPassword, "Léa", {"Révisions"}, {"Maths"}, "Europe/Paris", std::nullopt};
+    return models::RegisterInput{std::move(email), kPassword,      "Léa",       {"Révisions"},
+                                 {"Maths"},        "Europe/Paris", std::nullopt};
   }
 
   AuthResult register_user(std::string email, std::string ip = "10.0.0.1") {

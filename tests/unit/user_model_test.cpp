@@ -139,9 +139,9 @@ TEST(ParseRegister, WeeklyGoalIsAWholeNumberOfMinutesWithinAWeek) {
       EXPECT_EQ(e.details()[0].path, "preferences.objectifHebdo") << bad;
     }
   }
-  EXPECT_EQ(models::parse_register(json::parse(R"({"email":"a@b.co","password":"12345678","name":"A"})"))
-                .weekly_goal_minutes,
-            std::nullopt);
+  EXPECT_EQ(
+      models::parse_register(json::parse(R"({"email":"a@b.co","password":"12345678","name":"A"})")).weekly_goal_minutes,
+      std::nullopt);
 }
 
 TEST(ParseProfileUpdate, WeeklyGoalAloneIsAnUpdate) {
