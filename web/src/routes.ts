@@ -1,5 +1,7 @@
-// The screens and their paths. Screens other than login/register load lazily.
+// The screens and their paths. The week view, where a signed-in student lands, is part of the
+// entry bundle (its code arrives with the app's, not one round trip later); the others load lazily.
 import type { FunctionComponent } from 'preact';
+import * as planningScreen from './screens/planning/planning-screen';
 
 export type Loader = () => Promise<{ default: FunctionComponent }>;
 
@@ -13,9 +15,9 @@ export interface RouteDef {
 export const ROUTES: RouteDef[] = [
   { path: '/connexion', title: 'Connexion', public: true, load: () => import('./screens/login') },
   { path: '/inscription', title: 'Inscription', public: true, load: () => import('./screens/register') },
-  { path: '/planning', title: 'Planning de la semaine', load: () => import('./screens/planning/planning-screen') },
-  { path: '/planning/jour', title: 'Planning du jour', load: () => import('./screens/planning/planning-screen') },
-  { path: '/planning/mois', title: 'Planning du mois', load: () => import('./screens/planning/planning-screen') },
+  { path: '/planning', title: 'Planning de la semaine', load: () => Promise.resolve(planningScreen) },
+  { path: '/planning/jour', title: 'Planning du jour', load: () => Promise.resolve(planningScreen) },
+  { path: '/planning/mois', title: 'Planning du mois', load: () => Promise.resolve(planningScreen) },
   { path: '/planning/nouveau', title: 'Nouveau planning', load: () => import('./screens/planning/new-planning') },
   { path: '/planning/pixelcoach', title: 'Planifier avec PixelCoach', load: () => import('./screens/planning/ai-planning') },
   { path: '/coach', title: 'PixelCoach', load: () => import('./screens/coach/coach-screen') },

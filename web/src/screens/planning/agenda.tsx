@@ -10,13 +10,17 @@ interface Props {
   tz: string;
   today: Day;
   onOpen: (s: PlacedSession) => void;
+  /** The range's sessions are still on their way: days are drawn once they are known. */
+  pending?: boolean;
 }
 
-export function Agenda({ days, sessionsByDay, tz, today, onOpen }: Props) {
+export function Agenda({ days, sessionsByDay, tz, today, onOpen, pending = false }: Props) {
   const now = useNow();
+  // A week keeps at least most of a screen's height whether it is loading, empty or full, and its
+  // days appear only with their sessions: nothing on screen moves when the plan arrives.
   return (
-    <div class="agenda" data-testid="agenda">
-      {days.map((d) => {
+    <div class={'agenda' + (days.length > 1 ? ' agenda--week' : '')} data-testid="agenda" aria-busy={pending}>
+      {!pending && days.map((d) => {
         const list = sessionsByDay.get(d) ?? [];
         const isToday = d === today;
         let nowShown = false;

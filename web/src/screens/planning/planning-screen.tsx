@@ -84,7 +84,11 @@ export default function PlanningScreen() {
       .catch((e) => {
         if ((e as Error).name !== 'AbortError') setError(e instanceof ApiError ? e.message : 'Le planning n’a pas pu être chargé.');
       })
-      .finally(() => setLoading(false));
+      .finally(() => {
+        // A load replaced by a newer one (another week, or the service worker taking over) must
+        // not end the newer one's loading state: the days would be drawn empty, then move.
+        if (!ctl.signal.aborted) setLoading(false);
+      });
     return () => ctl.abort();
   }, [from, to, tz, swControlling.value]);
 
@@ -168,7 +172,7 @@ export default function PlanningScreen() {
       ) : grid ? (
         <WeekGrid days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} />
       ) : (
-        <Agenda days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} />
+        <Agenda days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} pending={loading && allSessions.value.length === 0} />
       )}
 
       {/* Below the grid: appearing once the sessions load, it no longer pushes the grid down. */}
