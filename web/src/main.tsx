@@ -7,6 +7,7 @@ import './styles/planning.css';
 import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { App } from './app';
+import { warmUpDateFormatting } from './lib/time';
 import { showToast } from './components/toast';
 import { loadUser } from './state/auth';
 import { swControlling } from './state/network';
@@ -32,6 +33,8 @@ if ('serviceWorker' in navigator && !import.meta.env.DEV) {
 }
 
 void loadUser();
+// While /api/users/me is on its way (the request is sent by now).
+warmUpDateFormatting();
 // Once the service worker controls the page, fetch the user again so it is kept offline.
 let refetched = swControlling.value;
 effect(() => {

@@ -1,4 +1,5 @@
-// PixelCoach, drawn from the pixel grid in assets/pixelcoach.json (SVG rects).
+// PixelCoach, drawn from the pixel grid in assets/pixelcoach.json: one SVG path per colour, each
+// horizontal run of pixels one rectangle of it (a handful of nodes rather than one per pixel).
 import art from '../assets/pixelcoach.json';
 
 interface Art {
@@ -7,12 +8,20 @@ interface Art {
 }
 
 const { palette, rows } = art as Art;
-const rects: { x: number; y: number; fill: string }[] = [];
+const pathsByColour = new Map<string, string>();
 rows.forEach((row, y) => {
-  [...row].forEach((ch, x) => {
-    if (ch !== '.') rects.push({ x, y, fill: palette[ch] ?? '#000' });
-  });
+  for (let x = 0; x < row.length; ) {
+    const ch = row[x]!;
+    let end = x + 1;
+    while (end < row.length && row[end] === ch) end++;
+    if (ch !== '.') {
+      const fill = palette[ch] ?? '#000';
+      pathsByColour.set(fill, (pathsByColour.get(fill) ?? '') + `M${x} ${y}h${end - x}v1h${x - end}z`);
+    }
+    x = end;
+  }
 });
+const paths = [...pathsByColour].map(([fill, d]) => ({ fill, d }));
 
 export function Avatar({ size = 48, label }: { size?: number; label?: string }) {
   return (
@@ -27,8 +36,8 @@ export function Avatar({ size = 48, label }: { size?: number; label?: string }) 
       aria-hidden={label ? undefined : 'true'}
       focusable="false"
     >
-      {rects.map((r) => (
-        <rect x={r.x} y={r.y} width="1" height="1" fill={r.fill} />
+      {paths.map((p) => (
+        <path d={p.d} fill={p.fill} />
       ))}
     </svg>
   );

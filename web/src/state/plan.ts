@@ -3,6 +3,7 @@
 import { computed, signal } from '@preact/signals';
 import { get, query } from '../api/client';
 import type { Page, Planning, Session, SessionInput } from '../api/types';
+import { compareIso } from '../lib/time';
 
 export const plannings = signal<Planning[]>([]);
 export const planLoaded = signal<{ from: string; to: string } | null>(null);
@@ -15,7 +16,7 @@ export interface PlacedSession extends Session {
 export const allSessions = computed<PlacedSession[]>(() =>
   plannings.value
     .flatMap((p) => p.sessions.map((s) => ({ ...s, planningId: p._id, planning: p })))
-    .sort((a, b) => a.debut.localeCompare(b.debut)),
+    .sort((a, b) => compareIso(a.debut, b.debut)),
 );
 
 /** Loads every planning whose period overlaps [from, to] (plain days, user's zone). */

@@ -5,7 +5,7 @@ import { ApiError, del, get, query } from '../../api/client';
 import type { Progress, ProgressAnswer } from '../../api/types';
 import { Field } from '../../components/field';
 import { showToast } from '../../components/toast';
-import { addDays, dayLabel, dayOf, formatMinutes, startOfWeek, today as todayIn } from '../../lib/time';
+import { addDays, compareIso, dayLabel, dayOf, formatMinutes, startOfWeek, today as todayIn } from '../../lib/time';
 import { timezone, user } from '../../state/auth';
 import { MAX_GOAL, setWeeklyGoal, weeklyGoal } from '../../state/goal';
 import { online } from '../../state/network';
@@ -84,7 +84,7 @@ export default function ProgressScreen() {
   const weekMinutes = s ? s.parJour.filter((d) => d.date >= weekStart && d.date <= today).reduce((a, d) => a + d.tempsEtudie, 0) : 0;
   const goal = weeklyGoal.value;
   const weekPart = Math.min(1, weekMinutes / goal);
-  const recent = data ? [...data.entries].sort((a, b) => (b.date + b.createdAt).localeCompare(a.date + a.createdAt)).slice(0, 8) : [];
+  const recent = data ? [...data.entries].sort((a, b) => compareIso(b.date + b.createdAt, a.date + a.createdAt)).slice(0, 8) : [];
 
   return (
     <section class="screen progress-screen">
