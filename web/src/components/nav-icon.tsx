@@ -6,11 +6,21 @@ const ICONS: Record<string, string[]> = {
   reglages: ['...##...', '.#.##.#.', '..####..', '###..###', '###..###', '..####..', '.#.##.#.', '...##...'],
 };
 
+/** One path for a whole icon: each horizontal run of `#` a rectangle of it. */
+function pathOf(rows: string[]): string {
+  let d = '';
+  rows.forEach((row, y) => {
+    for (const run of row.matchAll(/#+/g)) d += `M${run.index} ${y}h${run[0].length}v1h-${run[0].length}z`;
+  });
+  return d;
+}
+
+const PATHS: Record<string, string> = Object.fromEntries(Object.entries(ICONS).map(([name, rows]) => [name, pathOf(rows)]));
+
 export function NavIcon({ name }: { name: string }) {
-  const rows = ICONS[name] ?? [];
   return (
     <svg class="nav-icon" width="24" height="24" viewBox="0 0 8 8" shape-rendering="crispEdges" aria-hidden="true" focusable="false">
-      {rows.flatMap((row, y) => [...row].map((c, x) => (c === '#' ? <rect x={x} y={y} width="1" height="1" /> : null)))}
+      <path d={PATHS[name] ?? ''} />
     </svg>
   );
 }
