@@ -25,7 +25,7 @@ const StringRule kListItem{1, 100, true, false};
 constexpr std::size_t kMaxListItems = 50;
 // preferences.objectifHebdo: minutes of study a week, at most the whole week.
 constexpr std::int64_t kMinWeeklyGoal = 1;
-constexpr std::int64_t kMaxWeeklyGoal = 7 * 24 * 60;
+constexpr std::int64_t kMaxWeeklyGoal = std::int64_t{7} * 24 * 60;
 
 std::optional<std::string> read_email(ObjectReader& r) {
   auto email = r.string("email", kEmail, true);
