@@ -10,22 +10,31 @@ import { navigate, onLinkClick, route } from './router';
 import { logout, user } from './state/auth';
 import { online, servedFromCache } from './state/network';
 
+// Screens already loaded, by loader: going back to one draws it at once, without « Chargement… ».
+const loadedScreens = new Map<RouteDef['load'], FunctionComponent>();
+
+/** The route's screen component: synchronous for the entry bundle's screens and for those loaded
+ * before (no extra render, layout and paint after the first), otherwise loaded, then drawn. */
 function useScreen(def: RouteDef | undefined) {
-  const [screen, setScreen] = useState<{ def: RouteDef; Component: FunctionComponent } | null>(null);
+  const ready = def ? def.component ?? loadedScreens.get(def.load) ?? null : null;
+  const [, setLoadedCount] = useState(0);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
-    if (!def) return;
+    if (!def || ready) return;
     let live = true;
     setFailed(false);
     def.load().then(
-      (m) => live && setScreen({ def, Component: m.default }),
+      (m) => {
+        loadedScreens.set(def.load, m.default);
+        if (live) setLoadedCount((n) => n + 1);
+      },
       () => live && setFailed(true),
     );
     return () => {
       live = false;
     };
-  }, [def]);
-  return { screen: screen && screen.def.load === def?.load ? screen : null, failed };
+  }, [def, ready]);
+  return { Screen: ready, failed: failed && !ready };
 }
 
 /** Where to go after login: only a path of this app (never another site). */
@@ -64,12 +73,12 @@ export function App() {
     else if (def?.public && me) navigate(safeNext(loc.query.get('suite')), { replace: true });
   }, [me, loc.path, def]);
 
-  const { screen, failed } = useScreen(def);
+  const { Screen, failed } = useScreen(def);
 
   // Title and focus management after each navigation.
   useEffect(() => {
-    if (!screen) return;
-    document.title = `${screen.def.title} · PlanÉtude`;
+    if (!Screen || !def) return;
+    document.title = `${def.title} · PlanÉtude`;
     if (first.current) {
       first.current = false;
       return;
@@ -79,7 +88,7 @@ export function App() {
       if (!h1.hasAttribute('tabindex')) h1.tabIndex = -1;
       h1.focus({ preventScroll: false });
     }
-  }, [screen, loc.path]);
+  }, [Screen, loc.path]);
 
   // A private screen while /api/users/me is pending is most likely a signed-in visit: draw the
   // full shell at once so that nothing moves when the answer arrives.
@@ -93,8 +102,8 @@ export function App() {
         Impossible de charger cette page{online.value ? '' : ' hors ligne'}. <button type="button" class="btn" onClick={() => location.reload()}>Recharger</button>
       </p>
     );
-  else if (!screen || (!def.public && !me) || (def.public && me)) content = <Loading />;
-  else content = <screen.Component />;
+  else if (!Screen || (!def.public && !me) || (def.public && me)) content = <Loading />;
+  else content = <Screen />;
 
   return (
     <div class={'shell' + (showNav ? ' shell--nav' : '')} onClick={onLinkClick}>

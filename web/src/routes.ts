@@ -9,15 +9,17 @@ export interface RouteDef {
   path: string;
   title: string;
   load: Loader;
+  /** Set for the screens of the entry bundle: drawn in the same render as the shell. */
+  component?: FunctionComponent;
   public?: boolean;
 }
 
 export const ROUTES: RouteDef[] = [
   { path: '/connexion', title: 'Connexion', public: true, load: () => import('./screens/login') },
   { path: '/inscription', title: 'Inscription', public: true, load: () => import('./screens/register') },
-  { path: '/planning', title: 'Planning de la semaine', load: () => Promise.resolve(planningScreen) },
-  { path: '/planning/jour', title: 'Planning du jour', load: () => Promise.resolve(planningScreen) },
-  { path: '/planning/mois', title: 'Planning du mois', load: () => Promise.resolve(planningScreen) },
+  { path: '/planning', component: planningScreen.default, title: 'Planning de la semaine', load: () => Promise.resolve(planningScreen) },
+  { path: '/planning/jour', component: planningScreen.default, title: 'Planning du jour', load: () => Promise.resolve(planningScreen) },
+  { path: '/planning/mois', component: planningScreen.default, title: 'Planning du mois', load: () => Promise.resolve(planningScreen) },
   { path: '/planning/nouveau', title: 'Nouveau planning', load: () => import('./screens/planning/new-planning') },
   { path: '/planning/pixelcoach', title: 'Planifier avec PixelCoach', load: () => import('./screens/planning/ai-planning') },
   { path: '/coach', title: 'PixelCoach', load: () => import('./screens/coach/coach-screen') },
