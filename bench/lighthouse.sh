@@ -51,6 +51,7 @@ for form in mobile desktop; do
         "FCP_ms", Math.round(v("first-contentful-paint")), "LCP_ms", Math.round(v("largest-contentful-paint")),
         "TBT_ms", Math.round(v("total-blocking-time")), "CLS", v("cumulative-layout-shift").toFixed(3),
         "SI_ms", Math.round(v("speed-index")),
+        "benchmarkIndex", Math.round(r.environment.benchmarkIndex),
         "a11y_failed", Object.values(r.categories.accessibility.auditRefs).filter(x => a[x.id].score === 0).map(x => x.id).join(",") || "-"
       ].join(" "));' "$out" "$form" "$i" | tee -a "$BENCH_TMP/runs.txt"
   done

@@ -54,8 +54,8 @@ bhttp::response<bhttp::string_body> to_wire(Response& r, unsigned version, bool 
   res.body() = std::move(r.body);
   res.keep_alive(keep_alive);
   res.prepare_payload();
-  // RFC 9110 §8.6: a 1xx or 204 answer has no Content-Length (Beast 1.81 sets it to 0).
-  if (r.status == 204 || r.status < 200) res.content_length(boost::none);
+  // RFC 9110 §8.6: a 1xx, 204 or 304 answer has no Content-Length (Beast 1.81 sets it to 0).
+  if (r.status == 204 || r.status == 304 || r.status < 200) res.content_length(boost::none);
   return res;
 }
 

@@ -7,6 +7,7 @@
 #include "models/ai_planning.hpp"
 #include "models/planning.hpp"
 #include "routes/authentication.hpp"
+#include "routes/conditional_reads.hpp"
 #include "routes/query_params.hpp"
 
 namespace planetude::routes {
@@ -61,11 +62,14 @@ store::PlanningQuery parse_planning_query(const Request& req, const date::time_z
 asio::awaitable<Response> PlanningRoutes::list(Request& req) {
   AuthContext who = co_await require_user(auth_, req);
   auto query = parse_planning_query(req, datetime::zone(who.user.timezone));
+  std::string etag = user_data_etag(who.user, req);
+  if (auto unchanged = not_modified(req, etag)) co_return std::move(*unchanged);
   PlanningPage page = co_await plannings_.list(who.user.id, std::move(query));
   json::array items;
   for (const auto& p : page.items) items.push_back(models::to_json(p));
   json::value next = page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr);
-  co_return Response::json(200, json::object{{"items", std::move(items)}, {"nextCursor", std::move(next)}});
+  co_return with_validators(
+      Response::json(200, json::object{{"items", std::move(items)}, {"nextCursor", std::move(next)}}), etag);
 }
 
 asio::awaitable<Response> PlanningRoutes::create(Request& req) {
@@ -83,8 +87,11 @@ asio::awaitable<Response> PlanningRoutes::create(Request& req) {
 
 asio::awaitable<Response> PlanningRoutes::get(Request& req) {
   AuthContext who = co_await require_user(auth_, req);
+  std::string etag = user_data_etag(who.user, req);
+  // Read before deciding: a 304 (even to "If-None-Match: *") only for a planning that exists.
   auto planning = co_await plannings_.get(who.user.id, std::string(req.param("id")));
-  co_return Response::json(200, models::to_json(planning));
+  if (auto unchanged = not_modified(req, etag)) co_return std::move(*unchanged);
+  co_return with_validators(Response::json(200, models::to_json(planning)), etag);
 }
 
 asio::awaitable<Response> PlanningRoutes::replace(Request& req) {

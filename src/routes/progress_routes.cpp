@@ -6,6 +6,7 @@
 #include "core/errors.hpp"
 #include "models/progress.hpp"
 #include "routes/authentication.hpp"
+#include "routes/conditional_reads.hpp"
 
 namespace planetude::routes {
 
@@ -41,12 +42,17 @@ asio::awaitable<Response> ProgressRoutes::report(Request& req) {
   auto from = day("from");
   auto to = day("to");
   if (!problems.empty()) throw errors::validation(std::move(problems));
+  // The summary (streaks, this week) and the default period depend on the date, so does the tag.
+  std::string etag = user_data_etag(who.user, req, ProgressService::today_for(who.user));
+  if (auto unchanged = not_modified(req, etag)) co_return std::move(*unchanged);
   ProgressReport report = co_await progress_.report(who.user, std::move(from), std::move(to));
   json::array entries;
   for (const auto& e : report.entries) entries.push_back(models::to_json(e));
-  co_return Response::json(
-      200, json::object{{"entries", std::move(entries)},
-                        {"summary", models::progress_summary(report.entries, report.active_days, report.today)}});
+  co_return with_validators(
+      Response::json(
+          200, json::object{{"entries", std::move(entries)},
+                            {"summary", models::progress_summary(report.entries, report.active_days, report.today)}}),
+      etag);
 }
 
 asio::awaitable<Response> ProgressRoutes::remove(Request& req) {

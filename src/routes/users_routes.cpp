@@ -9,6 +9,7 @@
 #include "models/proposal.hpp"
 #include "models/user.hpp"
 #include "routes/authentication.hpp"
+#include "routes/conditional_reads.hpp"
 
 namespace planetude::routes {
 
@@ -27,7 +28,9 @@ void UsersRoutes::add_to(http::Router& router) {
 
 asio::awaitable<Response> UsersRoutes::get_me(Request& req) {
   AuthContext who = co_await require_user(auth_, req);
-  co_return Response::json(200, models::to_json(who.user));
+  std::string etag = user_data_etag(who.user, req);
+  if (auto unchanged = not_modified(req, etag)) co_return std::move(*unchanged);
+  co_return with_validators(Response::json(200, models::to_json(who.user)), etag);
 }
 
 asio::awaitable<Response> UsersRoutes::patch_me(Request& req) {

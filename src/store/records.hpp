@@ -21,6 +21,9 @@ struct UserRecord {
   // Tokens this server did not record (minted elsewhere with the shared secret) are refused when
   // issued at or before this second: set by a password change.
   std::int64_t tokens_not_before = 0;
+  // One more after every write to the user's profile, plannings, sessions or progress (set by the
+  // store, never by callers): what a client saw is current while this has not moved.
+  std::int64_t data_version = 0;
 };
 
 // A token this server issued, or one it was asked to revoke.

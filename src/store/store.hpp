@@ -1,5 +1,10 @@
 // Storage interfaces, one per resource. Implementations (sqlite/, later postgres/) bind them to a
 // connection inside a transaction; services never see SQL.
+//
+// Data version: every method that writes a user's profile (UserStore::update_profile), plannings or
+// sessions (PlanningStore::insert, replace, remove, set_session_status) or progress (ProgressStore::
+// insert, remove) also adds one to that user's UserRecord::data_version, in the same transaction.
+// A write that changes nothing (no such row) may leave it as it is.
 #pragma once
 #include <functional>
 #include <optional>

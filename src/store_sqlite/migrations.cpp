@@ -117,12 +117,18 @@ ALTER TABLE users ADD COLUMN weekly_goal_minutes INTEGER
   CHECK (weekly_goal_minutes IS NULL OR weekly_goal_minutes BETWEEN 1 AND 10080);
 )sql";
 
+constexpr std::string_view kDataVersion = R"sql(
+-- Counts the writes to a user's profile, plannings, sessions and progress (entity tags of reads).
+ALTER TABLE users ADD COLUMN data_version INTEGER NOT NULL DEFAULT 0 CHECK (data_version >= 0);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "accounts", kAccounts},
     {2, "plannings_and_progress", kPlanningsAndProgress},
     {3, "chat", kChat},
     {4, "proposals", kProposals},
     {5, "weekly_goal", kWeeklyGoal},
+    {6, "data_version", kDataVersion},
 };
 
 }  // namespace

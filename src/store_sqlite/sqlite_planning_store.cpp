@@ -3,6 +3,7 @@
 #include <map>
 
 #include "store_sqlite/connection.hpp"
+#include "store_sqlite/data_version.hpp"
 #include "store_sqlite/sqlite_stores.hpp"
 
 namespace planetude::store::sqlite {
@@ -108,6 +109,7 @@ void SqlitePlanningStore::insert(const PlanningRecord& p) {
       .bind(9, p.updated_at);
   st.run();
   insert_sessions(p);
+  bump_data_version(c_, p.user_id);
 }
 
 void SqlitePlanningStore::replace(const PlanningRecord& p) {
@@ -131,10 +133,14 @@ void SqlitePlanningStore::replace(const PlanningRecord& p) {
       .bind(2, json_ids(p.sessions, [](const SessionRecord& s) { return s.id; }))
       .run();
   insert_sessions(p);
+  bump_data_version(c_, p.user_id);
 }
 
 bool SqlitePlanningStore::remove(const std::string& user_id, const std::string& id) {
-  return c_.prepare("DELETE FROM plannings WHERE id = ? AND user_id = ?").bind(1, id).bind(2, user_id).run() > 0;
+  if (c_.prepare("DELETE FROM plannings WHERE id = ? AND user_id = ?").bind(1, id).bind(2, user_id).run() == 0)
+    return false;
+  bump_data_version(c_, user_id);
+  return true;
 }
 
 std::vector<PlanningRecord> SqlitePlanningStore::list(const std::string& user_id, const PlanningQuery& q) {
@@ -190,6 +196,7 @@ std::vector<PlanningRecord> SqlitePlanningStore::sessions_ending_after(const std
 void SqlitePlanningStore::set_session_status(const std::string& session_id, const std::string& statut,
                                              std::int64_t now_ms) {
   c_.prepare("UPDATE sessions SET statut = ? WHERE id = ?").bind(1, statut).bind(2, session_id).run();
+  bump_data_version_of_session(c_, session_id);
   c_.prepare("UPDATE plannings SET updated_at = ? WHERE id = (SELECT planning_id FROM sessions WHERE id = ?)")
       .bind(1, now_ms)
       .bind(2, session_id)

@@ -1,4 +1,5 @@
 #include "store_sqlite/connection.hpp"
+#include "store_sqlite/data_version.hpp"
 #include "store_sqlite/sqlite_stores.hpp"
 
 namespace planetude::store::sqlite {
@@ -46,6 +47,7 @@ void SqliteProgressStore::insert(const ProgressRecord& e) {
   e.session_id ? st.bind(9, *e.session_id) : st.bind_null(9);
   st.bind(10, e.created_at);
   st.run();
+  bump_data_version(c_, e.user_id);
 }
 
 std::optional<ProgressRecord> SqliteProgressStore::find(const std::string& user_id, const std::string& id) {
@@ -63,7 +65,10 @@ std::optional<ProgressRecord> SqliteProgressStore::find_by_session(const std::st
 }
 
 bool SqliteProgressStore::remove(const std::string& user_id, const std::string& id) {
-  return c_.prepare("DELETE FROM progress WHERE id = ? AND user_id = ?").bind(1, id).bind(2, user_id).run() > 0;
+  if (c_.prepare("DELETE FROM progress WHERE id = ? AND user_id = ?").bind(1, id).bind(2, user_id).run() == 0)
+    return false;
+  bump_data_version(c_, user_id);
+  return true;
 }
 
 std::vector<ProgressRecord> SqliteProgressStore::list(const std::string& user_id, const std::string& from,

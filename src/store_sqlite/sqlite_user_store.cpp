@@ -9,7 +9,7 @@ namespace {
 
 constexpr std::string_view kColumns =
     "id, email, password_hash, name, themes, matieres, timezone, created_at, updated_at, tokens_not_before, "
-    "weekly_goal_minutes";
+    "weekly_goal_minutes, data_version";
 
 std::string to_json_list(const std::vector<std::string>& items) {
   boost::json::array a;
@@ -38,6 +38,7 @@ std::optional<UserRecord> read_user(Statement& st) {
   u.updated_at = st.integer(8);
   u.tokens_not_before = st.integer(9);
   if (!st.is_null(10)) u.weekly_goal_minutes = st.integer(10);
+  u.data_version = st.integer(11);
   return u;
 }
 
@@ -56,7 +57,7 @@ std::optional<UserRecord> SqliteUserStore::find_by_email(const std::string& emai
 }
 
 void SqliteUserStore::insert(const UserRecord& u) {
-  c_.prepare("INSERT INTO users (" + std::string(kColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+  c_.prepare("INSERT INTO users (" + std::string(kColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")
       .bind(1, u.id)
       .bind(2, u.email)
       .bind(3, u.password_hash)
@@ -73,8 +74,8 @@ void SqliteUserStore::insert(const UserRecord& u) {
 
 void SqliteUserStore::update_profile(const UserRecord& u) {
   c_.prepare(
-        "UPDATE users SET name = ?, themes = ?, matieres = ?, weekly_goal_minutes = ?, timezone = ?, updated_at = ? "
-        "WHERE id = ?")
+        "UPDATE users SET name = ?, themes = ?, matieres = ?, weekly_goal_minutes = ?, timezone = ?, updated_at = ?, "
+        "data_version = data_version + 1 WHERE id = ?")
       .bind(1, u.name)
       .bind(2, to_json_list(u.themes))
       .bind(3, to_json_list(u.matieres))

@@ -96,6 +96,11 @@ TEST(IfNoneMatch, MatchesByWeakComparison) {
   EXPECT_FALSE(if_none_match_hits("abc", "\"abc\""));    // not a quoted tag: malformed, ignored
   EXPECT_FALSE(if_none_match_hits("\"abc", "\"abc\""));  // unterminated
   EXPECT_FALSE(if_none_match_hits("\"x\" junk", "\"abc\""));
+  // The whole field is read: a match followed by something malformed is no match.
+  EXPECT_FALSE(if_none_match_hits("\"abc\" junk", "\"abc\""));
+  EXPECT_FALSE(if_none_match_hits("\"abc\"\"x\"", "\"abc\""));
+  EXPECT_FALSE(if_none_match_hits("\"abc\", W/", "\"abc\""));
+  EXPECT_TRUE(if_none_match_hits("\"abc\" , \"x\",", "\"abc\""));
 }
 
 TEST(CrossOriginGuard, RefusesCookieWritesFromAnotherOrigin) {

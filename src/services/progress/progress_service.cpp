@@ -27,6 +27,8 @@ DomainError already_completed() {
 
 }  // namespace
 
+std::string ProgressService::today_for(const store::UserRecord& user) { return today_in(user.timezone); }
+
 asio::awaitable<ProgressRecord> ProgressService::record(store::UserRecord user, models::ProgressInput input) {
   ProgressRecord e;
   e.id = ids::generate();

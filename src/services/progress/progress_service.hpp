@@ -29,6 +29,8 @@ class ProgressService {
   boost::asio::awaitable<ProgressReport> report(store::UserRecord user, std::optional<std::string> from,
                                                 std::optional<std::string> to);
   boost::asio::awaitable<void> remove(std::string user_id, std::string id);
+  // Today's date (YYYY-MM-DD) in the user's time zone, as the report sees it.
+  static std::string today_for(const store::UserRecord& user);
 
  private:
   store::AsyncDatabase& db_;
