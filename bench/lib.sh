@@ -92,9 +92,22 @@ listening_port_of() {
 # Starts the server on a fresh SQLite file with PORT=0 and waits until /healthz answers.
 # Extra VAR=value arguments are added to its environment; variables already exported by the caller
 # (IO_THREADS, DB_THREADS, ...) are passed through, so they can be varied from the command line.
+# ALLOCATOR=jemalloc|mimalloc runs the server (only the server) with that malloc preloaded, from
+# Debian's libjemalloc2 / libmimalloc2.0; the default, glibc, is whatever the binary links.
+allocator_preload() {
+  case ${ALLOCATOR:-glibc} in
+    glibc) ;;
+    jemalloc) echo /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 ;;
+    mimalloc) echo /usr/lib/x86_64-linux-gnu/libmimalloc.so.2 ;;
+    *) die "ALLOCATOR must be glibc, jemalloc or mimalloc (not ${ALLOCATOR})" ;;
+  esac
+}
+
 start_server() {
-  local bin
+  local bin preload
   bin=$(bench_binary)
+  preload=$(allocator_preload)
+  [[ -z $preload || -e $preload ]] || die "ALLOCATOR=$ALLOCATOR: $preload is missing (apt-get install libjemalloc2 libmimalloc2.0)"
   # cwd is the temporary folder so that a developer's .env in the repo root is not read.
   (cd "$BENCH_TMP" && exec env \
     HOST=127.0.0.1 PORT=0 \
@@ -102,6 +115,7 @@ start_server() {
     JWT_SECRET="$BENCH_JWT_SECRET" \
     APP_ENV=development \
     LOG_LEVEL="${LOG_LEVEL:-warn}" \
+    ${preload:+LD_PRELOAD="$preload"} \
     "$@" "$bin" serve) >"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
 

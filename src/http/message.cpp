@@ -67,6 +67,10 @@ Response Response::json(unsigned status, const boost::json::value& value) {
   return Response{status, "application/json; charset=utf-8", serialize_body(value), {}, {}};
 }
 
+Response Response::json_text(unsigned status, std::string body) {
+  return Response{status, "application/json; charset=utf-8", std::move(body), {}, {}};
+}
+
 Response Response::no_content() { return Response{204, "", "", {}, {}}; }
 
 Response Response::text(unsigned status, std::string content_type, std::string body) {

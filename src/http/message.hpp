@@ -56,6 +56,8 @@ struct Response {
   std::function<boost::asio::awaitable<void>(EventSink&)> stream;
 
   static Response json(unsigned status, const boost::json::value& value);
+  // A body that is JSON text already (written by a JsonWriter).
+  static Response json_text(unsigned status, std::string body);
   static Response no_content();
   static Response text(unsigned status, std::string content_type, std::string body);
   Response& with_header(std::string name, std::string value) {

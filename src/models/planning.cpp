@@ -8,6 +8,7 @@
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/json_input.hpp"
+#include "models/json_text.hpp"
 
 namespace planetude::models {
 
@@ -163,28 +164,36 @@ void check_planning_rules(const store::PlanningRecord& planning, const std::vect
   }
 }
 
-json::object to_json(const store::SessionRecord& s) {
-  json::object o{{"_id", s.id},
-                 {"matiere", s.matiere},
-                 {"debut", clock::format_rfc3339(s.debut)},
-                 {"fin", clock::format_rfc3339(s.fin)},
-                 {"statut", s.statut}};
-  if (s.notes) o["notes"] = *s.notes;
-  return o;
+void write_json(JsonWriter& w, const store::SessionRecord& s) {
+  w.begin_object();
+  w.field("_id", s.id);
+  w.field("matiere", s.matiere);
+  w.field("debut", clock::rfc3339(s.debut).view());
+  w.field("fin", clock::rfc3339(s.fin).view());
+  w.field("statut", s.statut);
+  if (s.notes) w.field("notes", *s.notes);
+  w.end_object();
 }
 
-json::object to_json(const store::PlanningRecord& p) {
-  json::array sessions;
-  for (const auto& s : p.sessions) sessions.push_back(to_json(s));
-  json::object o{{"_id", p.id}, {"userId", p.user_id}};
-  if (p.titre) o["titre"] = *p.titre;
-  o["periode"] = p.periode;
-  o["dateDebut"] = clock::format_rfc3339(p.date_debut);
-  o["source"] = p.source;
-  o["sessions"] = std::move(sessions);
-  o["createdAt"] = clock::format_rfc3339(p.created_at);
-  o["updatedAt"] = clock::format_rfc3339(p.updated_at);
-  return o;
+void write_json(JsonWriter& w, const store::PlanningRecord& p) {
+  w.begin_object();
+  w.field("_id", p.id);
+  w.field("userId", p.user_id);
+  if (p.titre) w.field("titre", *p.titre);
+  w.field("periode", p.periode);
+  w.field("dateDebut", clock::rfc3339(p.date_debut).view());
+  w.field("source", p.source);
+  w.key("sessions");
+  w.begin_array();
+  for (const auto& s : p.sessions) write_json(w, s);
+  w.end_array();
+  w.field("createdAt", clock::rfc3339(p.created_at).view());
+  w.field("updatedAt", clock::rfc3339(p.updated_at).view());
+  w.end_object();
 }
+
+json::object to_json(const store::SessionRecord& s) { return json_object(s); }
+
+json::object to_json(const store::PlanningRecord& p) { return json_object(p); }
 
 }  // namespace planetude::models

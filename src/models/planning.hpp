@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/datetime.hpp"
+#include "core/json_writer.hpp"
 #include "store/records.hpp"
 
 namespace planetude::models {
@@ -50,6 +51,10 @@ bool is_valid_statut(std::string_view statut);
 // `paths[i]` names sessions[i] in the error details. Sorts nothing; O(n log n).
 void check_planning_rules(const store::PlanningRecord& planning, const std::vector<std::string>& paths);
 
+// The API's JSON of a planning (with its sessions) and of a session, written by `w`; to_json gives
+// the same as an object (models/json_text.hpp).
+void write_json(JsonWriter& w, const store::PlanningRecord& planning);
+void write_json(JsonWriter& w, const store::SessionRecord& session);
 boost::json::object to_json(const store::PlanningRecord& planning);
 boost::json::object to_json(const store::SessionRecord& session);
 

@@ -10,6 +10,7 @@
 #include "core/errors.hpp"
 #include "core/ids.hpp"
 #include "core/json_input.hpp"
+#include "models/json_text.hpp"
 
 namespace planetude::models {
 
@@ -68,19 +69,22 @@ ProgressInput parse_progress_input(const json::value& body) {
   return in;
 }
 
-json::object to_json(const store::ProgressRecord& e) {
-  json::object o{{"_id", e.id},
-                 {"userId", e.user_id},
-                 {"date", e.date},
-                 {"sessionsCompletees", e.sessions_completees},
-                 {"tempsEtudie", e.temps_etudie},
-                 {"notes", e.notes}};
-  if (e.matiere) o["matiere"] = *e.matiere;
-  if (e.planning_id) o["planningId"] = *e.planning_id;
-  if (e.session_id) o["sessionId"] = *e.session_id;
-  o["createdAt"] = clock::format_rfc3339(e.created_at);
-  return o;
+void write_json(JsonWriter& w, const store::ProgressRecord& e) {
+  w.begin_object();
+  w.field("_id", e.id);
+  w.field("userId", e.user_id);
+  w.field("date", e.date);
+  w.field("sessionsCompletees", std::int64_t{e.sessions_completees});
+  w.field("tempsEtudie", std::int64_t{e.temps_etudie});
+  w.field("notes", e.notes);
+  if (e.matiere) w.field("matiere", *e.matiere);
+  if (e.planning_id) w.field("planningId", *e.planning_id);
+  if (e.session_id) w.field("sessionId", *e.session_id);
+  w.field("createdAt", clock::rfc3339(e.created_at).view());
+  w.end_object();
 }
+
+json::object to_json(const store::ProgressRecord& e) { return json_object(e); }
 
 json::object progress_summary(const std::vector<store::ProgressRecord>& entries,
                               const std::vector<std::string>& active_days, const std::string& today) {

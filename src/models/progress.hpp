@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json_writer.hpp"
 #include "store/records.hpp"
 
 namespace planetude::models {
@@ -36,6 +37,9 @@ struct ProgressInput {
 // Throws 400 validation_failed; a malformed planningId or sessionId is 404 (docs/api.md).
 ProgressInput parse_progress_input(const boost::json::value& body);
 
+// The API's JSON of a progress entry, written by `w`; to_json gives the same as an object
+// (models/json_text.hpp).
+void write_json(JsonWriter& w, const store::ProgressRecord& entry);
 boost::json::object to_json(const store::ProgressRecord& entry);
 
 // `entries` in display order; `active_days` every day (YYYY-MM-DD, ascending, distinct) with an

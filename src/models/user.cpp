@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/json_input.hpp"
 #include "core/text.hpp"
+#include "models/json_text.hpp"
 
 namespace planetude::models {
 
@@ -173,20 +174,28 @@ std::string parse_account_deletion(const json::value& body) {
   return *password;
 }
 
-json::object to_json(const store::UserRecord& u) {
-  json::array themes, matieres;
-  for (const auto& t : u.themes) themes.emplace_back(t);
-  for (const auto& m : u.matieres) matieres.emplace_back(m);
-  json::object preferences{{"themes", std::move(themes)}, {"matieres", std::move(matieres)}};
-  if (u.weekly_goal_minutes) preferences["objectifHebdo"] = *u.weekly_goal_minutes;
-  return json::object{
-      {"_id", u.id},
-      {"email", u.email},
-      {"name", u.name},
-      {"preferences", std::move(preferences)},
-      {"timezone", u.timezone},
-      {"createdAt", clock::format_rfc3339(u.created_at)},
-  };
+void write_json(JsonWriter& w, const store::UserRecord& u) {
+  w.begin_object();
+  w.field("_id", u.id);
+  w.field("email", u.email);
+  w.field("name", u.name);
+  w.key("preferences");
+  w.begin_object();
+  w.key("themes");
+  w.begin_array();
+  for (const auto& t : u.themes) w.string(t);
+  w.end_array();
+  w.key("matieres");
+  w.begin_array();
+  for (const auto& m : u.matieres) w.string(m);
+  w.end_array();
+  if (u.weekly_goal_minutes) w.field("objectifHebdo", *u.weekly_goal_minutes);
+  w.end_object();
+  w.field("timezone", u.timezone);
+  w.field("createdAt", clock::rfc3339(u.created_at).view());
+  w.end_object();
 }
+
+json::object to_json(const store::UserRecord& u) { return json_object(u); }
 
 }  // namespace planetude::models

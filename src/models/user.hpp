@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json_writer.hpp"
 #include "store/records.hpp"
 
 namespace planetude::models {
@@ -52,6 +53,9 @@ bool is_valid_email(std::string_view email);
 // An IANA time zone name known to the system's tz database (links such as Asia/Calcutta too).
 bool is_valid_timezone(std::string_view name);
 
+// The API's JSON of a user (never the password hash), written by `w`; to_json gives the same as an
+// object (models/json_text.hpp).
+void write_json(JsonWriter& w, const store::UserRecord& user);
 boost::json::object to_json(const store::UserRecord& user);
 
 }  // namespace planetude::models

@@ -5,12 +5,20 @@
 #include "core/datetime.hpp"
 #include "core/errors.hpp"
 #include "models/ai_planning.hpp"
+#include "models/json_text.hpp"
 #include "models/planning.hpp"
 #include "routes/authentication.hpp"
 #include "routes/conditional_reads.hpp"
 #include "routes/query_params.hpp"
 
 namespace planetude::routes {
+
+namespace {
+// Typical sizes of a planning's JSON without its sessions, and of one session's: the list's body
+// is reserved once instead of doubling a dozen times.
+constexpr std::size_t kPlanningJsonBytes = 320;
+constexpr std::size_t kSessionJsonBytes = 160;
+}  // namespace
 
 namespace asio = boost::asio;
 namespace json = boost::json;
@@ -65,11 +73,22 @@ asio::awaitable<Response> PlanningRoutes::list(Request& req) {
   std::string etag = user_data_etag(who.user, req);
   if (auto unchanged = not_modified(req, etag)) co_return std::move(*unchanged);
   PlanningPage page = co_await plannings_.list(who.user.id, std::move(query));
-  json::array items;
-  for (const auto& p : page.items) items.push_back(models::to_json(p));
-  json::value next = page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr);
-  co_return with_validators(
-      Response::json(200, json::object{{"items", std::move(items)}, {"nextCursor", std::move(next)}}), etag);
+  // Written straight into the body: no JSON tree for a page of up to 100 plannings.
+  std::string body;
+  std::size_t sessions = 0;
+  for (const auto& p : page.items) sessions += p.sessions.size();
+  body.reserve(64 + page.items.size() * kPlanningJsonBytes + sessions * kSessionJsonBytes);
+  JsonWriter w(body);
+  w.begin_object();
+  w.key("items");
+  w.begin_array();
+  for (const auto& p : page.items) models::write_json(w, p);
+  w.end_array();
+  w.key("nextCursor");
+  if (page.next_cursor) w.string(*page.next_cursor);
+  else w.null();
+  w.end_object();
+  co_return with_validators(Response::json_text(200, std::move(body)), etag);
 }
 
 asio::awaitable<Response> PlanningRoutes::create(Request& req) {
@@ -78,11 +97,11 @@ asio::awaitable<Response> PlanningRoutes::create(Request& req) {
   if (models::is_ai_mode(body)) {
     auto input = models::parse_ai_planning_input(body, datetime::zone(who.user.timezone), who.user.matieres);
     auto planning = co_await ai_plannings_.create(who.user, std::move(input));
-    co_return Response::json(201, models::to_json(planning));
+    co_return Response::json_text(201, models::json_text(planning));
   }
   auto input = models::parse_planning_input(body, datetime::zone(who.user.timezone), false);
   auto planning = co_await plannings_.create(who.user, std::move(input), "manual");
-  co_return Response::json(201, models::to_json(planning));
+  co_return Response::json_text(201, models::json_text(planning));
 }
 
 asio::awaitable<Response> PlanningRoutes::get(Request& req) {
@@ -91,14 +110,14 @@ asio::awaitable<Response> PlanningRoutes::get(Request& req) {
   // Read before deciding: a 304 (even to "If-None-Match: *") only for a planning that exists.
   auto planning = co_await plannings_.get(who.user.id, std::string(req.param("id")));
   if (auto unchanged = not_modified(req, etag)) co_return std::move(*unchanged);
-  co_return with_validators(Response::json(200, models::to_json(planning)), etag);
+  co_return with_validators(Response::json_text(200, models::json_text(planning)), etag);
 }
 
 asio::awaitable<Response> PlanningRoutes::replace(Request& req) {
   AuthContext who = co_await require_user(auth_, req);
   auto input = models::parse_planning_input(req.json(), datetime::zone(who.user.timezone), true);
   auto planning = co_await plannings_.replace(who.user, std::string(req.param("id")), std::move(input));
-  co_return Response::json(200, models::to_json(planning));
+  co_return Response::json_text(200, models::json_text(planning));
 }
 
 asio::awaitable<Response> PlanningRoutes::remove(Request& req) {
@@ -112,7 +131,7 @@ asio::awaitable<Response> PlanningRoutes::patch_session(Request& req) {
   auto patch = models::parse_session_patch(req.json());
   auto planning = co_await plannings_.patch_session(who.user.id, std::string(req.param("id")),
                                                     std::string(req.param("sessionId")), std::move(patch));
-  co_return Response::json(200, models::to_json(planning));
+  co_return Response::json_text(200, models::json_text(planning));
 }
 
 asio::awaitable<Response> PlanningRoutes::ics(Request& req) {

@@ -4,6 +4,7 @@
 
 #include "core/datetime.hpp"
 #include "core/errors.hpp"
+#include "models/json_text.hpp"
 #include "models/progress.hpp"
 #include "routes/authentication.hpp"
 #include "routes/conditional_reads.hpp"
@@ -25,7 +26,7 @@ asio::awaitable<Response> ProgressRoutes::create(Request& req) {
   AuthContext who = co_await require_user(auth_, req);
   auto input = models::parse_progress_input(req.json());
   auto entry = co_await progress_.record(who.user, std::move(input));
-  co_return Response::json(201, models::to_json(entry));
+  co_return Response::json_text(201, models::json_text(entry));
 }
 
 asio::awaitable<Response> ProgressRoutes::report(Request& req) {
@@ -46,13 +47,17 @@ asio::awaitable<Response> ProgressRoutes::report(Request& req) {
   std::string etag = user_data_etag(who.user, req, ProgressService::today_for(who.user));
   if (auto unchanged = not_modified(req, etag)) co_return std::move(*unchanged);
   ProgressReport report = co_await progress_.report(who.user, std::move(from), std::move(to));
-  json::array entries;
-  for (const auto& e : report.entries) entries.push_back(models::to_json(e));
-  co_return with_validators(
-      Response::json(
-          200, json::object{{"entries", std::move(entries)},
-                            {"summary", models::progress_summary(report.entries, report.active_days, report.today)}}),
-      etag);
+  std::string body;
+  JsonWriter w(body);
+  w.begin_object();
+  w.key("entries");
+  w.begin_array();
+  for (const auto& e : report.entries) models::write_json(w, e);
+  w.end_array();
+  w.key("summary");
+  w.raw(json::serialize(models::progress_summary(report.entries, report.active_days, report.today)));
+  w.end_object();
+  co_return with_validators(Response::json_text(200, std::move(body)), etag);
 }
 
 asio::awaitable<Response> ProgressRoutes::remove(Request& req) {

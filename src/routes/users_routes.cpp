@@ -4,6 +4,7 @@
 
 #include "core/clock.hpp"
 #include "models/chat.hpp"
+#include "models/json_text.hpp"
 #include "models/planning.hpp"
 #include "models/progress.hpp"
 #include "models/proposal.hpp"
@@ -30,14 +31,14 @@ asio::awaitable<Response> UsersRoutes::get_me(Request& req) {
   AuthContext who = co_await require_user(auth_, req);
   std::string etag = user_data_etag(who.user, req);
   if (auto unchanged = not_modified(req, etag)) co_return std::move(*unchanged);
-  co_return with_validators(Response::json(200, models::to_json(who.user)), etag);
+  co_return with_validators(Response::json_text(200, models::json_text(who.user)), etag);
 }
 
 asio::awaitable<Response> UsersRoutes::patch_me(Request& req) {
   AuthContext who = co_await require_user(auth_, req);
   auto update = models::parse_profile_update(req.json());
   store::UserRecord user = co_await users_.update_profile(std::move(who.user), std::move(update));
-  co_return Response::json(200, models::to_json(user));
+  co_return Response::json_text(200, models::json_text(user));
 }
 
 asio::awaitable<Response> UsersRoutes::delete_me(Request& req) {
