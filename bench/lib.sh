@@ -92,11 +92,13 @@ listening_port_of() {
 # Starts the server on a fresh SQLite file with PORT=0 and waits until /healthz answers.
 # Extra VAR=value arguments are added to its environment; variables already exported by the caller
 # (IO_THREADS, DB_THREADS, ...) are passed through, so they can be varied from the command line.
-# ALLOCATOR=jemalloc|mimalloc runs the server (only the server) with that malloc preloaded, from
-# Debian's libjemalloc2 / libmimalloc2.0; the default, glibc, is whatever the binary links.
+# ALLOCATOR=glibc|jemalloc|mimalloc runs the server (only the server) with that malloc preloaded,
+# from Debian's libc6 / libjemalloc2 / libmimalloc2.0; unset, it uses the malloc the binary was built
+# with (jemalloc when libjemalloc-dev was installed, see CMakeLists.txt; its start-up log says).
 allocator_preload() {
-  case ${ALLOCATOR:-glibc} in
-    glibc) ;;
+  case ${ALLOCATOR:-as-built} in
+    as-built) ;;
+    glibc) echo /lib/x86_64-linux-gnu/libc.so.6 ;;
     jemalloc) echo /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 ;;
     mimalloc) echo /usr/lib/x86_64-linux-gnu/libmimalloc.so.2 ;;
     *) die "ALLOCATOR must be glibc, jemalloc or mimalloc (not ${ALLOCATOR})" ;;
@@ -107,7 +109,7 @@ start_server() {
   local bin preload
   bin=$(bench_binary)
   preload=$(allocator_preload)
-  [[ -z $preload || -e $preload ]] || die "ALLOCATOR=$ALLOCATOR: $preload is missing (apt-get install libjemalloc2 libmimalloc2.0)"
+  [[ -z $preload || -e $preload ]] || die "ALLOCATOR=$ALLOCATOR: $preload is missing (scripts/install-deps.sh installs them)"
   # cwd is the temporary folder so that a developer's .env in the repo root is not read.
   (cd "$BENCH_TMP" && exec env \
     HOST=127.0.0.1 PORT=0 \

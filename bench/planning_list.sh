@@ -6,10 +6,13 @@
 #   bench/planning_list.sh
 #   DURATION=30 bench/planning_list.sh      # longer run
 #   PLANETUDE_BIN=build/dev/planetude CONNECTIONS=16 bench/planning_list.sh
+#   READ=one bench/planning_list.sh           # GET /api/planning/:id, one planning of 10 sessions
+#   READ=not_modified bench/planning_list.sh  # the list with If-None-Match: its ETag (all 304)
+#   ALLOCATOR=mimalloc bench/planning_list.sh # the server with another malloc (lib.sh)
 #
 # Builds the release preset first when build/release/planetude is missing or older than src/
 # (unless PLANETUDE_BIN is set). Prints a short report and appends one JSON line to
-# bench/results/planning_list.jsonl. Exits non-zero if any request failed or the server did not
+# bench/results/<planning_list|planning_get|planning_list_304>.jsonl. Exits non-zero if any request failed or the server did not
 # exit cleanly.
 set -euo pipefail
 
@@ -60,6 +63,32 @@ jq -e --argjson n "$plannings" --argjson s "$sessions_per_planning" \
   '(.items | length) == $n and all(.items[]; (.sessions | length) == $s)' "$BENCH_TMP/list.json" >/dev/null ||
   die "GET /api/planning did not return $plannings plannings of $sessions_per_planning sessions: $(head -c 2000 "$BENCH_TMP/list.json")"
 response_bytes=$(wc -c <"$BENCH_TMP/list.json")
+
+# READ picks what is loaded: the list (default), one planning of it (10 sessions), or the list
+# revalidated (If-None-Match with its current ETag: every answer a 304 with no body).
+wrk_headers=()
+case ${READ:-list} in
+  list) name=planning_list ;;
+  one)
+    name=planning_get
+    url="$BASE_URL/api/planning/$(jq -r '.items[0]._id' "$BENCH_TMP/list.json")"
+    status=$(curl -sS -o "$BENCH_TMP/one.json" -w '%{http_code}' -H "$auth" "$url")
+    [[ $status == 200 ]] || die "GET one planning answered $status: $(cat "$BENCH_TMP/one.json")"
+    jq -e --argjson s "$sessions_per_planning" '(.sessions | length) == $s' "$BENCH_TMP/one.json" >/dev/null ||
+      die "GET one planning did not return its $sessions_per_planning sessions"
+    response_bytes=$(wc -c <"$BENCH_TMP/one.json")
+    ;;
+  not_modified)
+    name=planning_list_304
+    etag=$(curl -sS -D - -o /dev/null -H "$auth" "$url" | sed -n 's/^etag: *//Ip' | tr -d '\r')
+    [[ -n $etag ]] || die "GET /api/planning carries no ETag"
+    wrk_headers=(-H "If-None-Match: $etag")
+    status=$(curl -sS -o /dev/null -w '%{http_code}' -H "$auth" "${wrk_headers[@]}" "$url")
+    [[ $status == 304 ]] || die "GET /api/planning with If-None-Match: $etag answered $status, not 304"
+    response_bytes=0
+    ;;
+  *) die "READ must be list, one or not_modified (not $READ)" ;;
+esac
 # Argon2id hashing at registration (19 MiB) sets the peak before any load: kept apart so a change
 # of the peak under load can be told from it.
 rss_start_kib=$(proc_status VmRSS)
@@ -67,7 +96,7 @@ hwm_start_kib=$(proc_status VmHWM)
 
 # The warm-up fills SQLite's cache and the allocator's pools and opens wrk's connections once,
 # so the measured run does not include start-up effects.
-wrk -t"$threads" -c"$connections" -d"${warmup}s" -H "$auth" -s "$BENCH_DIR/report.lua" "$url" \
+wrk -t"$threads" -c"$connections" -d"${warmup}s" -H "$auth" "${wrk_headers[@]}" -s "$BENCH_DIR/report.lua" "$url" \
   >"$BENCH_TMP/warmup.txt"
 declare -A w=()
 read_report "$BENCH_TMP/warmup.txt" w
@@ -76,7 +105,7 @@ read_report "$BENCH_TMP/warmup.txt" w
 # CPU used during the run by the server, by wrk and by everything else: wrk and the server share
 # the cores, and "other" shows whether a build or a test suite was running alongside.
 t0=${EPOCHREALTIME/[.,]/} busy0=$(machine_busy_ticks) srv0=$(stat_ticks "$SERVER_PID" self) kids0=$(stat_ticks $$ children)
-wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -H "$auth" -s "$BENCH_DIR/report.lua" "$url" \
+wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -H "$auth" "${wrk_headers[@]}" -s "$BENCH_DIR/report.lua" "$url" \
   >"$BENCH_TMP/wrk.txt"
 t1=${EPOCHREALTIME/[.,]/} busy1=$(machine_busy_ticks) srv1=$(stat_ticks "$SERVER_PID" self) kids1=$(stat_ticks $$ children)
 declare -A r=()
@@ -112,9 +141,9 @@ read -r cpu_server cpu_wrk cpu_other server_us < <(awk -v hz="$(getconf CLK_TCK)
 ok=true
 ((server_rc == 0 && r[errors] == 0)) || ok=false
 
-printf 'planning_list  %s  %s%s%s  nproc=%s  malloc=%s  wrk -t%s -c%s -d%ss\n' "$date" "$commit" \
+printf '%s  %s  %s%s%s  nproc=%s  malloc=%s  wrk -t%s -c%s -d%ss\n' "$name" "$date" "$commit" \
   "$([[ $dirty == true ]] && echo ' (dirty)')" "$([[ $stale == true ]] && echo ' (binary older than src/)')" \
-  "$cores" "${ALLOCATOR:-glibc}" "$threads" "$connections" "$duration"
+  "$cores" "${ALLOCATOR:-as-built}" "$threads" "$connections" "$duration"
 printf '  requests/s   %s  (%s requests; %s plannings x %s sessions, %s bytes a response)\n' \
   "${r[rps]}" "${r[requests]}" "$plannings" "$sessions_per_planning" "$response_bytes"
 printf '  latency ms   p50 %s  p90 %s  p99 %s  max %s\n' "${r[p50_ms]}" "${r[p90_ms]}" "${r[p99_ms]}" "${r[max_ms]}"
@@ -126,12 +155,12 @@ printf '  idle         RSS %s MiB  peak RSS %s MiB  (before wrk, after registeri
   "$rss_start_mib" "$hwm_start_mib"
 
 mkdir -p "$BENCH_DIR/results"
-printf '{"bench":"planning_list","ok":%s,"date":"%s","commit":"%s","dirty":%s,"stale_binary":%s,"nproc":%s,"allocator":"%s","wrk_threads":%s,"connections":%s,"duration_s":%s,"plannings":%s,"sessions_per_planning":%s,"response_bytes":%s,"requests":%s,"rps":%s,"p50_ms":%s,"p90_ms":%s,"p99_ms":%s,"max_ms":%s,"errors":%s,"non2xx":%s,"socket_errors":%s,"rss_mib":%s,"peak_rss_mib":%s,"idle_rss_mib":%s,"idle_peak_rss_mib":%s,"server_threads":%s,"cpu_server":%s,"cpu_wrk":%s,"cpu_other":%s,"server_cpu_us_per_request":%s,"server_exit":%s}\n' \
-  "$ok" "$date" "$commit" "$dirty" "$stale" "$cores" "${ALLOCATOR:-glibc}" "$threads" "$connections" "${r[duration_s]}" \
+printf '{"bench":"%s","ok":%s,"date":"%s","commit":"%s","dirty":%s,"stale_binary":%s,"nproc":%s,"allocator":"%s","wrk_threads":%s,"connections":%s,"duration_s":%s,"plannings":%s,"sessions_per_planning":%s,"response_bytes":%s,"requests":%s,"rps":%s,"p50_ms":%s,"p90_ms":%s,"p99_ms":%s,"max_ms":%s,"errors":%s,"non2xx":%s,"socket_errors":%s,"rss_mib":%s,"peak_rss_mib":%s,"idle_rss_mib":%s,"idle_peak_rss_mib":%s,"server_threads":%s,"cpu_server":%s,"cpu_wrk":%s,"cpu_other":%s,"server_cpu_us_per_request":%s,"server_exit":%s}\n' \
+  "$name" "$ok" "$date" "$commit" "$dirty" "$stale" "$cores" "${ALLOCATOR:-as-built}" "$threads" "$connections" "${r[duration_s]}" \
   "$plannings" "$sessions_per_planning" "$response_bytes" "${r[requests]}" \
   "${r[rps]}" "${r[p50_ms]}" "${r[p90_ms]}" "${r[p99_ms]}" "${r[max_ms]}" \
   "${r[errors]}" "${r[non2xx]}" "${r[socket_errors]}" "$rss_mib" "$hwm_mib" "$rss_start_mib" "$hwm_start_mib" \
-  "$server_threads" "$cpu_server" "$cpu_wrk" "$cpu_other" "$server_us" "$server_rc" >>"$BENCH_DIR/results/planning_list.jsonl"
+  "$server_threads" "$cpu_server" "$cpu_wrk" "$cpu_other" "$server_us" "$server_rc" >>"$BENCH_DIR/results/$name.jsonl"
 
 if ((server_rc != 0)); then
   tail -n 20 "$SERVER_LOG" >&2

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "version" || command == "--version") {
-    std::cout << "planetude " << PLANETUDE_VERSION << std::endl;
+    std::cout << "planetude " << PLANETUDE_VERSION << " (malloc: " << PLANETUDE_ALLOCATOR << ")" << std::endl;
     return 0;
   }
   if (command != "serve" && command != "migrate") {
@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     planetude::resolve_jwt_secret(config);
+    planetude::log::info("starting", {{"version", PLANETUDE_VERSION}, {"malloc", PLANETUDE_ALLOCATOR}});
     planetude::App app(std::move(config));
     return app.serve();
   } catch (const planetude::ConfigError& e) {

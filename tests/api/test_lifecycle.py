@@ -464,6 +464,18 @@ def test_version_command():
     assert re.search(r"\d+\.\d+", out), out
 
 
+def test_the_start_names_the_malloc_in_use(server):
+    """CMakeLists.txt links jemalloc when it is installed (not under the sanitizers): the start-up
+    line says which malloc serves the process, and that library is the one mapped."""
+    starting = [e for e in server.log_entries() if e.get("msg") == "starting"]
+    assert len(starting) == 1, server.logs[:5]
+    malloc = starting[0]["malloc"]
+    assert malloc in ("jemalloc", "glibc")
+    with open(f"/proc/{server.proc.pid}/maps") as maps:
+        mapped = "libjemalloc" in maps.read()
+    assert mapped == (malloc == "jemalloc"), malloc
+
+
 def test_help_command():
     rc, out, started = run_bin(args=("--help",))
     assert not started
