@@ -145,7 +145,11 @@ class Database {
   virtual ~Database() = default;
   // Runs `work` in a read-only transaction (a consistent snapshot).
   virtual void read(const std::function<void(Repos&)>& work) = 0;
-  // Runs `work` in a write transaction: committed when it returns, rolled back when it throws.
+  // Runs `work` in a write transaction: committed when it returns, rolled back when it throws;
+  // returns once the commit is durable. Writes are serialisable: each sees every write committed
+  // before it. An implementation may commit several callers' writes together (group commit), each
+  // undone alone when it throws; `work` may then run a second time, on a database where its first
+  // run never happened, so it must depend on the database and its captures only.
   virtual void write(const std::function<void(Repos&)>& work) = 0;
   virtual void migrate() = 0;
   virtual bool ping() = 0;

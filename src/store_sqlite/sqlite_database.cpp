@@ -1,5 +1,8 @@
 #include "store_sqlite/sqlite_database.hpp"
 
+#include <sqlite3.h>
+
+#include <algorithm>
 #include <stdexcept>
 
 #include "core/clock.hpp"
@@ -98,12 +101,128 @@ void SqliteDatabase::read(const std::function<void(Repos&)>& work) {
   give_back(std::move(c));
 }
 
+struct SqliteDatabase::PendingWrite {
+  const std::function<void(Repos&)>* work;
+  std::exception_ptr error;
+  bool done = false;
+};
+
+namespace {
+// A group is bounded so that one transaction (and the writes behind it) stays short.
+constexpr std::size_t kMaxGroup = 64;
+}  // namespace
+
 void SqliteDatabase::write(const std::function<void(Repos&)>& work) {
+  PendingWrite me{&work, nullptr};
+  std::unique_lock lock(queue_mu_);
+  queue_.push_back(&me);
+  while (!me.done) {
+    if (leading_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    // No group is being committed: this thread leads the next one, made of everything waiting.
+    leading_ = true;
+    std::vector<PendingWrite*> group;
+    std::size_t n = std::min(queue_.size(), kMaxGroup);
+    group.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    lock.unlock();
+    {
+      std::lock_guard writer_lock(writer_mu_);
+      commit_group(group);
+    }
+    lock.lock();
+    for (PendingWrite* w : group) w->done = true;
+    leading_ = false;
+    queue_cv_.notify_all();
+  }
+  if (me.error) std::rethrow_exception(me.error);
+}
+
+void SqliteDatabase::commit_group(std::vector<PendingWrite*>& group) {
+  if (!writer_) {
+    for (PendingWrite* w : group) w->error = std::make_exception_ptr(std::runtime_error("database closed"));
+    return;
+  }
+  Connection& c = *writer_;
+  // A write runs again only when SQLite ended the whole transaction because of another write
+  // of the group: like a retry, on a database where it never happened.
+  std::vector<PendingWrite*> pending = group;
+  while (!pending.empty()) {
+    std::vector<PendingWrite*> ran;
+    std::vector<PendingWrite*> retry;
+    try {
+      // IMMEDIATE takes the write lock up front: busy_timeout does not cover a read that later
+      // upgrades to a write.
+      c.exec("BEGIN IMMEDIATE");
+    } catch (...) {
+      for (PendingWrite* w : pending) w->error = std::current_exception();
+      return;
+    }
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      PendingWrite* w = pending[i];
+      try {
+        c.exec("SAVEPOINT one_write");
+        SqliteRepos repos(c);
+        (*w->work)(repos);
+        c.exec("RELEASE one_write");
+        ran.push_back(w);
+      } catch (...) {
+        w->error = std::current_exception();
+        if (sqlite3_get_autocommit(c.handle()) != 0) {
+          // SQLite ended the whole transaction on this error (a full disk, an I/O error): the
+          // writes before it are gone with it and go again; those after it have not run yet.
+          retry = ran;
+          retry.insert(retry.end(), pending.begin() + static_cast<std::ptrdiff_t>(i) + 1, pending.end());
+          ran.clear();
+          break;
+        }
+        try {
+          c.exec("ROLLBACK TO one_write");
+          c.exec("RELEASE one_write");
+        } catch (...) {
+          // Nothing more to undo of this write if SQLite already did.
+        }
+      }
+    }
+    if (!ran.empty() || sqlite3_get_autocommit(c.handle()) == 0) {
+      try {
+        c.exec("COMMIT");
+        ++commits_done_;
+      } catch (...) {
+        // Not committed: none of the group's writes happened.
+        for (PendingWrite* w : ran) w->error = std::current_exception();
+        try {
+          c.exec("ROLLBACK");
+        } catch (...) {
+          // The transaction may already be gone (SQLite rolls back on some errors itself).
+        }
+      }
+    }
+    for (PendingWrite* w : ran) {
+      if (!w->error) ++writes_done_;
+    }
+    // The retried writes have not failed themselves; each round drops at least the write that
+    // ended the transaction, so this ends.
+    for (PendingWrite* w : retry) w->error = nullptr;
+    pending = std::move(retry);
+  }
+}
+
+std::uint64_t SqliteDatabase::writes_done() {
   std::lock_guard lock(writer_mu_);
-  if (!writer_) throw std::runtime_error("database closed");
-  // IMMEDIATE takes the write lock up front: busy_timeout does not cover a read that later
-  // upgrades to a write.
-  in_transaction(*writer_, "BEGIN IMMEDIATE", work);
+  return writes_done_;
+}
+
+std::uint64_t SqliteDatabase::commits_done() {
+  std::lock_guard lock(writer_mu_);
+  return commits_done_;
+}
+
+std::size_t SqliteDatabase::writes_waiting() {
+  std::lock_guard lock(queue_mu_);
+  return queue_.size();
 }
 
 int SqliteDatabase::schema_version() {
