@@ -100,6 +100,8 @@ class Server:
         return out
 
     def stop(self, sig=signal.SIGTERM, timeout=15):
+        if self.port is not None:
+            contract.unregister_base_url(self.url)
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:

@@ -235,6 +235,12 @@ def register_base_url(url):
         _base_urls.add(url.rstrip("/"))
 
 
+def unregister_base_url(url):
+    """Called when a server stops: its port may be taken next by a fake, whose admin API is not ours."""
+    with _lock:
+        _base_urls.discard(url.rstrip("/"))
+
+
 def take_violations():
     with _lock:
         out = list(_violations)
