@@ -43,7 +43,7 @@ std::unique_ptr<llm::LlmProvider> make_provider(const Config& c, std::unique_ptr
 AiSettings ai_settings(const Config& c) {
   AiSettings s;
   s.timeout = std::chrono::milliseconds(c.llm_timeout_ms);
-  s.first_byte_timeout = std::min(s.timeout, std::chrono::milliseconds(10000));
+  s.first_byte_timeout = std::min(s.timeout, std::chrono::milliseconds(c.llm_first_byte_timeout_ms));
   return s;
 }
 

@@ -6,6 +6,16 @@
 #include "config/config.hpp"
 #include "observability/log.hpp"
 
+#if PLANETUDE_WITH_JEMALLOC
+// Read by jemalloc at its first allocation (MALLOC_CONF in the environment still adds to it). Its
+// background thread (one is enough) returns freed pages to the system as they age, also while the server sits idle
+// after a burst (thousands of chats ending together); without it, pages are purged only during
+// later allocations, so an idle server would keep its peak.
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): the name and type are jemalloc's
+extern "C" const char* malloc_conf;
+const char* malloc_conf = "background_thread:true,max_background_threads:1";
+#endif
+
 namespace {
 
 constexpr const char* kUsage = R"(PlanÉtude — study planner server with the PixelCoach AI coach

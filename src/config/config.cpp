@@ -218,6 +218,7 @@ Config load_config(const EnvMap& env) {
        [&](std::int64_t v) { c.login_max_failures_per_ip = static_cast<int>(v); }},
       {"REGISTER_MAX_PER_IP", 1, 1000000, [&](std::int64_t v) { c.register_max_per_ip = static_cast<int>(v); }},
       {"LLM_TIMEOUT_MS", 100, 600000, [&](std::int64_t v) { c.llm_timeout_ms = v; }},
+      {"LLM_FIRST_BYTE_TIMEOUT_MS", 100, 600000, [&](std::int64_t v) { c.llm_first_byte_timeout_ms = v; }},
       {"CHAT_RATE_LIMIT", 1, 100000, [&](std::int64_t v) { c.chat_rate_limit = static_cast<int>(v); }},
   };
   for (const auto& b : bounds) {

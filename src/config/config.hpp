@@ -49,6 +49,8 @@ struct Config {
   // "example.com" (itself and its subdomains), ".example.com", "10.0.0.7", "::1", "localhost:8443".
   std::vector<std::string> no_proxy;
   std::int64_t llm_timeout_ms = 20000;
+  // The provider's answer must start within this (capped at llm_timeout_ms), or the built-in coach answers.
+  std::int64_t llm_first_byte_timeout_ms = 10000;
   int chat_rate_limit = 20;
 };
 

@@ -51,6 +51,9 @@ asio::awaitable<ClientResponse> exchange(Stream& stream, beast::tcp_stream& tcp,
   tcp.expires_after(std::min(left(limits.deadline), limits.first_byte));
   auto [wec, wn] = co_await bhttp::async_write(stream, req, kTuple);
   if (wec) fail(wec, cancel, limits.deadline, "send");
+  // The body (a provider prompt, often ~10 KB) is not kept while a stream lasts. Swapped, not
+  // assigned: a moved-from short string would leave the old capacity in place.
+  std::string().swap(req.body());
 
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;

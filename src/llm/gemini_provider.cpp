@@ -5,7 +5,8 @@
 
 namespace planetude::llm {
 
-boost::asio::awaitable<Completion> GeminiProvider::complete(Prompt prompt, DeltaFn on_delta, CallOptions options) {
+boost::asio::awaitable<Completion> GeminiProvider::complete(const Prompt& prompt, DeltaFn on_delta,
+                                                            CallOptions options) {
   const bool stream = static_cast<bool>(on_delta);
   http::ClientRequest request;
   request.target = base_.path + gemini_path(model_, stream);

@@ -11,7 +11,7 @@ class GeminiProvider : public LlmProvider {
       : client_(client), base_(std::move(base)), key_(std::move(api_key)), model_(std::move(model)) {}
   const char* name() const override { return "gemini"; }
   const std::string& model() const override { return model_; }
-  boost::asio::awaitable<Completion> complete(Prompt prompt, DeltaFn on_delta, CallOptions options) override;
+  boost::asio::awaitable<Completion> complete(const Prompt& prompt, DeltaFn on_delta, CallOptions options) override;
 
  private:
   http::HttpClient& client_;

@@ -169,9 +169,9 @@ std::string gemini_request_body(const Prompt& prompt, std::string_view model) {
     safety.push_back(json::object{{"category", category}, {"threshold", "BLOCK_MEDIUM_AND_ABOVE"}});
   body.emplace("safetySettings", std::move(safety));
 
-  if (!prompt.tools.empty()) {
+  if (prompt.tools && !prompt.tools->empty()) {
     json::array declarations;
-    for (const ToolDeclaration& tool : prompt.tools)
+    for (const ToolDeclaration& tool : *prompt.tools)
       declarations.push_back(json::object{
           {"name", tool.name}, {"description", tool.description}, {"parameters", gemini_schema(tool.parameters)}});
     body.emplace("tools", json::array{json::object{{"functionDeclarations", std::move(declarations)}}});

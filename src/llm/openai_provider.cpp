@@ -5,7 +5,8 @@
 
 namespace planetude::llm {
 
-boost::asio::awaitable<Completion> OpenAiProvider::complete(Prompt prompt, DeltaFn on_delta, CallOptions options) {
+boost::asio::awaitable<Completion> OpenAiProvider::complete(const Prompt& prompt, DeltaFn on_delta,
+                                                            CallOptions options) {
   const bool stream = static_cast<bool>(on_delta);
   http::ClientRequest request;
   request.target = openai_url_path(base_.path);

@@ -230,9 +230,9 @@ std::string openai_request_body(const Prompt& prompt, std::string_view model, bo
   // Usage comes in a streamed answer only when asked for (OpenAI, vLLM, Ollama >= 0.5.2, llama.cpp;
   // older Ollama ignores the field). OpenAI and vLLM refuse it on a non-streamed request.
   if (stream) body.emplace("stream_options", json::object{{"include_usage", true}});
-  if (!prompt.tools.empty()) {
+  if (prompt.tools && !prompt.tools->empty()) {
     json::array tools;
-    for (const ToolDeclaration& tool : prompt.tools)
+    for (const ToolDeclaration& tool : *prompt.tools)
       tools.push_back(json::object{
           {"type", "function"},
           {"function",

@@ -65,8 +65,9 @@ class LlmProvider {
   virtual ~LlmProvider() = default;
   virtual const char* name() const = 0;  // "gemini" | "openai": the reply's `source`
   virtual const std::string& model() const = 0;
-  // Streams when `on_delta` is set. Throws ProviderFailure.
-  virtual boost::asio::awaitable<Completion> complete(Prompt prompt, DeltaFn on_delta, CallOptions options) = 0;
+  // Streams when `on_delta` is set. Throws ProviderFailure. The prompt is borrowed: the caller keeps
+  // it (for a retry) until the call ends, so a long stream does not hold a second copy.
+  virtual boost::asio::awaitable<Completion> complete(const Prompt& prompt, DeltaFn on_delta, CallOptions options) = 0;
 };
 
 // Maps an error the provider answered with to a ProviderFailure.

@@ -3,6 +3,7 @@
 #pragma once
 #include <boost/json/object.hpp>
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -24,12 +25,16 @@ struct ToolDeclaration {
   boost::json::object parameters;
 };
 
+// Declarations are built once and shared by every prompt that offers them: a chat holds its prompt
+// (for a retry) while it streams, and thousands of chats stream at once.
+using ToolSet = std::shared_ptr<const std::vector<ToolDeclaration>>;
+
 struct Prompt {
   std::string system;       // the persona and the student's data, as instructions + quoted data
   std::vector<Turn> turns;  // the conversation, oldest first; the last one is the student's message
   int max_output_tokens = 1024;
   double temperature = 0.7;
-  std::vector<ToolDeclaration> tools;
+  ToolSet tools;  // none when null or empty
   // When set, the answer is one JSON document following this schema (structured output). Never
   // sent together with tools.
   std::optional<boost::json::object> response_schema;

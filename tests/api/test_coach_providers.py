@@ -408,6 +408,18 @@ def assert_gave_up_at_the_deadline(server, seen, timeout_ms):
     assert timeout_ms - 100 <= call["latency_ms"] < WELL_UNDER_DEFAULT_TIMEOUT_S * 1000, call
 
 
+def test_first_byte_timeout_is_a_setting(make_server, fake):
+    """LLM_FIRST_BYTE_TIMEOUT_MS, not the whole call's LLM_TIMEOUT_MS, ends a call whose answer never starts."""
+    s = gemini_server(make_server, fake, LLM_TIMEOUT_MS="7000", LLM_FIRST_BYTE_TIMEOUT_MS="1200")
+    c = new_user(s)
+    fake.script(default={"behaviour": "hang"})
+    body = ask(c, "Bonjour !")
+    assert body["source"] == "fallback", body
+    call = llm_calls(s, 1)[0]
+    assert call["outcome"] == "timeout", call
+    assert 1100 <= call["latency_ms"] < 6000, call
+
+
 @pytest.mark.parametrize("case", list(FAILURES))
 def test_gemini_failure_answered_by_builtin_coach(make_server, fake, case):
     env, behaviour, counts, outcome = FAILURES[case]

@@ -42,12 +42,12 @@ class TimedProvider : public FakeProvider {
  public:
   TimedProvider(ManualClock& clock, const char* name) : FakeProvider(name), clock_(clock) {}
 
-  asio::awaitable<llm::Completion> complete(llm::Prompt prompt, llm::DeltaFn on_delta,
+  asio::awaitable<llm::Completion> complete(const llm::Prompt& prompt, llm::DeltaFn on_delta,
                                             llm::CallOptions options) override {
     first_bytes.push_back(options.first_byte);
     cancels.push_back(options.cancel);
     clock_.advance(call_takes);
-    llm::Completion done = co_await FakeProvider::complete(std::move(prompt), std::move(on_delta), options);
+    llm::Completion done = co_await FakeProvider::complete(prompt, std::move(on_delta), options);
     done.usage = usage;
     co_return done;
   }

@@ -141,7 +141,8 @@ TEST_F(CoachServiceTest, TheProvidersTextIsTheReplyAndItIsOfferedTheProposalTool
   ASSERT_EQ(provider.prompts.size(), 1u);
   EXPECT_FALSE(provider.streamed[0]);
   std::vector<std::string> tools;
-  for (const auto& t : provider.prompts[0].tools) tools.push_back(t.name);
+  ASSERT_TRUE(provider.prompts[0].tools);
+  for (const auto& t : *provider.prompts[0].tools) tools.push_back(t.name);
   EXPECT_EQ(tools, (std::vector<std::string>{"create_planning", "update_session", "delete_session"}));
   EXPECT_EQ(provider.prompts[0].turns.back().text, "Motive-moi");
   EXPECT_EQ(stored().back().source, "gemini");

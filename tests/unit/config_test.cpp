@@ -141,6 +141,8 @@ TEST(LoadConfig, Defaults) {
   EXPECT_TRUE(c.cors_origins.empty());
   EXPECT_EQ(c.max_body_bytes, 1024u * 1024u);
   EXPECT_EQ(c.public_url, "");
+  EXPECT_EQ(c.llm_timeout_ms, 20000);
+  EXPECT_EQ(c.llm_first_byte_timeout_ms, 10000);
 }
 
 TEST(LoadConfig, EmptyValuesMeanDefault) {
@@ -157,6 +159,7 @@ TEST(LoadConfig, GoodValues) {
                           {"MAX_BODY_BYTES", "1024"},
                           {"DATABASE_URL", "sqlite:///var/lib/planetude/db.sqlite"},
                           {"PUBLIC_URL", "https://api.example/"},
+                          {"LLM_FIRST_BYTE_TIMEOUT_MS", "45000"},
                           {"CORS_ORIGIN", " https://app.example/ , http://localhost:5173,"}});
   EXPECT_EQ(c.port, 8080);
   EXPECT_EQ(c.host, "0.0.0.0");
@@ -165,6 +168,7 @@ TEST(LoadConfig, GoodValues) {
   EXPECT_EQ(c.sqlite_path, "/var/lib/planetude/db.sqlite");
   EXPECT_EQ(c.data_dir, "/var/lib/planetude");
   EXPECT_EQ(c.public_url, "https://api.example");
+  EXPECT_EQ(c.llm_first_byte_timeout_ms, 45000);
   EXPECT_EQ(c.cors_origins, (std::vector<std::string>{"https://app.example", "http://localhost:5173"}));
 }
 
@@ -213,6 +217,7 @@ TEST(LoadConfig, EachBadValueIsReported) {
       {"MAX_CONNECTIONS", "0"},
       {"LLM_PROVIDER", "claude"},
       {"DB_THREADS", "x"},
+      {"LLM_FIRST_BYTE_TIMEOUT_MS", "50"},
   };
   for (const auto& c : cases) {
     auto problems = problems_of({{c.key, c.value}});

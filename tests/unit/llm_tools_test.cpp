@@ -28,7 +28,8 @@ json::object session_schema() {
 Prompt with_tool() {
   Prompt p;
   p.turns = {{Turn::Role::user, "Décale les maths"}};
-  p.tools = {{"update_session", "Propose de modifier une session.", session_schema()}};
+  p.tools = std::make_shared<const std::vector<ToolDeclaration>>(
+      std::vector<ToolDeclaration>{{"update_session", "Propose de modifier une session.", session_schema()}});
   return p;
 }
 

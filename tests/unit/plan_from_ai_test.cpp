@@ -141,7 +141,7 @@ TEST(PlanPrompt, AsksForJsonWithTheRequestAsData) {
   in.disponibilites = {{0, 540, 720}};
   auto p = build_plan_prompt(week(), in, "Europe/Paris");
   ASSERT_TRUE(p.response_schema);
-  EXPECT_TRUE(p.tools.empty());
+  EXPECT_FALSE(p.tools);
   EXPECT_NE(p.system.find("90 minutes"), std::string::npos);
   EXPECT_NE(p.system.find("lundi 09:00–12:00"), std::string::npos);
   EXPECT_NE(p.system.find("2027-03-01T00:00:00+01:00"), std::string::npos);

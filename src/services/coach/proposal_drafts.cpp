@@ -170,8 +170,9 @@ Draft draft_delete(store::Repos& repos, const store::UserRecord& user, const jso
 
 }  // namespace
 
-std::vector<llm::ToolDeclaration> proposal_tools() {
-  return {
+llm::ToolSet proposal_tools() {
+  static const llm::ToolSet tools = std::make_shared<
+      const std::vector<llm::ToolDeclaration>>(std::vector<llm::ToolDeclaration>{
       {"create_planning",
        "Propose à l'élève un nouveau planning de révision, construit à partir de ses matières et de ses "
        "disponibilités. "
@@ -184,7 +185,8 @@ std::vector<llm::ToolDeclaration> proposal_tools() {
       {"delete_session",
        "Propose de supprimer une session existante. Rien ne change tant que l'élève ne l'a pas accepté.",
        session_target_schema(false)},
-  };
+  });
+  return tools;
 }
 
 std::vector<store::ProposalRecord> draft_proposals(store::Repos& repos, const store::UserRecord& user,

@@ -13,7 +13,7 @@
 namespace planetude {
 
 // The functions the coach may call: create_planning, update_session, delete_session.
-std::vector<llm::ToolDeclaration> proposal_tools();
+llm::ToolSet proposal_tools();
 
 // Proposals for `calls`, pending, without their message id (the caller stores them with the coach
 // message). `origin` is "ai" or "fallback". Runs inside the caller's read transaction.

@@ -45,9 +45,9 @@ class FakeProvider : public llm::LlmProvider {
   const char* name() const override { return name_; }
   const std::string& model() const override { return model_; }
 
-  boost::asio::awaitable<llm::Completion> complete(llm::Prompt prompt, llm::DeltaFn on_delta,
+  boost::asio::awaitable<llm::Completion> complete(const llm::Prompt& prompt, llm::DeltaFn on_delta,
                                                    llm::CallOptions options) override {
-    prompts.push_back(std::move(prompt));
+    prompts.push_back(prompt);
     streamed.push_back(static_cast<bool>(on_delta));
     deadlines.push_back(options.deadline);
     if (script_.empty()) throw llm::ProviderFailure(llm::FailureKind::network, "no scripted reply left");
