@@ -5,6 +5,7 @@
 #include "app/app.hpp"
 #include "config/config.hpp"
 #include "observability/log.hpp"
+#include "store_sqlite/backup.hpp"
 
 #if PLANETUDE_WITH_JEMALLOC
 // Read by jemalloc at its first allocation (MALLOC_CONF in the environment still adds to it). Its
@@ -25,6 +26,8 @@ Usage: planetude [command]
 Commands:
   serve     start the HTTP server (the default)
   migrate   apply database migrations and exit
+  backup PATH
+            copy the SQLite database, live, to PATH (a new file) and exit
   version   print the version and exit
 
 Options:
@@ -51,11 +54,15 @@ int main(int argc, char** argv) {
     std::cout << "planetude " << PLANETUDE_VERSION << " (malloc: " << PLANETUDE_ALLOCATOR << ")" << std::endl;
     return 0;
   }
-  if (command != "serve" && command != "migrate") {
+  if (command != "serve" && command != "migrate" && command != "backup") {
     std::cerr << "planetude: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   }
-  if (argc > 2) {
+  if (command == "backup" && (argc != 3 || std::string(argv[2]).empty())) {
+    std::cerr << "planetude: backup needs one argument, the path of the copy\n\n" << kUsage;
+    return 2;
+  }
+  if (command != "backup" && argc > 2) {
     std::cerr << "planetude: unexpected argument '" << argv[2] << "'\n\n" << kUsage;
     return 2;
   }
@@ -63,6 +70,15 @@ int main(int argc, char** argv) {
   try {
     planetude::Config config = planetude::load_config(planetude::read_environment(".env"));
     planetude::log::set_level(config.log_level);
+    if (command == "backup") {
+      auto copy = planetude::store::sqlite::backup_database(config.sqlite_path, argv[2]);
+      planetude::log::info("backed_up", {{"database", config.sqlite_path},
+                                         {"copy", argv[2]},
+                                         {"pages", copy.pages},
+                                         {"bytes", copy.bytes},
+                                         {"schema_version", copy.schema_version}});
+      return 0;
+    }
     if (command == "migrate") {
       auto db = planetude::open_database(config);
       db->close();
@@ -75,6 +91,9 @@ int main(int argc, char** argv) {
     return app.serve();
   } catch (const planetude::ConfigError& e) {
     return fail_config(e);
+  } catch (const planetude::store::sqlite::BackupError& e) {
+    std::cerr << "planetude: backup: " << e.what() << std::endl;
+    return 1;
   } catch (const std::exception& e) {
     planetude::log::error("fatal", {{"error", e.what()}});
     std::cerr << "planetude: " << e.what() << std::endl;

@@ -237,6 +237,11 @@ int SqliteDatabase::schema_version() {
 
 void SqliteDatabase::migrate() {
   int current = schema_version();
+  int known = migrations().back().version;
+  if (current > known)
+    throw std::runtime_error("the database's schema is at version " + std::to_string(current) +
+                             ", newer than this planetude knows (" + std::to_string(known) +
+                             "): run a newer planetude, or a backup made before the upgrade");
   std::lock_guard lock(writer_mu_);
   for (const auto& m : migrations()) {
     if (m.version <= current) continue;
