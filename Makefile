@@ -2,7 +2,7 @@
 PYTHON ?= /usr/bin/python3
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 
-.PHONY: deps web build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench clean test-browser bench-web fuzz-blackbox build-fuzz fuzz fuzz-smoke
+.PHONY: deb test-package deps web build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench clean test-browser bench-web fuzz-blackbox build-fuzz fuzz fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh
@@ -34,6 +34,18 @@ test: build-dev
 test-browser: build-dev
 	@scripts/install-deps.sh browser-tools
 	PLANETUDE_BIN=build/dev/planetude $(PYTEST) tests/browser
+
+# A Debian package of the release build (cmake/packaging.cmake): build/release/planetude_<v>_amd64.deb.
+deb: build-release
+	cd build/release && cpack -G DEB >/dev/null
+	@ls build/release/planetude_*.deb
+
+# The package's checks (tests/package): its fields and files, the unit under systemd-analyze verify,
+# and the packaged binary serving with the packaged settings. Installing it is checked on a bare
+# Debian 12 by scripts/check-deb-install.sh (see docs/deploy.md).
+test-package: deb
+	@scripts/install-deps.sh package-tools
+	$(PYTEST) tests/package
 
 # The HTTP suite N times in a row (flakiness hunt): make test-repeat N=5 [PRESET=asan]
 N ?= 5

@@ -7,6 +7,8 @@
 # ChromeDriver and Selenium, fonts, Node.js and axe-core pinned by tests/browser/package-lock.json
 # (make test-browser, hence make test).
 # `fuzz-tools`, clang and its libFuzzer runtime (make fuzz, make fuzz-smoke): nothing else needs clang.
+# `package-tools`, dpkg-dev (dpkg-shlibdeps, for make deb) and systemd (systemd-analyze verify,
+# make test-package).
 set -euo pipefail
 
 packages=(
@@ -21,8 +23,8 @@ packages=(
 )
 mode="${1:-}"
 case "$mode" in
-  ''|openapi-tools|web-tools|browser-tools|fuzz-tools) ;;
-  *) echo "install-deps: unknown mode '$mode' (none, openapi-tools, web-tools, browser-tools or fuzz-tools)" >&2; exit 2 ;;
+  ''|openapi-tools|web-tools|browser-tools|fuzz-tools|package-tools) ;;
+  *) echo "install-deps: unknown mode '$mode' (none, openapi-tools, web-tools, browser-tools, fuzz-tools or package-tools)" >&2; exit 2 ;;
 esac
 if [ "$mode" = browser-tools ]; then
   # chromium-l10n: the French UI, so that date and time fields read as a French student sees them.
@@ -32,7 +34,10 @@ if [ "$mode" = fuzz-tools ]; then
   # libclang-rt-14-dev (libFuzzer and the sanitizer runtimes) is only a Recommends of clang.
   packages+=(clang libclang-rt-14-dev)
 fi
-if [ -n "$mode" ] && [ "$mode" != fuzz-tools ]; then
+if [ "$mode" = package-tools ]; then
+  packages+=(dpkg-dev systemd)
+fi
+if [ -n "$mode" ] && [ "$mode" != fuzz-tools ] && [ "$mode" != package-tools ]; then
   packages+=(nodejs)
   # Debian's nodejs comes without npm; NodeSource's nodejs has it built in (and conflicts with npm).
   command -v npm >/dev/null 2>&1 || packages+=(npm)
