@@ -114,6 +114,7 @@ int App::serve() {
   s.io_threads = config_.io_threads ? config_.io_threads : cores();
   s.production = config_.production;
   s.cors_origins = config_.cors_origins;
+  s.trusted_proxies = config_.trusted_proxies;
   if (!config_.public_url.empty()) s.trusted_origins.push_back(config_.public_url);
 
   http::Server server(s, router_, metrics_);

@@ -185,6 +185,14 @@ Config load_config(const EnvMap& env) {
   if (has("LOG_LEVEL") && !log::parse_level(get(env, "LOG_LEVEL"), c.log_level))
     problems.push_back("LOG_LEVEL must be debug, info, warn or error (got '" + get(env, "LOG_LEVEL") + "')");
 
+  if (has("TRUSTED_PROXIES")) {
+    std::string bad;
+    if (auto ranges = IpRanges::parse(get(env, "TRUSTED_PROXIES"), &bad)) c.trusted_proxies = std::move(*ranges);
+    else
+      problems.push_back("TRUSTED_PROXIES entries must be IP addresses or CIDR ranges such as 10.0.0.0/8 (got '" + bad +
+                         "')");
+  }
+
   if (has("CORS_ORIGIN")) {
     std::stringstream list(get(env, "CORS_ORIGIN"));
     std::string origin;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ip_ranges.hpp"
 #include "observability/log.hpp"
 
 namespace planetude {
@@ -25,6 +26,8 @@ struct Config {
   bool production = false;
   log::Level log_level = log::Level::info;
   std::vector<std::string> cors_origins;
+  // Reverse proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); none by default.
+  IpRanges trusted_proxies;
   std::size_t max_body_bytes = std::size_t{1024} * 1024;
   std::size_t max_connections = 10000;
   std::int64_t request_timeout_ms = 30000;

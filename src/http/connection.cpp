@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "core/errors.hpp"
+#include "http/client_address.hpp"
 #include "http/connection_state.hpp"
 #include "http/content_type.hpp"
 #include "http/error_response.hpp"
@@ -94,10 +95,21 @@ Response payload_too_large() {
   return error_response(413, "payload_too_large", "Le corps de la requête est trop volumineux.");
 }
 
+// Every X-Forwarded-For line, in order, as one list (RFC 9110 §5.3).
+std::string forwarded_for(const HeadParser::value_type& head) {
+  std::string out;
+  auto [it, end] = head.equal_range("X-Forwarded-For");
+  for (; it != end; ++it) {
+    if (!out.empty()) out += ", ";
+    out += it->value();
+  }
+  return out;
+}
+
 // The request a handler sees, built from the parsed header (the body comes later).
-Request request_from(const HeadParser::value_type& head, std::string client_ip) {
+Request request_from(const HeadParser::value_type& head, const std::string& peer, const IpRanges& trusted_proxies) {
   Request req;
-  req.client_ip = std::move(client_ip);
+  req.client_ip = trusted_proxies.empty() ? peer : client_address(peer, forwarded_for(head), trusted_proxies);
   req.request_id = request_id_for(std::string_view(head["X-Request-Id"]));
   req.raw.method_string(head.method_string());
   req.raw.target(head.target());
@@ -146,7 +158,7 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
       co_await answer_unreadable(stream, ec, client_ip, start, head_parser.get().method() == bhttp::verb::head);
       break;
     }
-    Request req = request_from(head_parser.get(), client_ip);
+    Request req = request_from(head_parser.get(), client_ip, settings_.trusted_proxies);
     if (auto refused = framing_refusal(head_parser.get())) {
       // The body's length is unknown or the header is unusable: answer, then close.
       co_await send(stream, req, *refused, start, head_parser.get().version(), false);

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ip_ranges.hpp"
 #include "http/cors.hpp"
 #include "http/cross_origin.hpp"
 #include "http/router.hpp"
@@ -38,6 +39,8 @@ struct ServerSettings {
   std::vector<std::string> cors_origins;
   // Origins besides the request's own allowed to write with the session cookie (PUBLIC_URL's).
   std::vector<std::string> trusted_origins;
+  // Peers whose X-Forwarded-For names the client (http/client_address.hpp).
+  IpRanges trusted_proxies;
 };
 
 class Server {

@@ -131,3 +131,32 @@ def test_register_per_address_limit(make_server):
     err(login(s, refused, PASSWORD), 401, "invalid_credentials")
     # logging in is not affected by the registration limit
     assert login(s, taken, PASSWORD).status_code == 200
+
+
+def reg_from(s, forwarded_for):
+    b = {"email": unique_email(), "password": PASSWORD, "name": "Élève Test"}
+    return requests.post(s.url + "/api/auth/register", json=b, headers={"X-Forwarded-For": forwarded_for},
+                         timeout=30)
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(make_server):
+    # The test client is the proxy (127.0.0.1); X-Forwarded-For names the students' addresses.
+    s = make_server(env={"REGISTER_MAX_PER_IP": "2", "TRUSTED_PROXIES": "127.0.0.1, ::1"})
+    assert reg_from(s, "203.0.113.5").status_code == 201
+    assert reg_from(s, "198.51.100.7, 203.0.113.5").status_code == 201  # a spoofed entry left of it: ignored
+    assert_limited(reg_from(s, "203.0.113.5"), 2, 3600)
+    # Another student behind the same proxy, and one behind a second trusted hop, are not limited.
+    assert reg_from(s, "203.0.113.6").status_code == 201
+    assert reg_from(s, "2001:db8::7, 127.0.0.1").status_code == 201
+    # Without the header (or with one that is not an address), the proxy itself is the client.
+    assert reg(s).status_code == 201
+    assert reg_from(s, "pas-une-adresse").status_code == 201
+    assert_limited(reg(s), 2, 3600)
+
+
+def test_x_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy(make_server):
+    s = make_server(env={"REGISTER_MAX_PER_IP": "2", "TRUSTED_PROXIES": "10.0.0.0/8"})
+    assert reg_from(s, "203.0.113.1").status_code == 201
+    assert reg_from(s, "203.0.113.2").status_code == 201
+    # Both counted for 127.0.0.1, which is not a trusted proxy: a client cannot pick its address.
+    assert_limited(reg_from(s, "203.0.113.3"), 2, 3600)

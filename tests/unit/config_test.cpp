@@ -160,6 +160,7 @@ TEST(LoadConfig, GoodValues) {
                           {"DATABASE_URL", "sqlite:///var/lib/planetude/db.sqlite"},
                           {"PUBLIC_URL", "https://api.example/"},
                           {"LLM_FIRST_BYTE_TIMEOUT_MS", "45000"},
+                          {"TRUSTED_PROXIES", "10.0.0.0/8"},
                           {"CORS_ORIGIN", " https://app.example/ , http://localhost:5173,"}});
   EXPECT_EQ(c.port, 8080);
   EXPECT_EQ(c.host, "0.0.0.0");
@@ -169,6 +170,8 @@ TEST(LoadConfig, GoodValues) {
   EXPECT_EQ(c.data_dir, "/var/lib/planetude");
   EXPECT_EQ(c.public_url, "https://api.example");
   EXPECT_EQ(c.llm_first_byte_timeout_ms, 45000);
+  EXPECT_TRUE(c.trusted_proxies.contains("10.1.2.3"));
+  EXPECT_FALSE(c.trusted_proxies.contains("127.0.0.1"));
   EXPECT_EQ(c.cors_origins, (std::vector<std::string>{"https://app.example", "http://localhost:5173"}));
 }
 
@@ -218,6 +221,7 @@ TEST(LoadConfig, EachBadValueIsReported) {
       {"LLM_PROVIDER", "claude"},
       {"DB_THREADS", "x"},
       {"LLM_FIRST_BYTE_TIMEOUT_MS", "50"},
+      {"TRUSTED_PROXIES", "proxy.local"},
   };
   for (const auto& c : cases) {
     auto problems = problems_of({{c.key, c.value}});
