@@ -8,7 +8,7 @@
 # (make test-browser, hence make test).
 # `fuzz-tools`, clang and its libFuzzer runtime (make fuzz, make fuzz-smoke): nothing else needs clang.
 # `package-tools`, dpkg-dev (dpkg-shlibdeps, for make deb) and systemd (systemd-analyze verify,
-# make test-package).
+# make test-package). `file` is for CPack too (make deb reads the binary's libraries with it).
 set -euo pipefail
 
 packages=(
@@ -20,6 +20,7 @@ packages=(
   clang-format clang-tidy
   python3 python3-pytest python3-requests python3-jwt python3-icalendar python3-jsonschema python3-brotli
   wrk jq libmimalloc2.0
+  nginx file
 )
 mode="${1:-}"
 case "$mode" in
@@ -54,7 +55,18 @@ if [ ${#missing[@]} -ne 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # Packages with a service (nginx) start it at install where no init system says otherwise (a
+  # container): the tests run their own, so policy-rc.d (Debian's switch) keeps that one off.
+  guard=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    guard=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$guard" >/dev/null
+    "${sudo_cmd[@]}" chmod 0755 "$guard"
+  fi
+  rc=0
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" || rc=$?
+  [ -z "$guard" ] || "${sudo_cmd[@]}" rm -f "$guard"
+  [ "$rc" -eq 0 ] || exit "$rc"
 fi
 
 # The npm packages of a folder, as its package-lock.json pins them (npm ci only when missing or
