@@ -3,7 +3,9 @@ read-check-write sequences hold across processes, not only between one process's
 Completing a session from both at once gives one 201; PATCHes of different fields from both all
 land; a logout on one is refused on the other; and a tag one gave is not answered 304 by the
 other once the data changed there."""
+import signal
 import threading
+import time
 
 import requests
 
@@ -93,3 +95,47 @@ def test_a_tag_is_not_answered_304_by_the_other_after_a_change(make_server):
     after = requests.get(a.url + "/api/users/me", headers={**auth(u), "If-None-Match": tag}, timeout=30)
     assert after.status_code == 200 and after.json()["name"] == "Changé", after.text
     assert after.headers["ETag"] != tag
+
+
+def test_one_killed_under_writes_loses_nothing_it_acknowledged(make_server):
+    a, b = pair(make_server)
+    u = new_user(a)
+    acknowledged = {a.url: [], b.url: []}
+    failures = []
+    stop = threading.Event()
+
+    def write(s):
+        n = 0
+        while not stop.is_set():
+            n += 1
+            try:
+                r = requests.post(s.url + "/api/progress", json={"date": "2026-01-10", "tempsEtudie": 1,
+                                                                  "notes": f"{s.port}-{n}"},
+                                  headers=auth(u), timeout=10)
+            except requests.RequestException as e:
+                if s is not a:
+                    failures.append(repr(e))
+                return  # the killed one: what it did not answer was not promised
+            if r.status_code != 201:
+                failures.append(r.text)
+                return
+            acknowledged[s.url].append(r.json()["notes"])
+    writers = [threading.Thread(target=write, args=(s,)) for s in (a, a, b, b)]
+    for t in writers:
+        t.start()
+    deadline = time.monotonic() + 10
+    while len(acknowledged[a.url]) < 30 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    a.stop(signal.SIGKILL)
+    while len(acknowledged[b.url]) < len(acknowledged[a.url]) + 30 and time.monotonic() < deadline + 10:
+        time.sleep(0.01)
+    stop.set()
+    for t in writers:
+        t.join(timeout=30)
+    assert not failures, failures
+    assert len(acknowledged[a.url]) >= 30, "the writes to the killed instance did not get going"
+    entries = requests.get(b.url + "/api/progress", params={"from": "2026-01-01", "to": "2026-01-31"},
+                           headers=auth(u), timeout=30).json()["entries"]
+    stored = {e.get("notes") for e in entries}
+    missing = [n for url in acknowledged for n in acknowledged[url] if n not in stored]
+    assert not missing, missing[:10]
