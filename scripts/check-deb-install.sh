@@ -26,7 +26,8 @@ out=$(systemd-analyze verify /usr/lib/systemd/system/planetude.service 2>&1) || 
 say "user, secret, state folder and unit checked"
 
 port=5057
-runuser -u planetude -- env -i PATH=/usr/bin:/bin sh -c \
+# setpriv execs (runuser would stay in between and turn SIGTERM into a kill of its own).
+setpriv --reuid=planetude --regid=planetude --init-groups env -i PATH=/usr/bin:/bin sh -c \
   "set -a; . /etc/planetude/planetude.env; . /etc/planetude/secret.env; PORT=$port; cd /var/lib/planetude; exec planetude serve" \
   >/tmp/planetude-deb.log 2>&1 &
 server=$!
