@@ -46,6 +46,12 @@ wait "$server" || { cat /tmp/planetude-deb.log; say "the server did not exit cle
 [ "$(stat -c %U /var/lib/planetude/planetude.db)" = planetude ] || { say "database not owned by planetude"; exit 1; }
 say "served: /healthz, /readyz, a registration; stopped cleanly"
 
+# The backup command of docs/deploy.md, as the service's user.
+setpriv --reuid=planetude --regid=planetude --init-groups sh -c 'set -a; . /etc/planetude/planetude.env; \
+  . /etc/planetude/secret.env; cd /var/lib/planetude; planetude backup /var/lib/planetude/backup-check.db'
+[ "$(stat -c %U /var/lib/planetude/backup-check.db)" = planetude ] || { say "no backup"; exit 1; }
+say "backup made as the service's user"
+
 apt-get remove -y -qq planetude
 [ -f /var/lib/planetude/planetude.db ] || { say "remove deleted the data"; exit 1; }
 apt-get purge -y -qq planetude
