@@ -5,17 +5,9 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/text.hpp"
+
 namespace planetude {
-
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 std::optional<IpBytes> parse_ip(std::string_view text) {
   if (text.empty() || text.size() > 45) return std::nullopt;  // INET6_ADDRSTRLEN - 1
@@ -40,7 +32,8 @@ std::optional<IpRanges> IpRanges::parse(std::string_view list, std::string* bad_
   IpRanges out;
   while (!list.empty()) {
     std::size_t comma = list.find(',');
-    std::string_view entry = trim(list.substr(0, comma));
+    const std::string trimmed = text::trim(list.substr(0, comma));
+    const std::string_view entry = trimmed;
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
     if (entry.empty()) continue;
     auto fail = [&] {
