@@ -2,7 +2,7 @@
 PYTHON ?= /usr/bin/python3
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 
-.PHONY: deb test-package deps web build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench clean test-browser bench-web fuzz-blackbox build-fuzz fuzz fuzz-smoke
+.PHONY: test-api-postgres deb test-package deps web build-dev build-release build-asan run test test-unit test-api test-asan check-style lint-openapi test-repeat bench clean test-browser bench-web fuzz-blackbox build-fuzz fuzz fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh
@@ -26,7 +26,16 @@ test: build-dev
 	ctest --preset dev
 	cd web && npm test --silent
 	PLANETUDE_BIN=build/dev/planetude $(PYTEST) tests/api tests/fakes
+	$(MAKE) --no-print-directory test-api-postgres
 	$(MAKE) --no-print-directory test-browser
+
+# The HTTP suite again, every server on PostgreSQL 15: a throwaway server (scripts/pg-test-server.sh)
+# in build/dev/pg-http, a schema per test server, stopped afterwards whatever the outcome.
+PG_HTTP_DIR = build/dev/pg-http
+test-api-postgres: build-dev
+	scripts/pg-test-server.sh start $(PG_HTTP_DIR) >/dev/null
+	PLANETUDE_TEST_DATABASE=postgres PLANETUDE_TEST_PG_DIR=$(PG_HTTP_DIR) PLANETUDE_BIN=build/dev/planetude \
+	  $(PYTEST) tests/api; rc=$$?; scripts/pg-test-server.sh stop $(PG_HTTP_DIR); exit $$rc
 
 # The web app in headless Chromium (Debian's chromium + chromium-driver, Selenium) against the real
 # server on SQLite: journeys at phone and desktop sizes in both themes, axe-core on every screen,

@@ -14,13 +14,14 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsodium-dev libsqlite3-dev libspdlog-dev libhowardhinnant-date-dev libssl-dev libjemalloc-dev
+  libsodium-dev libsqlite3-dev libpq-dev libspdlog-dev libhowardhinnant-date-dev libssl-dev libjemalloc-dev
   tzdata ca-certificates openssl
   libgtest-dev
   clang-format clang-tidy
   python3 python3-pytest python3-requests python3-jwt python3-icalendar python3-jsonschema python3-brotli
   wrk jq libmimalloc2.0
   nginx file
+  postgresql-15
 )
 mode="${1:-}"
 case "$mode" in
@@ -55,7 +56,7 @@ if [ ${#missing[@]} -ne 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
-  # Packages with a service (nginx) start it at install where no init system says otherwise (a
+  # Packages with a service (nginx, PostgreSQL) start it at install where no init system says otherwise (a
   # container): the tests run their own, so policy-rc.d (Debian's switch) keeps that one off.
   guard=
   if [ ! -e /usr/sbin/policy-rc.d ]; then

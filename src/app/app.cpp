@@ -10,6 +10,7 @@
 #include "llm/gemini_provider.hpp"
 #include "llm/openai_provider.hpp"
 #include "observability/log.hpp"
+#include "store_pg/pg_database.hpp"
 #include "store_sqlite/sqlite_database.hpp"
 
 namespace planetude {
@@ -47,6 +48,19 @@ AiSettings ai_settings(const Config& c) {
   return s;
 }
 
+std::unique_ptr<store::Database> open_postgres(const Config& config) {
+  if (auto problem = store::pg::conninfo_problem(config.postgres_conninfo); !problem.empty())
+    throw ConfigError({"DATABASE_URL: " + problem});
+  try {
+    auto db = std::make_unique<store::pg::PgDatabase>(config.postgres_conninfo, config.db_threads);
+    db->migrate();
+    return db;
+  } catch (const std::exception& e) {
+    // Named after the setting to fix (libpq's messages never hold the password).
+    throw std::runtime_error("DATABASE_URL (" + describe_database(config) + "): " + e.what());
+  }
+}
+
 // Opens and migrates the database, then drops the tokens that expired while the server was down.
 std::unique_ptr<store::Database> prepare_database(const Config& config, std::size_t& purged) {
   auto db = open_database(config);
@@ -57,10 +71,16 @@ std::unique_ptr<store::Database> prepare_database(const Config& config, std::siz
 }  // namespace
 
 std::unique_ptr<store::Database> open_database(const Config& config) {
+  if (!config.postgres_conninfo.empty()) return open_postgres(config);
   std::filesystem::create_directories(config.data_dir);
   auto db = std::make_unique<store::sqlite::SqliteDatabase>(config.sqlite_path, config.db_threads);
   db->migrate();
   return db;
+}
+
+std::string describe_database(const Config& config) {
+  if (config.postgres_conninfo.empty()) return "sqlite:" + config.sqlite_path;
+  return "postgresql: " + store::pg::describe_conninfo(config.postgres_conninfo);
 }
 
 App::App(Config config)
@@ -122,7 +142,7 @@ int App::serve() {
   log::info("listening", {{"host", config_.host},
                           {"port", port},
                           {"environment", config_.production ? "production" : "development"},
-                          {"database", "sqlite"},
+                          {"database", describe_database(config_)},
                           {"coach", config_.llm_provider},
                           {"io_threads", static_cast<std::uint64_t>(s.io_threads)},
                           {"expired_tokens_purged", static_cast<std::uint64_t>(expired_tokens_purged_)},

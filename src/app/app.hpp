@@ -31,6 +31,9 @@ namespace planetude {
 
 // Opens the database the configuration names (creating its folder) and applies migrations.
 std::unique_ptr<store::Database> open_database(const Config& config);
+// The database for a log line: the SQLite path, or PostgreSQL's host, port, name and user (never
+// the password).
+std::string describe_database(const Config& config);
 
 class App {
  public:

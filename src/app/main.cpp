@@ -71,6 +71,10 @@ int main(int argc, char** argv) {
     planetude::Config config = planetude::load_config(planetude::read_environment(".env"));
     planetude::log::set_level(config.log_level);
     if (command == "backup") {
+      if (!config.postgres_conninfo.empty()) {
+        std::cerr << "planetude: backup copies a SQLite database; for PostgreSQL use pg_dump\n";
+        return 2;
+      }
       auto copy = planetude::store::sqlite::backup_database(config.sqlite_path, argv[2]);
       planetude::log::info("backed_up", {{"database", config.sqlite_path},
                                          {"copy", argv[2]},
@@ -82,7 +86,7 @@ int main(int argc, char** argv) {
     if (command == "migrate") {
       auto db = planetude::open_database(config);
       db->close();
-      planetude::log::info("migrated", {{"database", config.database_url}});
+      planetude::log::info("migrated", {{"database", planetude::describe_database(config)}});
       return 0;
     }
     planetude::resolve_jwt_secret(config);

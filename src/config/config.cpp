@@ -20,6 +20,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A URL with the password of its user:password@ part replaced by ***, fit for a message.
+std::string without_password(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  auto at = url.find('@', scheme + 3);
+  auto colon = url.find(':', scheme + 3);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
 std::string join(const std::vector<std::string>& lines) {
   std::string out = "invalid configuration:";
   for (const auto& l : lines) out += "\n  - " + l;
@@ -167,10 +177,15 @@ Config load_config(const EnvMap& env) {
     c.sqlite_path = path;
     fs::path parent = fs::path(path).parent_path();
     c.data_dir = parent.empty() ? "." : parent.string();
-  } else if (c.database_url.rfind("postgres://", 0) == 0 || c.database_url.rfind("postgresql://", 0) == 0) {
-    problems.push_back("DATABASE_URL: PostgreSQL support is not available in this version yet; use sqlite:PATH");
+  } else if (c.database_url.rfind("postgres://", 0) == 0 || c.database_url.rfind("postgresql://", 0) == 0 ||
+             (c.database_url.find('=') != std::string::npos && c.database_url.find("://") == std::string::npos)) {
+    c.postgres_conninfo = c.database_url;
+    c.data_dir = "data";  // holds the development JWT secret only
   } else {
-    problems.push_back("DATABASE_URL must start with sqlite: or postgres:// (got '" + c.database_url + "')");
+    problems.push_back(
+        "DATABASE_URL must be sqlite:PATH, a postgres:// or postgresql:// URL, or libpq settings such as "
+        "'host=/run/postgresql dbname=planetude' (got '" +
+        without_password(c.database_url) + "')");
   }
 
   c.jwt_secret = get(env, "JWT_SECRET");

@@ -19,7 +19,10 @@ struct Config {
   std::uint16_t port = 5000;
   std::string public_url;  // empty: the request's Host
   std::string database_url = "sqlite:data/planetude.db";
-  std::string sqlite_path;  // from database_url
+  std::string sqlite_path;  // from database_url, when it names SQLite
+  // From database_url, when it names PostgreSQL: a postgres:// or postgresql:// URL, or libpq
+  // key=value settings (checked by libpq when the database opens).
+  std::string postgres_conninfo;
   std::string data_dir;     // folder of the SQLite file: the dev JWT secret lives there too
   std::string jwt_secret;   // empty until resolved (generated in development)
   std::int64_t jwt_ttl_seconds = std::int64_t{7} * 24 * 3600;

@@ -30,6 +30,44 @@ BIN = os.path.abspath(os.environ.get("PLANETUDE_BIN", str(ROOT / "build" / "dev"
 TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef"
 
 
+# The database the suite's servers use: "sqlite" (a file in each server's data folder) or
+# "postgres" (a schema of the PostgreSQL server that scripts/pg-test-server.sh started in
+# $PLANETUDE_TEST_PG_DIR, one per data folder: servers sharing a folder share the database).
+TEST_DATABASE = os.environ.get("PLANETUDE_TEST_DATABASE", "sqlite")
+if TEST_DATABASE not in ("sqlite", "postgres"):
+    raise RuntimeError(f"PLANETUDE_TEST_DATABASE must be sqlite or postgres, not {TEST_DATABASE!r}")
+sqlite_only = pytest.mark.skipif(TEST_DATABASE != "sqlite", reason="about the SQLite file itself")
+
+
+def postgres_admin_conninfo():
+    pg_dir = os.environ.get("PLANETUDE_TEST_PG_DIR")
+    if not pg_dir:
+        raise RuntimeError("PLANETUDE_TEST_DATABASE=postgres needs PLANETUDE_TEST_PG_DIR (scripts/pg-test-server.sh)")
+    return pathlib.Path(pg_dir, "conninfo").read_text().strip()
+
+
+def postgres_sql(sql):
+    """Runs SQL as the test server's superuser (psql); returns its unaligned output."""
+    done = subprocess.run(["psql", postgres_admin_conninfo(), "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                          capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise RuntimeError(f"psql failed: {done.stderr.strip()}")
+    return done.stdout
+
+
+def postgres_schema(data_dir):
+    return "t_" + re.sub(r"[^a-z0-9]", "_", os.path.basename(os.path.normpath(data_dir)).lower())
+
+
+def database_url(data_dir):
+    """The DATABASE_URL of a server whose data folder is `data_dir`."""
+    if TEST_DATABASE == "sqlite":
+        return f"sqlite:{data_dir}/planetude.db"
+    schema = postgres_schema(data_dir)
+    postgres_sql(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    return f"{postgres_admin_conninfo()} options='-c search_path={schema}'"
+
+
 class Server:
     """A running planetude process; `logs` collects every stdout/stderr line it printed."""
 
@@ -39,7 +77,7 @@ class Server:
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOST": "127.0.0.1",
             "PORT": "0",
-            "DATABASE_URL": f"sqlite:{self.data_dir}/planetude.db",
+            "DATABASE_URL": database_url(self.data_dir) if "DATABASE_URL" not in (env or {}) else "",
             "JWT_SECRET": TEST_SECRET,
             "APP_ENV": "development",
             "LOG_LEVEL": "info",
@@ -117,6 +155,8 @@ class Server:
 
     def cleanup(self):
         self.stop()
+        if TEST_DATABASE == "postgres" and os.path.isdir(self.data_dir):
+            postgres_sql(f"DROP SCHEMA IF EXISTS {postgres_schema(self.data_dir)} CASCADE")
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 

@@ -12,7 +12,9 @@ import time
 
 import requests
 
-from conftest import BIN, TEST_SECRET, new_user
+from conftest import BIN, TEST_SECRET, new_user, sqlite_only
+
+pytestmark = sqlite_only
 
 
 def run_backup(server, *args):

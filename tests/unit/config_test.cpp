@@ -377,3 +377,20 @@ TEST(ResolveJwtSecret, ATooShortFileIsReplaced) {
   EXPECT_GE(c.jwt_secret.size(), 32u);
   EXPECT_NE(c.jwt_secret, "short");
 }
+
+TEST(LoadConfig, DatabaseUrlNamesPostgresInEveryForm) {
+  for (const char* url : {"postgres://eleve:secret@db.example:5432/planetude", "postgresql://db.example/planetude",
+                          "host=/run/postgresql dbname=planetude"}) {
+    auto config = load_config({{"DATABASE_URL", url}});
+    EXPECT_EQ(config.postgres_conninfo, url);
+    EXPECT_TRUE(config.sqlite_path.empty()) << url;
+  }
+  EXPECT_TRUE(load_config({}).postgres_conninfo.empty());
+}
+
+TEST(LoadConfig, AnUnknownDatabaseUrlIsRefusedWithoutItsPassword) {
+  auto problems = problems_of({{"DATABASE_URL", "mysql://root:tres-secret@localhost/planetude"}});
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_TRUE(contains(problems[0], "mysql://root:***@localhost/planetude")) << problems[0];
+  EXPECT_FALSE(contains(problems[0], "tres-secret")) << problems[0];
+}

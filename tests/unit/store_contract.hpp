@@ -9,11 +9,14 @@
 #pragma once
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -25,6 +28,8 @@
 #include <vector>
 
 #include "store/store.hpp"
+#include "store_pg/connection.hpp"
+#include "store_pg/pg_database.hpp"
 #include "store_sqlite/sqlite_database.hpp"
 
 namespace planetude::testing {
@@ -77,10 +82,60 @@ class SqliteContractDatabase : public ContractDatabase {
   std::unique_ptr<store::sqlite::SqliteDatabase> db_;
 };
 
-// Every backend the contract suites run on.
+// The PostgreSQL server the tests started (scripts/pg-test-server.sh, run by ctest's `postgres`
+// fixture): libpq settings from $PLANETUDE_TEST_PG_DIR/conninfo, "" when the variable is unset.
+inline std::string test_postgres_conninfo() {
+  const char* dir = std::getenv("PLANETUDE_TEST_PG_DIR");  // NOLINT(concurrency-mt-unsafe): read before threads
+  if (!dir || !*dir) return "";
+  std::ifstream in(std::filesystem::path(dir) / "conninfo");
+  std::string conninfo;
+  if (!std::getline(in, conninfo) || conninfo.empty())
+    throw std::runtime_error(std::string("no PostgreSQL settings in ") + dir + "/conninfo");
+  return conninfo;
+}
+
+// PostgreSQL in a new schema of the test server (its search_path), dropped with the object.
+class PgContractDatabase : public ContractDatabase {
+ public:
+  PgContractDatabase() : admin_(test_postgres_conninfo()) {
+    static std::atomic<int> counter{0};
+    schema_ = "contract_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    admin_.exec(("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_).c_str());
+    try {
+      db_ = std::make_unique<store::pg::PgDatabase>(
+          test_postgres_conninfo() + " options='-c search_path=" + schema_ + "'", 2);
+      db_->migrate();
+    } catch (...) {
+      db_.reset();
+      admin_.exec(("DROP SCHEMA " + schema_ + " CASCADE").c_str());
+      throw;
+    }
+  }
+  ~PgContractDatabase() override {
+    db_.reset();
+    try {
+      admin_.exec(("DROP SCHEMA " + schema_ + " CASCADE").c_str());
+    } catch (...) {
+      // Left for the server's folder to be removed with it.
+    }
+  }
+  PgContractDatabase(const PgContractDatabase&) = delete;
+  PgContractDatabase& operator=(const PgContractDatabase&) = delete;
+
+  store::Database& db() override { return *db_; }
+
+ private:
+  store::pg::Connection admin_;
+  std::string schema_;
+  std::unique_ptr<store::pg::PgDatabase> db_;
+};
+
+// Every backend the contract suites run on. The PostgreSQL tests are listed even when no server
+// was started (ctest lists the tests at build time) and skipped then: ctest always starts one.
 inline std::vector<StoreBackend> store_backends() {
   return {
       {"sqlite", [] { return std::make_unique<SqliteContractDatabase>(); }},
+      {"postgres", [] { return std::make_unique<PgContractDatabase>(); }},
   };
 }
 
@@ -362,7 +417,12 @@ std::vector<std::string> ids_of(const std::vector<Record>& records) {
 
 class StoreContract : public ::testing::TestWithParam<StoreBackend> {
  protected:
-  void SetUp() override { backend_ = GetParam().make(); }
+  void SetUp() override {
+    if (GetParam().name == "postgres" && test_postgres_conninfo().empty())
+      GTEST_SKIP() << "no PostgreSQL server: set PLANETUDE_TEST_PG_DIR to a folder of scripts/pg-test-server.sh "
+                      "(ctest does)";
+    backend_ = GetParam().make();
+  }
   void TearDown() override { backend_.reset(); }
 
   store::Database& db() { return backend_->db(); }
