@@ -64,7 +64,12 @@ std::unique_ptr<store::Database> open_postgres(const Config& config) {
 // Opens and migrates the database, then drops the tokens that expired while the server was down.
 std::unique_ptr<store::Database> prepare_database(const Config& config, std::size_t& purged) {
   auto db = open_database(config);
-  purged = db->write_value([](store::Repos& r) { return r.tokens().purge_expired(clock::now_ms() / 1000); });
+  purged = db->write_value([](store::Repos& r) {
+    std::int64_t now = clock::now_ms();
+    // Throttling events of keys not seen since (those seen again are pruned as they come).
+    r.rate_limits().purge_before(now - SlidingWindowLimiter::kLongestWindowMs);
+    return r.tokens().purge_expired(now / 1000);
+  });
   return db;
 }
 

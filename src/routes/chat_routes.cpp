@@ -62,7 +62,7 @@ void ChatRoutes::add_to(http::Router& router) {
 asio::awaitable<Response> ChatRoutes::chat(Request& req) {
   AuthContext who = co_await require_user(auth_, req);
   auto input = models::parse_chat_input(req.json());
-  RateLimitState limit = coach_.acquire_rate(who.user.id);
+  RateLimitState limit = co_await coach_.acquire_rate(who.user.id);
   Response r;
   if (wants_event_stream(req)) {
     r.stream = [this, user = who.user, input = std::move(input)](http::EventSink& events) mutable {

@@ -127,6 +127,22 @@ class ProposalStore {
                                                   const std::vector<std::string>& message_ids) = 0;
 };
 
+// Throttling events (failed logins, registrations, chat messages), kept in the database so that
+// every instance on it counts the same ones. `bucket` names the limit, `key` what it counts (an
+// email, an address, a user id); events older than the limit's window are worth nothing.
+class RateLimitStore {
+ public:
+  virtual ~RateLimitStore() = default;
+  // The times (ms) of the key's events at or after `since_ms`, oldest first.
+  virtual std::vector<std::int64_t> events_since(const std::string& bucket, const std::string& key,
+                                                 std::int64_t since_ms) = 0;
+  // Records an event, and forgets the key's events before `forget_before_ms`.
+  virtual void add(const std::string& bucket, const std::string& key, std::int64_t at_ms,
+                   std::int64_t forget_before_ms) = 0;
+  // Forgets every event before `before_ms` (of keys not seen since); returns how many.
+  virtual std::size_t purge_before(std::int64_t before_ms) = 0;
+};
+
 // The stores of one transaction.
 class Repos {
  public:
@@ -138,6 +154,7 @@ class Repos {
   virtual CalendarFeedStore& calendar_feeds() = 0;
   virtual ChatStore& chat() = 0;  // clearing the conversation removes its proposals too
   virtual ProposalStore& proposals() = 0;
+  virtual RateLimitStore& rate_limits() = 0;
 };
 
 class Database {

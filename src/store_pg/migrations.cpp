@@ -117,8 +117,20 @@ CREATE INDEX chat_proposals_by_user ON chat_proposals(user_id, created_at);
 CREATE INDEX chat_proposals_by_message ON chat_proposals(message_id);
 )sql";
 
+constexpr std::string_view kRateLimits = R"sql(
+-- Throttling events shared by every instance on this database (store::RateLimitStore).
+CREATE TABLE rate_limit_events (
+  bucket text NOT NULL,
+  key    text NOT NULL,
+  at     timestamptz NOT NULL
+);
+CREATE INDEX rate_limit_events_by_key ON rate_limit_events(bucket, key, at);
+CREATE INDEX rate_limit_events_by_time ON rate_limit_events(at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "schema", kSchema},
+    {2, "rate_limits", kRateLimits},
 };
 
 }  // namespace

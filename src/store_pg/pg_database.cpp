@@ -20,7 +20,7 @@ namespace {
 class PgRepos : public Repos {
  public:
   explicit PgRepos(Connection& c)
-      : users_(c), tokens_(c), plannings_(c), progress_(c), feeds_(c), chat_(c), proposals_(c) {}
+      : users_(c), tokens_(c), plannings_(c), progress_(c), feeds_(c), chat_(c), proposals_(c), rate_limits_(c) {}
   UserStore& users() override { return users_; }
   TokenStore& tokens() override { return tokens_; }
   PlanningStore& plannings() override { return plannings_; }
@@ -28,6 +28,7 @@ class PgRepos : public Repos {
   CalendarFeedStore& calendar_feeds() override { return feeds_; }
   ChatStore& chat() override { return chat_; }
   ProposalStore& proposals() override { return proposals_; }
+  RateLimitStore& rate_limits() override { return rate_limits_; }
 
  private:
   PgUserStore users_;
@@ -37,6 +38,7 @@ class PgRepos : public Repos {
   PgCalendarFeedStore feeds_;
   PgChatStore chat_;
   PgProposalStore proposals_;
+  PgRateLimitStore rate_limits_;
 };
 
 // The key of the advisory lock that serialises migrations (any constant shared by every instance).

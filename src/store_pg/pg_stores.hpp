@@ -129,4 +129,17 @@ class PgProposalStore : public ProposalStore {
   Connection& c_;
 };
 
+class PgRateLimitStore : public RateLimitStore {
+ public:
+  explicit PgRateLimitStore(Connection& c) : c_(c) {}
+  std::vector<std::int64_t> events_since(const std::string& bucket, const std::string& key,
+                                         std::int64_t since_ms) override;
+  void add(const std::string& bucket, const std::string& key, std::int64_t at_ms,
+           std::int64_t forget_before_ms) override;
+  std::size_t purge_before(std::int64_t before_ms) override;
+
+ private:
+  Connection& c_;
+};
+
 }  // namespace planetude::store::pg

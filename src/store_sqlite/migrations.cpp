@@ -122,6 +122,17 @@ constexpr std::string_view kDataVersion = R"sql(
 ALTER TABLE users ADD COLUMN data_version INTEGER NOT NULL DEFAULT 0 CHECK (data_version >= 0);
 )sql";
 
+constexpr std::string_view kRateLimits = R"sql(
+-- Throttling events shared by every instance on this database (store::RateLimitStore).
+CREATE TABLE rate_limit_events (
+  bucket TEXT NOT NULL,
+  key    TEXT NOT NULL,
+  at     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX rate_limit_events_by_key ON rate_limit_events(bucket, key, at);
+CREATE INDEX rate_limit_events_by_time ON rate_limit_events(at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "accounts", kAccounts},
     {2, "plannings_and_progress", kPlanningsAndProgress},
@@ -129,6 +140,7 @@ constexpr Migration kMigrations[] = {
     {4, "proposals", kProposals},
     {5, "weekly_goal", kWeeklyGoal},
     {6, "data_version", kDataVersion},
+    {7, "rate_limits", kRateLimits},
 };
 
 }  // namespace

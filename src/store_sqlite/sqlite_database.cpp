@@ -17,7 +17,7 @@ namespace {
 class SqliteRepos : public Repos {
  public:
   explicit SqliteRepos(Connection& c)
-      : users_(c), tokens_(c), plannings_(c), progress_(c), feeds_(c), chat_(c), proposals_(c) {}
+      : users_(c), tokens_(c), plannings_(c), progress_(c), feeds_(c), chat_(c), proposals_(c), rate_limits_(c) {}
   UserStore& users() override { return users_; }
   TokenStore& tokens() override { return tokens_; }
   PlanningStore& plannings() override { return plannings_; }
@@ -25,6 +25,7 @@ class SqliteRepos : public Repos {
   CalendarFeedStore& calendar_feeds() override { return feeds_; }
   ChatStore& chat() override { return chat_; }
   ProposalStore& proposals() override { return proposals_; }
+  RateLimitStore& rate_limits() override { return rate_limits_; }
 
  private:
   SqliteUserStore users_;
@@ -34,6 +35,7 @@ class SqliteRepos : public Repos {
   SqliteCalendarFeedStore feeds_;
   SqliteChatStore chat_;
   SqliteProposalStore proposals_;
+  SqliteRateLimitStore rate_limits_;
 };
 
 // Runs `work` between `begin` and COMMIT; rolls back if it throws.

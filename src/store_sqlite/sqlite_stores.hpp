@@ -107,4 +107,17 @@ class SqliteProposalStore : public ProposalStore {
   Connection& c_;
 };
 
+class SqliteRateLimitStore : public RateLimitStore {
+ public:
+  explicit SqliteRateLimitStore(Connection& c) : c_(c) {}
+  std::vector<std::int64_t> events_since(const std::string& bucket, const std::string& key,
+                                         std::int64_t since_ms) override;
+  void add(const std::string& bucket, const std::string& key, std::int64_t at_ms,
+           std::int64_t forget_before_ms) override;
+  std::size_t purge_before(std::int64_t before_ms) override;
+
+ private:
+  Connection& c_;
+};
+
 }  // namespace planetude::store::sqlite

@@ -139,3 +139,51 @@ def test_one_killed_under_writes_loses_nothing_it_acknowledged(make_server):
     stored = {e.get("notes") for e in entries}
     missing = [n for url in acknowledged for n in acknowledged[url] if n not in stored]
     assert not missing, missing[:10]
+
+
+# ---- limits and proposals shared by the instances (on SQLite and, in the PostgreSQL pass, on PostgreSQL)
+
+def test_the_chat_limit_is_counted_across_both(make_server):
+    a, b = pair(make_server)
+    u = new_user(a)
+    for i in range(10):
+        for s in (a, b):
+            r = requests.post(s.url + "/api/chat", json={"message": f"Message {i}"}, headers=auth(u), timeout=30)
+            assert r.status_code == 200, r.text
+    # 20 accepted in this minute, 10 on each: the 21st is refused by either.
+    for s in (a, b):
+        r = requests.post(s.url + "/api/chat", json={"message": "Encore un"}, headers=auth(u), timeout=30)
+        assert r.status_code == 429, r.text
+        assert r.json()["error"]["code"] == "rate_limited"
+        assert int(r.headers["Retry-After"]) >= 1
+
+
+def test_login_failures_are_counted_across_both(make_server):
+    a, b = pair(make_server)
+    u = new_user(a)
+    # LOGIN_MAX_FAILURES_PER_EMAIL is 10: five wrong passwords on each instance.
+    for s in (a, b) * 5:
+        r = requests.post(s.url + "/api/auth/login", json={"email": u.email, "password": "pas-le-bon-1"}, timeout=30)
+        assert r.status_code == 401, r.text
+    for s in (a, b):
+        r = requests.post(s.url + "/api/auth/login", json={"email": u.email, "password": u.password}, timeout=30)
+        assert r.status_code == 429, r.text
+
+
+def test_a_proposal_applied_on_both_at_once_is_applied_once(make_server):
+    import datetime as dt
+    a, b = pair(make_server)
+    u = new_user(a)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    start = dt.datetime(today.year, today.month, today.day, 14, tzinfo=dt.timezone.utc) + dt.timedelta(days=2)
+    r = u.post("/api/planning", json={"periode": "semaine", "dateDebut": today.isoformat(), "sessions": [
+        {"matiere": "Maths", "debut": start.isoformat(), "fin": (start + dt.timedelta(hours=1)).isoformat()}]})
+    assert r.status_code == 201, r.text
+    reply = requests.post(b.url + "/api/chat", json={"message": "Tu peux décaler les maths à demain ?"},
+                          headers=auth(u), timeout=30).json()
+    assert len(reply["proposals"]) == 1, reply
+    pid = reply["proposals"][0]["_id"]
+    calls = [(lambda s=s: requests.post(f"{s.url}/api/chat/proposals/{pid}/apply", headers=auth(u), timeout=30))
+             for s in (a, b) * 3]
+    codes = sorted(r.status_code for r in at_once(calls))
+    assert codes == [200] + [409] * 5, codes

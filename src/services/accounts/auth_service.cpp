@@ -26,9 +26,9 @@ AuthService::AuthService(AuthSettings settings, std::string jwt_secret, store::A
       jwt_(std::move(jwt_secret)),
       db_(db),
       cpu_pool_(cpu_pool),
-      login_failures_by_email_(settings.login_max_failures_per_email, 15min),
-      login_failures_by_ip_(settings.login_max_failures_per_ip, 15min),
-      registrations_by_ip_(settings.register_max_per_ip, 1h) {}
+      login_failures_by_email_("login_email", settings.login_max_failures_per_email, 15min),
+      login_failures_by_ip_("login_ip", settings.login_max_failures_per_ip, 15min),
+      registrations_by_ip_("register_ip", settings.register_max_per_ip, 1h) {}
 
 AuthResult AuthService::issue_token(const store::UserRecord& user, store::Repos& repos) {
   TokenClaims claims{user.id, ids::random_hex(16), now_seconds(), 0};
@@ -38,7 +38,8 @@ AuthResult AuthService::issue_token(const store::UserRecord& user, store::Repos&
 }
 
 asio::awaitable<AuthResult> AuthService::register_user(models::RegisterInput input, std::string client_ip) {
-  auto limit = registrations_by_ip_.check(client_ip, clock::now_ms());
+  auto limit = co_await db_.read(
+      [&](store::Repos& r) { return registrations_by_ip_.check(r.rate_limits(), client_ip, clock::now_ms()); });
   if (!limit.allowed) throw rate_limited(limit);
 
   std::string hash = co_await cpu_pool_.run([this, &input] { return hasher_.hash(input.password); });
@@ -58,27 +59,35 @@ asio::awaitable<AuthResult> AuthService::register_user(models::RegisterInput inp
   std::optional<AuthResult> result;
   try {
     result = co_await db_.write([&](store::Repos& repos) -> std::optional<AuthResult> {
+      // Checked again where it is recorded: concurrent registrations, on any instance, stay within it.
+      auto limit_now = registrations_by_ip_.check(repos.rate_limits(), client_ip, now);
+      if (!limit_now.allowed) throw rate_limited(limit_now);
       if (repos.users().find_by_email(user.email)) return std::nullopt;
       repos.users().insert(user);
+      registrations_by_ip_.record(repos.rate_limits(), client_ip, now);
       return issue_token(user, repos);
     });
   } catch (const store::Conflict&) {
     // A concurrent registration took the email between our check and our insert.
   }
   if (!result) throw errors::conflict("email_taken", "Un compte existe déjà avec cette adresse e-mail.");
-  registrations_by_ip_.record(client_ip, clock::now_ms());
   log::info("user_registered", {{"user_id", user.id}});
   co_return std::move(*result);
 }
 
 asio::awaitable<AuthResult> AuthService::login(models::LoginInput input, std::string client_ip) {
   std::int64_t now = clock::now_ms();
-  auto by_email = login_failures_by_email_.check(input.email, now);
-  if (!by_email.allowed) throw rate_limited(by_email);
-  auto by_ip = login_failures_by_ip_.check(client_ip, now);
-  if (!by_ip.allowed) throw rate_limited(by_ip);
-
-  auto user = co_await db_.read([&](store::Repos& r) { return r.users().find_by_email(input.email); });
+  struct Seen {
+    RateLimitState by_email, by_ip;
+    std::optional<store::UserRecord> user;
+  };
+  Seen seen = co_await db_.read([&](store::Repos& r) {
+    return Seen{login_failures_by_email_.check(r.rate_limits(), input.email, now),
+                login_failures_by_ip_.check(r.rate_limits(), client_ip, now), r.users().find_by_email(input.email)};
+  });
+  if (!seen.by_email.allowed) throw rate_limited(seen.by_email);
+  if (!seen.by_ip.allowed) throw rate_limited(seen.by_ip);
+  auto& user = seen.user;
   bool ok = co_await cpu_pool_.run([this, &user, &input] {
     if (!user) {
       hasher_.verify_dummy(input.password);
@@ -87,8 +96,11 @@ asio::awaitable<AuthResult> AuthService::login(models::LoginInput input, std::st
     return hasher_.verify(user->password_hash, input.password);
   });
   if (!ok) {
-    login_failures_by_email_.record(input.email, clock::now_ms());
-    login_failures_by_ip_.record(client_ip, clock::now_ms());
+    co_await db_.write([&](store::Repos& r) {
+      std::int64_t failed_at = clock::now_ms();
+      login_failures_by_email_.record(r.rate_limits(), input.email, failed_at);
+      login_failures_by_ip_.record(r.rate_limits(), client_ip, failed_at);
+    });
     throw errors::invalid_credentials();
   }
   co_return co_await db_.write([&](store::Repos& r) { return issue_token(*user, r); });

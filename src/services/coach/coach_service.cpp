@@ -66,16 +66,17 @@ constexpr const char* kChangeRefused =
 }  // namespace
 
 CoachService::CoachService(store::AsyncDatabase& db, AiGateway& ai, CoachSettings settings)
-    : db_(db), ai_(ai), settings_(settings), limiter_(settings.messages_per_minute, 60s) {}
+    : db_(db), ai_(ai), settings_(settings), limiter_("chat", settings.messages_per_minute, 60s) {}
 
-RateLimitState CoachService::acquire_rate(const std::string& user_id) {
-  RateLimitState limit = limiter_.acquire(user_id, clock::now_ms());
+asio::awaitable<RateLimitState> CoachService::acquire_rate(std::string user_id) {
+  RateLimitState limit =
+      co_await db_.write([&](store::Repos& r) { return limiter_.acquire(r.rate_limits(), user_id, clock::now_ms()); });
   if (!limit.allowed) {
     std::int64_t wait = std::max<std::int64_t>(1, limit.reset_seconds);
     throw RateLimited("Tu as envoyé beaucoup de messages : réessaie dans " + std::to_string(wait) + " secondes.",
                       {limit.limit, wait});
   }
-  return limit;
+  co_return limit;
 }
 
 BuiltinMove builtin_move(std::optional<llm::FailureKind> failure, const std::optional<ChangeIntent>& intent) {

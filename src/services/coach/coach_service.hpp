@@ -61,9 +61,9 @@ class CoachService {
   // Without an available provider, the built-in coach answers every message.
   CoachService(store::AsyncDatabase& db, AiGateway& ai, CoachSettings settings);
 
-  // Counts one accepted message against the user's limit; throws RateLimited past it (refused
-  // messages do not count).
-  RateLimitState acquire_rate(const std::string& user_id);
+  // Counts one accepted message against the user's limit, shared by every instance on the
+  // database; throws RateLimited past it (refused messages do not count).
+  boost::asio::awaitable<RateLimitState> acquire_rate(std::string user_id);
   boost::asio::awaitable<ChatReply> chat(store::UserRecord user, models::ChatInput input, ReplySink* sink);
   // `before` must be one of the user's message ids.
   boost::asio::awaitable<ChatPage> history(std::string user_id, std::size_t limit, std::optional<std::string> before);
