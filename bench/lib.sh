@@ -26,6 +26,7 @@ bench_cleanup() {
     kill -KILL "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
+  [[ -z ${BENCH_PG_DIR:-} ]] || "$BENCH_ROOT/scripts/pg-test-server.sh" stop "$BENCH_PG_DIR" || true
   local pid
   for pid in "${BENCH_CHILD_PIDS[@]}"; do
     if kill -TERM "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null || true; fi
@@ -105,15 +106,36 @@ allocator_preload() {
   esac
 }
 
+# DATABASE=postgres: the server runs on a PostgreSQL 15 started for the run in $BENCH_TMP
+# (scripts/pg-test-server.sh, with fsync on: each acknowledged write is on disk, as SQLite's
+# synchronous=FULL makes it), stopped at exit. Default: SQLite in $BENCH_TMP.
+BENCH_PG_DIR=
+BENCH_DATABASE_URL=
+bench_prepare_database() {
+  [[ -z $BENCH_DATABASE_URL ]] || return 0
+  case ${DATABASE:-sqlite} in
+    sqlite) BENCH_DATABASE_URL="sqlite:$BENCH_TMP/planetude.db" ;;
+    postgres)
+      BENCH_PG_DIR=$BENCH_TMP/pg
+      chmod 755 "$BENCH_TMP"  # the server runs as nobody when the bench runs as root
+      FSYNC=on "$BENCH_ROOT/scripts/pg-test-server.sh" start "$BENCH_PG_DIR" >/dev/null ||
+        die "PostgreSQL did not start (scripts/install-deps.sh installs postgresql-15)"
+      BENCH_DATABASE_URL=$(cat "$BENCH_PG_DIR/conninfo")
+      ;;
+    *) die "DATABASE must be sqlite or postgres (got '$DATABASE')" ;;
+  esac
+}
+
 start_server() {
   local bin preload
   bin=$(bench_binary)
+  bench_prepare_database
   preload=$(allocator_preload)
   [[ -z $preload || -e $preload ]] || die "ALLOCATOR=$ALLOCATOR: $preload is missing (scripts/install-deps.sh installs them)"
   # cwd is the temporary folder so that a developer's .env in the repo root is not read.
   (cd "$BENCH_TMP" && exec env \
     HOST=127.0.0.1 PORT=0 \
-    DATABASE_URL="sqlite:$BENCH_TMP/planetude.db" \
+    DATABASE_URL="$BENCH_DATABASE_URL" \
     JWT_SECRET="$BENCH_JWT_SECRET" \
     APP_ENV=development \
     LOG_LEVEL="${LOG_LEVEL:-warn}" \

@@ -141,9 +141,9 @@ read -r cpu_server cpu_wrk cpu_other server_us < <(awk -v hz="$(getconf CLK_TCK)
 ok=true
 ((server_rc == 0 && r[errors] == 0)) || ok=false
 
-printf '%s  %s  %s%s%s  nproc=%s  malloc=%s  wrk -t%s -c%s -d%ss\n' "$name" "$date" "$commit" \
+printf '%s  %s  %s%s%s  nproc=%s  db=%s  malloc=%s  wrk -t%s -c%s -d%ss\n' "$name" "$date" "$commit" \
   "$([[ $dirty == true ]] && echo ' (dirty)')" "$([[ $stale == true ]] && echo ' (binary older than src/)')" \
-  "$cores" "${ALLOCATOR:-as-built}" "$threads" "$connections" "$duration"
+  "$cores" "${DATABASE:-sqlite}" "${ALLOCATOR:-as-built}" "$threads" "$connections" "$duration"
 printf '  requests/s   %s  (%s requests; %s plannings x %s sessions, %s bytes a response)\n' \
   "${r[rps]}" "${r[requests]}" "$plannings" "$sessions_per_planning" "$response_bytes"
 printf '  latency ms   p50 %s  p90 %s  p99 %s  max %s\n' "${r[p50_ms]}" "${r[p90_ms]}" "${r[p99_ms]}" "${r[max_ms]}"
@@ -155,8 +155,8 @@ printf '  idle         RSS %s MiB  peak RSS %s MiB  (before wrk, after registeri
   "$rss_start_mib" "$hwm_start_mib"
 
 mkdir -p "$BENCH_DIR/results"
-printf '{"bench":"%s","ok":%s,"date":"%s","commit":"%s","dirty":%s,"stale_binary":%s,"nproc":%s,"allocator":"%s","wrk_threads":%s,"connections":%s,"duration_s":%s,"plannings":%s,"sessions_per_planning":%s,"response_bytes":%s,"requests":%s,"rps":%s,"p50_ms":%s,"p90_ms":%s,"p99_ms":%s,"max_ms":%s,"errors":%s,"non2xx":%s,"socket_errors":%s,"rss_mib":%s,"peak_rss_mib":%s,"idle_rss_mib":%s,"idle_peak_rss_mib":%s,"server_threads":%s,"cpu_server":%s,"cpu_wrk":%s,"cpu_other":%s,"server_cpu_us_per_request":%s,"server_exit":%s}\n' \
-  "$name" "$ok" "$date" "$commit" "$dirty" "$stale" "$cores" "${ALLOCATOR:-as-built}" "$threads" "$connections" "${r[duration_s]}" \
+printf '{"bench":"%s","ok":%s,"database":"%s","date":"%s","commit":"%s","dirty":%s,"stale_binary":%s,"nproc":%s,"allocator":"%s","wrk_threads":%s,"connections":%s,"duration_s":%s,"plannings":%s,"sessions_per_planning":%s,"response_bytes":%s,"requests":%s,"rps":%s,"p50_ms":%s,"p90_ms":%s,"p99_ms":%s,"max_ms":%s,"errors":%s,"non2xx":%s,"socket_errors":%s,"rss_mib":%s,"peak_rss_mib":%s,"idle_rss_mib":%s,"idle_peak_rss_mib":%s,"server_threads":%s,"cpu_server":%s,"cpu_wrk":%s,"cpu_other":%s,"server_cpu_us_per_request":%s,"server_exit":%s}\n' \
+  "$name" "$ok" "${DATABASE:-sqlite}" "$date" "$commit" "$dirty" "$stale" "$cores" "${ALLOCATOR:-as-built}" "$threads" "$connections" "${r[duration_s]}" \
   "$plannings" "$sessions_per_planning" "$response_bytes" "${r[requests]}" \
   "${r[rps]}" "${r[p50_ms]}" "${r[p90_ms]}" "${r[p99_ms]}" "${r[max_ms]}" \
   "${r[errors]}" "${r[non2xx]}" "${r[socket_errors]}" "$rss_mib" "$hwm_mib" "$rss_start_mib" "$hwm_start_mib" \

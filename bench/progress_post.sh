@@ -116,9 +116,9 @@ read -r cpu_server cpu_wrk cpu_other server_us < <(awk -v hz="$(getconf CLK_TCK)
 ok=true
 ((server_rc == 0 && errors == 0)) && [[ $count_ok == true ]] || ok=false
 
-printf 'progress_post  %s  %s%s%s  nproc=%s  malloc=%s  wrk -t%s -c%s -d%ss\n' "$date" "$commit" \
+printf 'progress_post  %s  %s%s%s  nproc=%s  db=%s  malloc=%s  wrk -t%s -c%s -d%ss\n' "$date" "$commit" \
   "$([[ $dirty == true ]] && echo ' (dirty)')" "$([[ $stale == true ]] && echo ' (binary older than src/)')" \
-  "$cores" "${ALLOCATOR:-as-built}" "$threads" "$connections" "$duration"
+  "$cores" "${DATABASE:-sqlite}" "${ALLOCATOR:-as-built}" "$threads" "$connections" "$duration"
 printf '  requests/s   %s  (%s requests, %s of them 201)\n' "${r[rps]}" "${r[requests]}" "${r[created]}"
 printf '  latency ms   p50 %s  p90 %s  p99 %s  max %s\n' "${r[p50_ms]}" "${r[p90_ms]}" "${r[p99_ms]}" "${r[max_ms]}"
 printf '  errors       %s  (not 201 %s, of which 4xx/5xx %s; socket %s)\n' \
@@ -131,8 +131,8 @@ printf '  server       RSS %s MiB  peak RSS %s MiB  threads %s\n' "$rss_mib" "$h
 printf '  idle         RSS %s MiB  peak RSS %s MiB  (before wrk, after registering)\n' "$rss_start_mib" "$hwm_start_mib"
 
 mkdir -p "$BENCH_DIR/results"
-printf '{"bench":"progress_post","ok":%s,"date":"%s","commit":"%s","dirty":%s,"stale_binary":%s,"nproc":%s,"allocator":"%s","wrk_threads":%s,"connections":%s,"duration_s":%s,"requests":%s,"rps":%s,"p50_ms":%s,"p90_ms":%s,"p99_ms":%s,"max_ms":%s,"errors":%s,"created":%s,"not_201":%s,"non2xx":%s,"socket_errors":%s,"entries_recorded":%s,"entries_acknowledged":%s,"requests_sent":%s,"entries_in_flight":%s,"entries_ok":%s,"rss_mib":%s,"peak_rss_mib":%s,"idle_rss_mib":%s,"idle_peak_rss_mib":%s,"server_threads":%s,"cpu_server":%s,"cpu_wrk":%s,"cpu_other":%s,"server_cpu_us_per_request":%s,"server_exit":%s}\n' \
-  "$ok" "$date" "$commit" "$dirty" "$stale" "$cores" "${ALLOCATOR:-as-built}" "$threads" "$connections" "${r[duration_s]}" "${r[requests]}" \
+printf '{"bench":"progress_post","ok":%s,"database":"%s","date":"%s","commit":"%s","dirty":%s,"stale_binary":%s,"nproc":%s,"allocator":"%s","wrk_threads":%s,"connections":%s,"duration_s":%s,"requests":%s,"rps":%s,"p50_ms":%s,"p90_ms":%s,"p99_ms":%s,"max_ms":%s,"errors":%s,"created":%s,"not_201":%s,"non2xx":%s,"socket_errors":%s,"entries_recorded":%s,"entries_acknowledged":%s,"requests_sent":%s,"entries_in_flight":%s,"entries_ok":%s,"rss_mib":%s,"peak_rss_mib":%s,"idle_rss_mib":%s,"idle_peak_rss_mib":%s,"server_threads":%s,"cpu_server":%s,"cpu_wrk":%s,"cpu_other":%s,"server_cpu_us_per_request":%s,"server_exit":%s}\n' \
+  "$ok" "${DATABASE:-sqlite}" "$date" "$commit" "$dirty" "$stale" "$cores" "${ALLOCATOR:-as-built}" "$threads" "$connections" "${r[duration_s]}" "${r[requests]}" \
   "${r[rps]}" "${r[p50_ms]}" "${r[p90_ms]}" "${r[p99_ms]}" "${r[max_ms]}" \
   "$errors" "${r[created]}" "${r[not_201]}" "${r[non2xx]}" "${r[socket_errors]}" \
   "$recorded" "$acknowledged" "$sent" "$in_flight" "$count_ok" \

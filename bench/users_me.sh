@@ -85,9 +85,9 @@ read -r cpu_server cpu_wrk cpu_other server_us < <(awk -v hz="$(getconf CLK_TCK)
 ok=true
 ((server_rc == 0 && r[errors] == 0)) || ok=false
 
-printf 'users_me  %s  %s%s%s  nproc=%s  malloc=%s  wrk -t%s -c%s -d%ss\n' "$date" "$commit" \
+printf 'users_me  %s  %s%s%s  nproc=%s  db=%s  malloc=%s  wrk -t%s -c%s -d%ss\n' "$date" "$commit" \
   "$([[ $dirty == true ]] && echo ' (dirty)')" "$([[ $stale == true ]] && echo ' (binary older than src/)')" \
-  "$cores" "${ALLOCATOR:-as-built}" "$threads" "$connections" "$duration"
+  "$cores" "${DATABASE:-sqlite}" "${ALLOCATOR:-as-built}" "$threads" "$connections" "$duration"
 printf '  requests/s   %s  (%s requests)\n' "${r[rps]}" "${r[requests]}"
 printf '  latency ms   p50 %s  p90 %s  p99 %s  max %s\n' "${r[p50_ms]}" "${r[p90_ms]}" "${r[p99_ms]}" "${r[max_ms]}"
 printf '  errors       %s  (non-2xx %s, socket %s)\n' "${r[errors]}" "${r[non2xx]}" "${r[socket_errors]}"
@@ -97,8 +97,8 @@ printf '  server       RSS %s MiB  peak RSS %s MiB  threads %s\n' "$rss_mib" "$h
 printf '  idle         RSS %s MiB  peak RSS %s MiB  (before wrk, after registering)\n' "$rss_start_mib" "$hwm_start_mib"
 
 mkdir -p "$BENCH_DIR/results"
-printf '{"bench":"users_me","ok":%s,"date":"%s","commit":"%s","dirty":%s,"stale_binary":%s,"nproc":%s,"allocator":"%s","wrk_threads":%s,"connections":%s,"duration_s":%s,"requests":%s,"rps":%s,"p50_ms":%s,"p90_ms":%s,"p99_ms":%s,"max_ms":%s,"errors":%s,"non2xx":%s,"socket_errors":%s,"rss_mib":%s,"peak_rss_mib":%s,"idle_rss_mib":%s,"idle_peak_rss_mib":%s,"server_threads":%s,"cpu_server":%s,"cpu_wrk":%s,"cpu_other":%s,"server_cpu_us_per_request":%s,"server_exit":%s}\n' \
-  "$ok" "$date" "$commit" "$dirty" "$stale" "$cores" "${ALLOCATOR:-as-built}" "$threads" "$connections" "${r[duration_s]}" "${r[requests]}" \
+printf '{"bench":"users_me","ok":%s,"database":"%s","date":"%s","commit":"%s","dirty":%s,"stale_binary":%s,"nproc":%s,"allocator":"%s","wrk_threads":%s,"connections":%s,"duration_s":%s,"requests":%s,"rps":%s,"p50_ms":%s,"p90_ms":%s,"p99_ms":%s,"max_ms":%s,"errors":%s,"non2xx":%s,"socket_errors":%s,"rss_mib":%s,"peak_rss_mib":%s,"idle_rss_mib":%s,"idle_peak_rss_mib":%s,"server_threads":%s,"cpu_server":%s,"cpu_wrk":%s,"cpu_other":%s,"server_cpu_us_per_request":%s,"server_exit":%s}\n' \
+  "$ok" "${DATABASE:-sqlite}" "$date" "$commit" "$dirty" "$stale" "$cores" "${ALLOCATOR:-as-built}" "$threads" "$connections" "${r[duration_s]}" "${r[requests]}" \
   "${r[rps]}" "${r[p50_ms]}" "${r[p90_ms]}" "${r[p99_ms]}" "${r[max_ms]}" \
   "${r[errors]}" "${r[non2xx]}" "${r[socket_errors]}" "$rss_mib" "$hwm_mib" "$rss_start_mib" "$hwm_start_mib" \
   "$server_threads" "$cpu_server" "$cpu_wrk" "$cpu_other" "$server_us" "$server_rc" >>"$BENCH_DIR/results/users_me.jsonl"
