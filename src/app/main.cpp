@@ -1,10 +1,15 @@
-// planetude: serve | migrate | version | --help
+// planetude: serve | migrate | backup | copy | version | --help
+#include <cstdint>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "app/app.hpp"
 #include "config/config.hpp"
 #include "observability/log.hpp"
+#include "store_copy/copy.hpp"
+#include "store_pg/pg_database.hpp"
 #include "store_sqlite/backup.hpp"
 
 #if PLANETUDE_WITH_JEMALLOC
@@ -28,6 +33,9 @@ Commands:
   migrate   apply database migrations and exit
   backup PATH
             copy the SQLite database, live, to PATH (a new file) and exit
+  copy --from sqlite:PATH --to postgres://USER:PASSWORD@HOST:PORT/DB
+            copy a SQLite database, every id kept, into an empty PostgreSQL database
+            (also postgresql:// or libpq settings) and exit; needs no other setting
   version   print the version and exit
 
 Options:
@@ -42,6 +50,64 @@ int fail_config(const planetude::ConfigError& e) {
   return 2;
 }
 
+int copy_usage_error(const std::string& problem) {
+  std::cerr << "planetude: copy: " << problem << "\n\n" << kUsage;
+  return 2;
+}
+
+// `copy --from sqlite:PATH --to CONNINFO` (also --from=..., --to=...). Reads no settings: the two
+// databases are named on the command line, and the target's password never reaches the output.
+int run_copy(int argc, char** argv) {
+  namespace copy = planetude::store::copy;
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      std::cout << kUsage;
+      return 0;
+    }
+    std::optional<std::string>* slot = nullptr;
+    std::string value;
+    for (auto [name, target] : {std::pair{"--from", &from}, std::pair{"--to", &to}}) {
+      if (arg == name) {
+        if (i + 1 >= argc) return copy_usage_error(std::string(name) + " needs a value");
+        slot = target;
+        value = argv[++i];
+      } else if (arg.starts_with(std::string(name) + "=")) {
+        slot = target;
+        value = arg.substr(std::string(name).size() + 1);
+      }
+    }
+    // An unknown argument is not repeated: it may be a misplaced URL with its password.
+    if (!slot) return copy_usage_error("unexpected argument (expected --from sqlite:PATH --to postgres://...)");
+    if (*slot) return copy_usage_error("--from and --to are each given once");
+    *slot = value;
+  }
+  if (!from || !to) return copy_usage_error("needs --from sqlite:PATH and --to postgres://...");
+  auto path = copy::sqlite_path(*from);
+  if (!path) return copy_usage_error("--from must be sqlite:PATH, the SQLite database to copy");
+  if (auto problem = copy::target_problem(*to); !problem.empty()) return copy_usage_error(problem);
+
+  try {
+    auto result = copy::copy_sqlite_to_postgres(*path, *to);
+    std::int64_t total = 0;
+    for (const auto& t : result.tables) {
+      planetude::log::info("copied", {{"table", t.table}, {"rows", t.rows}});
+      total += t.rows;
+    }
+    planetude::log::info("copy_done", {{"from", *path},
+                                       {"to", planetude::store::pg::describe_conninfo(*to)},
+                                       {"tables", result.tables.size()},
+                                       {"rows", total},
+                                       {"schema_version", result.schema_version}});
+    return 0;
+  } catch (const copy::CopyError& e) {
+    std::cerr << "planetude: copy: " << e.what() << std::endl;
+    return 1;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -54,6 +120,7 @@ int main(int argc, char** argv) {
     std::cout << "planetude " << PLANETUDE_VERSION << " (malloc: " << PLANETUDE_ALLOCATOR << ")" << std::endl;
     return 0;
   }
+  if (command == "copy") return run_copy(argc, argv);
   if (command != "serve" && command != "migrate" && command != "backup") {
     std::cerr << "planetude: unknown command '" << command << "'\n\n" << kUsage;
     return 2;

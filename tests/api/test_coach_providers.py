@@ -891,3 +891,14 @@ def test_logs_hold_no_message_reply_key_or_token(make_server, fake):
     assert "llm" in logs or "coach" in logs, "expected some log of the AI calls"
     for secret in ("MSGSECRETqz5521", "REPLYSECRETxk7788", GKEY, c.token):
         assert secret not in logs, f"the logs contain {secret!r}"
+
+
+def test_a_nul_character_from_the_provider_is_dropped_on_both_databases(make_server, fake):
+    # "\u0000" is valid JSON but no text: PostgreSQL's text cannot hold it, so it never reaches the store.
+    s = gemini_server(make_server, fake)
+    c = new_user(s)
+    fake.script({"behaviour": "text", "text": "Bon\u0000jour !"})
+    body = ask(c, "Salut")
+    assert body["source"] == "gemini" and body["reply"] == "Bonjour !", body
+    history = c.get("/api/chat/history").json()["messages"]
+    assert [m["content"] for m in history if m["role"] == "coach"] == ["Bonjour !"], history

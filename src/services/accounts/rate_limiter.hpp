@@ -36,7 +36,7 @@ class SlidingWindowLimiter {
   RateLimitState acquire(store::RateLimitStore& store, const std::string& key, std::int64_t now_ms) const;
   int limit() const { return limit_; }
   // Events older than this are worth nothing to any limit (the longest window there is).
-  static constexpr std::int64_t kLongestWindowMs = 24 * 3600 * 1000;
+  static constexpr std::int64_t kLongestWindowMs = std::int64_t{24} * 3600 * 1000;
 
  private:
   std::string bucket_;

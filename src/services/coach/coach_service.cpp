@@ -201,6 +201,9 @@ asio::awaitable<CoachService::Stage> CoachService::deliver(Exchange& x) {
 
 asio::awaitable<CoachService::Stage> CoachService::store(Exchange& x) {
   store::ChatMessageRecord question{ids::generate(), x.user.id, "user", x.input.message, std::nullopt, 0, 0};
+  // A provider may send U+0000 (valid JSON, "\u0000"); it is no text a student reads, and
+  // PostgreSQL's text cannot hold it.
+  std::erase(x.reply, '\0');
   store::ChatMessageRecord answer{ids::generate(), x.user.id, "coach", x.reply, x.source, 0, 0};
   co_await db_.write([&](store::Repos& r) {
     // Stamped under the write lock, so the history's order and its times agree even when one
