@@ -23,8 +23,8 @@ struct Config {
   // From database_url, when it names PostgreSQL: a postgres:// or postgresql:// URL, or libpq
   // key=value settings (checked by libpq when the database opens).
   std::string postgres_conninfo;
-  std::string data_dir;     // folder of the SQLite file: the dev JWT secret lives there too
-  std::string jwt_secret;   // empty until resolved (generated in development)
+  std::string data_dir;    // folder of the SQLite file: the dev JWT secret lives there too
+  std::string jwt_secret;  // empty until resolved (generated in development)
   std::int64_t jwt_ttl_seconds = std::int64_t{7} * 24 * 3600;
   bool production = false;
   log::Level log_level = log::Level::info;
