@@ -108,7 +108,8 @@ allocator_preload() {
 
 # DATABASE=postgres: the server runs on a PostgreSQL 15 started for the run in $BENCH_TMP
 # (scripts/pg-test-server.sh, with fsync on: each acknowledged write is on disk, as SQLite's
-# synchronous=FULL makes it), stopped at exit. Default: SQLite in $BENCH_TMP.
+# synchronous=FULL makes it), stopped at exit, reached over loopback TCP (PG_SOCKET=1: its Unix
+# socket). Default: SQLite in $BENCH_TMP.
 BENCH_PG_DIR=
 BENCH_DATABASE_URL=
 bench_prepare_database() {
@@ -120,7 +121,8 @@ bench_prepare_database() {
       chmod 755 "$BENCH_TMP"  # the server runs as nobody when the bench runs as root
       FSYNC=on "$BENCH_ROOT/scripts/pg-test-server.sh" start "$BENCH_PG_DIR" >/dev/null ||
         die "PostgreSQL did not start (scripts/install-deps.sh installs postgresql-15)"
-      BENCH_DATABASE_URL=$(cat "$BENCH_PG_DIR/conninfo")
+      # PG_SOCKET=1: through the Unix socket rather than loopback TCP.
+      BENCH_DATABASE_URL=$(cat "$BENCH_PG_DIR/$([[ ${PG_SOCKET:-0} == 1 ]] && echo socket-conninfo || echo conninfo)")
       ;;
     *) die "DATABASE must be sqlite or postgres (got '$DATABASE')" ;;
   esac

@@ -2,7 +2,8 @@
 # A throwaway PostgreSQL 15 server for the tests and benchmarks: made with initdb in DIR, started
 # with pg_ctl on a free loopback port, stopped and left in DIR for a look afterwards.
 #
-#   scripts/pg-test-server.sh start DIR   prints libpq settings for its superuser (also in DIR/conninfo)
+#   scripts/pg-test-server.sh start DIR   prints libpq settings for its superuser (also in DIR/conninfo;
+#                                         DIR/socket-conninfo has them through the Unix socket)
 #   scripts/pg-test-server.sh stop DIR
 #
 # PostgreSQL refuses to run as root: as root, the server runs as `nobody` (setpriv), and DIR is
@@ -52,6 +53,9 @@ case "$action" in
       start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     conninfo="host=127.0.0.1 port=$port user=planetude password=$password dbname=postgres"
     printf '%s\n' "$conninfo" >"$dir/conninfo"
+    # The same server through its Unix socket (local connections are trusted): what a server on
+    # the same machine as PostgreSQL would use.
+    printf 'host=%s port=%s user=planetude dbname=postgres\n' "$dir/socket" "$port" >"$dir/socket-conninfo"
     printf '%s\n' "$conninfo"
     ;;
   stop)

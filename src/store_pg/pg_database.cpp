@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <chrono>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -163,6 +164,8 @@ void PgDatabase::run(Kind kind, const std::function<void(Repos&)>& work) {
   const char* begin =
       kind == Kind::read ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN ISOLATION LEVEL SERIALIZABLE";
   for (int attempt = 1;; ++attempt) {
+    std::optional<WriteGate::Pass> pass;
+    if (kind == Kind::write) pass.emplace(write_gate_, attempt > 1);
     auto c = take();
     bool commit_sent = false;
     try {
@@ -189,7 +192,10 @@ void PgDatabase::run(Kind kind, const std::function<void(Repos&)>& work) {
       throw;
     }
     ++retries_;
-    back_off(attempt);
+    pass.reset();
+    // Alone in this process from the second attempt on: only another instance's writes can
+    // still be in the way, and they are given a moment.
+    if (attempt > 1) back_off(attempt);
   }
 }
 

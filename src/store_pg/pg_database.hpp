@@ -7,7 +7,8 @@
 // (40001 serialization failure, 40P01 deadlock) is rolled back and run again from the start, a
 // bounded number of times with a growing random pause: never a 500 on the first try. A
 // connection lost before COMMIT was sent is retried on a new connection; one lost during COMMIT
-// is reported, as its outcome is unknown.
+// is reported, as its outcome is unknown. A write that lost a race runs again alone in this
+// process (WriteGate), so writes of one hot row take turns rather than exhaust their attempts.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "store/store.hpp"
+#include "store_pg/write_gate.hpp"
 
 namespace planetude::store::pg {
 
@@ -62,6 +64,7 @@ class PgDatabase : public Database {
   std::size_t can_open_;  // connections that may still be opened
   bool closed_ = false;
   std::atomic<std::uint64_t> retries_{0};
+  WriteGate write_gate_;
 };
 
 // Checks the syntax of libpq connection settings without connecting; the problem in one line,
