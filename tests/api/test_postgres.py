@@ -32,7 +32,11 @@ def fresh_schema():
 
 
 def run(args, database_url, timeout=30):
-    d = tempfile.mkdtemp(prefix="planetude-pg-")
+    with tempfile.TemporaryDirectory(prefix="planetude-pg-") as d:
+        return run_in(d, args, database_url, timeout)
+
+
+def run_in(d, args, database_url, timeout):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATABASE_URL": database_url, "JWT_SECRET": TEST_SECRET,
            "PORT": "0", "LOG_LEVEL": "info"}
     for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
