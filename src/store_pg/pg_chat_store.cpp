@@ -1,24 +1,15 @@
+#include "store/row_readers.hpp"
 #include "store_pg/connection.hpp"
 #include "store_pg/pg_stores.hpp"
 
 namespace planetude::store::pg {
 
+using rows::read_message;
+
 namespace {
 
 constexpr std::string_view kSelect =
     "SELECT seq, id, user_id, role, content, source, ts_to_ms(created_at) FROM chat_messages";
-
-ChatMessageRecord read_message(const Statement& st) {
-  ChatMessageRecord m;
-  m.seq = st.integer(0);
-  m.id = st.text(1);
-  m.user_id = st.text(2);
-  m.role = st.text(3);
-  m.content = st.text(4);
-  if (!st.is_null(5)) m.source = st.text(5);
-  m.created_at = st.integer(6);
-  return m;
-}
 
 }  // namespace
 

@@ -1,10 +1,14 @@
 #include <map>
 
+#include "store/row_readers.hpp"
 #include "store_pg/connection.hpp"
 #include "store_pg/data_version.hpp"
 #include "store_pg/pg_stores.hpp"
 
 namespace planetude::store::pg {
+
+using rows::read_planning;
+using rows::read_session;
 
 namespace {
 
@@ -20,32 +24,6 @@ std::string select_plannings(std::string_view rest) {
   sql.reserve(kSelect.size() + rest.size());
   sql.append(kSelect).append(rest);
   return sql;
-}
-
-PlanningRecord read_planning(const Statement& st) {
-  PlanningRecord p;
-  p.id = st.text(0);
-  p.user_id = st.text(1);
-  if (!st.is_null(2)) p.titre = st.text(2);
-  p.periode = st.text(3);
-  p.date_debut = st.integer(4);
-  p.date_fin = st.integer(5);
-  p.source = st.text(6);
-  p.created_at = st.integer(7);
-  p.updated_at = st.integer(8);
-  return p;
-}
-
-// Columns: id, matiere, debut, fin, statut, notes, starting at `first`.
-SessionRecord read_session(const Statement& st, int first) {
-  SessionRecord s;
-  s.id = st.text(first);
-  s.matiere = st.text(first + 1);
-  s.debut = st.integer(first + 2);
-  s.fin = st.integer(first + 3);
-  s.statut = st.text(first + 4);
-  if (!st.is_null(first + 5)) s.notes = st.text(first + 5);
-  return s;
 }
 
 template <typename Range, typename Id>

@@ -1,28 +1,16 @@
+#include "store/row_readers.hpp"
 #include "store_pg/connection.hpp"
 #include "store_pg/pg_stores.hpp"
 
 namespace planetude::store::pg {
+
+using rows::read_proposal;
 
 namespace {
 
 // payload is json (not jsonb): its text comes back exactly as it was written.
 constexpr std::string_view kColumns =
     "id, user_id, message_id, type, summary, payload, origin, status, ts_to_ms(created_at), ts_to_ms(updated_at)";
-
-ProposalRecord read_proposal(const Statement& st) {
-  ProposalRecord p;
-  p.id = st.text(0);
-  p.user_id = st.text(1);
-  p.message_id = st.text(2);
-  p.type = st.text(3);
-  p.summary = st.text(4);
-  p.payload = st.text(5);
-  p.origin = st.text(6);
-  p.status = st.text(7);
-  p.created_at = st.integer(8);
-  p.updated_at = st.integer(9);
-  return p;
-}
 
 std::vector<ProposalRecord> read_all(Statement& st) {
   std::vector<ProposalRecord> out;

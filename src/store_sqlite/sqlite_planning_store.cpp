@@ -2,42 +2,20 @@
 
 #include <map>
 
+#include "store/row_readers.hpp"
 #include "store_sqlite/connection.hpp"
 #include "store_sqlite/data_version.hpp"
 #include "store_sqlite/sqlite_stores.hpp"
 
 namespace planetude::store::sqlite {
 
+using rows::read_planning;
+using rows::read_session;
+
 namespace {
 
 constexpr std::string_view kPlanningColumns =
     "id, user_id, titre, periode, date_debut, date_fin, source, created_at, updated_at";
-
-PlanningRecord read_planning(const Statement& st) {
-  PlanningRecord p;
-  p.id = st.text(0);
-  p.user_id = st.text(1);
-  if (!st.is_null(2)) p.titre = st.text(2);
-  p.periode = st.text(3);
-  p.date_debut = st.integer(4);
-  p.date_fin = st.integer(5);
-  p.source = st.text(6);
-  p.created_at = st.integer(7);
-  p.updated_at = st.integer(8);
-  return p;
-}
-
-// Columns: id, matiere, debut, fin, statut, notes, starting at `first`.
-SessionRecord read_session(const Statement& st, int first) {
-  SessionRecord s;
-  s.id = st.text(first);
-  s.matiere = st.text(first + 1);
-  s.debut = st.integer(first + 2);
-  s.fin = st.integer(first + 3);
-  s.statut = st.text(first + 4);
-  if (!st.is_null(first + 5)) s.notes = st.text(first + 5);
-  return s;
-}
 
 // A JSON array of the ids, for `IN (SELECT value FROM json_each(?))`: one SQL text whatever the
 // number of ids, so the connection's statement cache keeps it.

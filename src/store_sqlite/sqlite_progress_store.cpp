@@ -1,33 +1,16 @@
+#include "store/row_readers.hpp"
 #include "store_sqlite/connection.hpp"
 #include "store_sqlite/data_version.hpp"
 #include "store_sqlite/sqlite_stores.hpp"
 
 namespace planetude::store::sqlite {
 
+using rows::read_entry;
+
 namespace {
 
 constexpr std::string_view kColumns =
     "id, user_id, date, sessions_completees, temps_etudie, notes, matiere, planning_id, session_id, created_at";
-
-std::optional<std::string> optional_text(const Statement& st, int column) {
-  if (st.is_null(column)) return std::nullopt;
-  return st.text(column);
-}
-
-ProgressRecord read_entry(const Statement& st) {
-  ProgressRecord e;
-  e.id = st.text(0);
-  e.user_id = st.text(1);
-  e.date = st.text(2);
-  e.sessions_completees = static_cast<int>(st.integer(3));
-  e.temps_etudie = static_cast<int>(st.integer(4));
-  e.notes = st.text(5);
-  e.matiere = optional_text(st, 6);
-  e.planning_id = optional_text(st, 7);
-  e.session_id = optional_text(st, 8);
-  e.created_at = st.integer(9);
-  return e;
-}
 
 std::vector<ProgressRecord> read_all(Statement& st) {
   std::vector<ProgressRecord> out;

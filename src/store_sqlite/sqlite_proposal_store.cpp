@@ -1,29 +1,17 @@
 #include <algorithm>
 
+#include "store/row_readers.hpp"
 #include "store_sqlite/connection.hpp"
 #include "store_sqlite/sqlite_stores.hpp"
 
 namespace planetude::store::sqlite {
 
+using rows::read_proposal;
+
 namespace {
 
 constexpr std::string_view kColumns =
     "id, user_id, message_id, type, summary, payload, origin, status, created_at, updated_at";
-
-ProposalRecord read_proposal(const Statement& st) {
-  ProposalRecord p;
-  p.id = st.text(0);
-  p.user_id = st.text(1);
-  p.message_id = st.text(2);
-  p.type = st.text(3);
-  p.summary = st.text(4);
-  p.payload = st.text(5);
-  p.origin = st.text(6);
-  p.status = st.text(7);
-  p.created_at = st.integer(8);
-  p.updated_at = st.integer(9);
-  return p;
-}
 
 }  // namespace
 

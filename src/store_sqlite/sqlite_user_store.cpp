@@ -1,46 +1,18 @@
-#include <boost/json.hpp>
-
+#include "store/row_readers.hpp"
 #include "store_sqlite/connection.hpp"
 #include "store_sqlite/sqlite_stores.hpp"
 
 namespace planetude::store::sqlite {
+
+using rows::from_json_list;
+using rows::read_user;
+using rows::to_json_list;
 
 namespace {
 
 constexpr std::string_view kColumns =
     "id, email, password_hash, name, themes, matieres, timezone, created_at, updated_at, tokens_not_before, "
     "weekly_goal_minutes, data_version";
-
-std::string to_json_list(const std::vector<std::string>& items) {
-  boost::json::array a;
-  for (const auto& s : items) a.emplace_back(s);
-  return boost::json::serialize(a);
-}
-
-std::vector<std::string> from_json_list(const std::string& text) {
-  std::vector<std::string> out;
-  boost::json::value parsed = boost::json::parse(text);  // kept alive for the loop below
-  for (const auto& v : parsed.as_array()) out.emplace_back(v.as_string());
-  return out;
-}
-
-std::optional<UserRecord> read_user(Statement& st) {
-  if (!st.step()) return std::nullopt;
-  UserRecord u;
-  u.id = st.text(0);
-  u.email = st.text(1);
-  u.password_hash = st.text(2);
-  u.name = st.text(3);
-  u.themes = from_json_list(st.text(4));
-  u.matieres = from_json_list(st.text(5));
-  u.timezone = st.text(6);
-  u.created_at = st.integer(7);
-  u.updated_at = st.integer(8);
-  u.tokens_not_before = st.integer(9);
-  if (!st.is_null(10)) u.weekly_goal_minutes = st.integer(10);
-  u.data_version = st.integer(11);
-  return u;
-}
 
 }  // namespace
 
