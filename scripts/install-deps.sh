@@ -14,11 +14,11 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsodium-dev libsqlite3-dev libpq-dev libspdlog-dev libhowardhinnant-date-dev libssl-dev libjemalloc-dev
+  libsodium-dev libsqlite3-dev libpq-dev libspdlog-dev libhowardhinnant-date-dev libssl-dev libjemalloc-dev libical-dev libcurl4-openssl-dev
   tzdata ca-certificates openssl
   libgtest-dev
   clang-format clang-tidy
-  python3 python3-pytest python3-requests python3-jwt python3-icalendar python3-jsonschema python3-brotli
+  python3 python3-pytest python3-requests python3-jwt python3-icalendar python3-jsonschema python3-brotli python3-cryptography python3-aiosmtpd
   wrk jq libmimalloc2.0
   nginx file
   postgresql-15

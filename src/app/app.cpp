@@ -101,12 +101,16 @@ App::App(Config config)
       proposals_(db_),
       progress_(db_),
       calendars_(db_),
+      timetable_(db_, cpu_pool_),
+      rest_days_(db_),
       coach_(db_, ai_, CoachSettings{config_.chat_rate_limit}),
       auth_routes_(auth_, config_.jwt_ttl_seconds, config_.production),
       users_routes_(auth_, users_, config_.production),
       planning_routes_(auth_, plannings_, ai_plannings_, calendars_),
       progress_routes_(auth_, progress_),
       calendar_routes_(auth_, calendars_, config_.public_url),
+      timetable_routes_(auth_, timetable_),
+      rest_day_routes_(auth_, rest_days_),
       chat_routes_(auth_, coach_, proposals_),
       ops_routes_([this] { return db_.ping(); }, metrics_),
       web_app_routes_(resources::web_assets()) {
@@ -117,6 +121,8 @@ App::App(Config config)
   planning_routes_.add_to(router_);
   progress_routes_.add_to(router_);
   calendar_routes_.add_to(router_);
+  timetable_routes_.add_to(router_);
+  rest_day_routes_.add_to(router_);
   chat_routes_.add_to(router_);
   ops_routes_.add_to(router_);
   web_app_routes_.add_to(router_);  // last: its fallback answers only paths no route has

@@ -14,6 +14,8 @@
 #include "routes/ops_routes.hpp"
 #include "routes/planning_routes.hpp"
 #include "routes/progress_routes.hpp"
+#include "routes/rest_day_routes.hpp"
+#include "routes/timetable_routes.hpp"
 #include "routes/users_routes.hpp"
 #include "routes/web_app_routes.hpp"
 #include "services/accounts/auth_service.hpp"
@@ -24,7 +26,9 @@
 #include "services/planning/ai_planning_service.hpp"
 #include "services/planning/calendar_service.hpp"
 #include "services/planning/planning_service.hpp"
+#include "services/planning/timetable_service.hpp"
 #include "services/progress/progress_service.hpp"
+#include "services/progress/rest_day_service.hpp"
 #include "store/store.hpp"
 
 namespace planetude {
@@ -60,12 +64,16 @@ class App {
   ProposalService proposals_;
   ProgressService progress_;
   CalendarService calendars_;
+  TimetableService timetable_;
+  RestDayService rest_days_;
   CoachService coach_;
   routes::AuthRoutes auth_routes_;
   routes::UsersRoutes users_routes_;
   routes::PlanningRoutes planning_routes_;
   routes::ProgressRoutes progress_routes_;
   routes::CalendarRoutes calendar_routes_;
+  routes::TimetableRoutes timetable_routes_;
+  routes::RestDayRoutes rest_day_routes_;
   routes::ChatRoutes chat_routes_;
   routes::OpsRoutes ops_routes_;
   routes::WebAppRoutes web_app_routes_;

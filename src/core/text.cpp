@@ -51,6 +51,19 @@ std::size_t code_points(std::string_view s) {
   return n;
 }
 
+bool is_valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    std::uint32_t cp;
+    std::size_t len = decode(s, i, cp);
+    auto lead = static_cast<unsigned char>(s[i]);
+    if (len == 1 && lead >= 0x80) return false;
+    bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    if (overlong || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += len;
+  }
+  return true;
+}
+
 bool has_control_chars(std::string_view s, bool allow_newlines) {
   for (std::size_t i = 0; i < s.size();) {
     std::uint32_t cp;

@@ -13,6 +13,8 @@ std::string trim(std::string_view s);
 std::size_t code_points(std::string_view utf8);
 // True when the text holds a control character (C0, DEL, C1); `allow_newlines` lets \n, \r and \t through.
 bool has_control_chars(std::string_view utf8, bool allow_newlines);
+// True when the text is well-formed UTF-8 (no stray byte, no overlong form, no surrogate).
+bool is_valid_utf8(std::string_view s);
 std::string to_lower_ascii(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 

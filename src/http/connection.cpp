@@ -171,7 +171,7 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
       if (!co_await send(stream, req, *early, start, head_parser.get().version(), keep_alive)) break;
       continue;
     }
-    if (!co_await read_body(stream, buffer, head_parser, req, start)) break;
+    if (!co_await read_body(stream, buffer, head_parser, req, body_limit(match), start)) break;
     req.params = std::move(match.params);
 
     Response res = co_await dispatch(req, match);
@@ -284,12 +284,17 @@ std::optional<Response> Server::refusal_before_body(const Request& req, const Ro
     r.with_header("Allow", allow);
     return r;
   }
-  if (parser.content_length() && *parser.content_length() > settings_.max_body_bytes) return payload_too_large();
+  if (parser.content_length() && *parser.content_length() > body_limit(match)) return payload_too_large();
   return std::nullopt;
 }
 
+std::size_t Server::body_limit(const RouteMatch& match) const {
+  if (match.route && match.route->body.max_bytes > 0) return match.route->body.max_bytes;
+  return settings_.max_body_bytes;
+}
+
 asio::awaitable<bool> Server::read_body(beast::tcp_stream& stream, beast::flat_buffer& buffer, HeadParser& head,
-                                        Request& req, std::chrono::steady_clock::time_point start) {
+                                        Request& req, std::size_t limit, std::chrono::steady_clock::time_point start) {
   const auto& fields = head.get();
   if (has_body(head) && beast::iequals(fields[bhttp::field::expect], "100-continue")) {
     bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, fields.version()};
@@ -297,7 +302,7 @@ asio::awaitable<bool> Server::read_body(beast::tcp_stream& stream, beast::flat_b
     if (ec) co_return false;
   }
   bhttp::request_parser<bhttp::string_body> parser(std::move(head));
-  parser.body_limit(settings_.max_body_bytes);
+  parser.body_limit(limit);
   auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
   if (ec == bhttp::error::body_limit) {
     Response r = payload_too_large();
@@ -333,9 +338,8 @@ asio::awaitable<Response> Server::dispatch(Request& req, const RouteMatch& match
       co_return error_response(403, "cross_origin_request",
                                "Requête refusée : elle vient d'un autre site que PlanÉtude.");
     if (carries_body_checked_for_type(req.method()) && !req.raw.body().empty() &&
-        !is_json_content_type(req.header("Content-Type")))
-      co_return error_response(415, "unsupported_media_type",
-                               "Le corps de la requête doit être en JSON (Content-Type: application/json).");
+        !has_media_type(req.header("Content-Type"), match.route->body.media_type))
+      co_return error_response(415, "unsupported_media_type", match.route->body.wrong_type_message);
     co_return co_await match.route->handler(req);
   } catch (const DomainError& e) {
     co_return error_response(e);

@@ -4,10 +4,12 @@
 
 namespace planetude::http {
 
-bool is_json_content_type(std::string_view value) {
+bool is_json_content_type(std::string_view value) { return has_media_type(value, "application/json"); }
+
+bool has_media_type(std::string_view value, std::string_view media_type) {
   auto semi = value.find(';');
   std::string media = text::trim(value.substr(0, semi));
-  if (!text::iequals(media, "application/json")) return false;
+  if (!text::iequals(media, media_type)) return false;
   while (semi != std::string_view::npos) {
     value.remove_prefix(semi + 1);
     semi = value.find(';');

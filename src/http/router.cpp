@@ -39,14 +39,14 @@ bool match_segments(const Route& r, const std::vector<std::string>& parts,
 
 }  // namespace
 
-void Router::add(std::string method, std::string pattern, Handler handler) {
-  Route r{std::move(method), std::move(pattern), std::move(handler), {}};
+void Router::add(std::string method, std::string pattern, Handler handler, BodyPolicy body) {
+  Route r{std::move(method), std::move(pattern), std::move(handler), {}, std::move(body)};
   r.segments = split_path(r.pattern);
   routes_.push_back(std::move(r));
 }
 
 void Router::set_fallback(std::string label, Handler handler) {
-  fallback_ = Route{"GET", std::move(label), std::move(handler), {}};
+  fallback_ = Route{"GET", std::move(label), std::move(handler), {}, {}};
 }
 
 RouteMatch Router::match(std::string_view method, std::string_view path) const {

@@ -10,11 +10,20 @@
 
 namespace planetude::http {
 
+// What a route accepts as a request body: its media type (charset, when given, must be UTF-8) and
+// its size (0: the server's max_body_bytes).
+struct BodyPolicy {
+  std::string media_type = "application/json";
+  std::size_t max_bytes = 0;
+  std::string wrong_type_message = "Le corps de la requête doit être en JSON (Content-Type: application/json).";
+};
+
 struct Route {
   std::string method;
   std::string pattern;
   Handler handler;
   std::vector<std::string> segments;
+  BodyPolicy body;
 };
 
 struct RouteMatch {
@@ -26,7 +35,7 @@ struct RouteMatch {
 
 class Router {
  public:
-  void add(std::string method, std::string pattern, Handler handler);
+  void add(std::string method, std::string pattern, Handler handler, BodyPolicy body = {});
   // Answers GET and HEAD on paths that no route has (the web app's client-side routes); logged
   // and counted under `label`. Other methods there still get 404.
   void set_fallback(std::string label, Handler handler);

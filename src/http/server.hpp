@@ -82,7 +82,10 @@ class Server {
   // Reads the body (after 100-continue when asked); false when the connection must close.
   boost::asio::awaitable<bool> read_body(boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
                                          boost::beast::http::request_parser<boost::beast::http::empty_body>& head,
-                                         Request& request, std::chrono::steady_clock::time_point start);
+                                         Request& request, std::size_t limit,
+                                         std::chrono::steady_clock::time_point start);
+  // The largest body the matched route takes.
+  std::size_t body_limit(const RouteMatch& match) const;
   // Logs and writes the answer; true when the connection stays open for another request.
   boost::asio::awaitable<bool> send(boost::beast::tcp_stream& stream, Request& request, Response& response,
                                     std::chrono::steady_clock::time_point start, unsigned version, bool keep_alive);

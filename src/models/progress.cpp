@@ -86,8 +86,51 @@ void write_json(JsonWriter& w, const store::ProgressRecord& e) {
 
 json::object to_json(const store::ProgressRecord& e) { return json_object(e); }
 
+Streaks streaks(const std::vector<std::string>& active_days, const std::vector<std::string>& rest_days,
+                const std::string& today) {
+  // Days are local dates already, so DST cannot shorten or lengthen them.
+  std::vector<date::sys_days> rest;
+  for (const auto& text : rest_days)
+    if (auto day = datetime::parse_date(text)) rest.push_back(date::sys_days(*day));
+  std::sort(rest.begin(), rest.end());
+  auto is_rest = [&](date::sys_days d) { return std::binary_search(rest.begin(), rest.end(), d); };
+  // True when every day strictly between a and b is a rest day (a < b).
+  auto only_rest_between = [&](date::sys_days a, date::sys_days b) {
+    auto first = std::upper_bound(rest.begin(), rest.end(), a);
+    auto last = std::lower_bound(rest.begin(), rest.end(), b);
+    return (last - first) == (b - a).count() - 1;
+  };
+
+  Streaks out;
+  int run = 0, run_to_today = 0;
+  std::optional<date::sys_days> previous, last_until_today;
+  auto today_parsed = datetime::parse_date(today);
+  std::optional<date::sys_days> today_day;
+  if (today_parsed) today_day = date::sys_days(*today_parsed);
+  for (const auto& text : active_days) {
+    auto parsed = datetime::parse_date(text);
+    if (!parsed) continue;
+    date::sys_days day(*parsed);
+    if (is_rest(day)) continue;
+    run = (previous && only_rest_between(*previous, day)) ? run + 1 : 1;
+    out.best = std::max(out.best, run);
+    previous = day;
+    if (today_day && day <= *today_day) {
+      run_to_today = run;
+      last_until_today = day;
+    }
+  }
+  // Still current when nothing but rest days lies between the run's last day and today (today
+  // itself may not be studied yet).
+  if (last_until_today && today_day &&
+      (*last_until_today == *today_day || only_rest_between(*last_until_today, *today_day)))
+    out.current = run_to_today;
+  return out;
+}
+
 json::object progress_summary(const std::vector<store::ProgressRecord>& entries,
-                              const std::vector<std::string>& active_days, const std::string& today) {
+                              const std::vector<std::string>& active_days, const std::vector<std::string>& rest_days,
+                              const std::string& today) {
   struct Totals {
     std::int64_t minutes = 0;
     std::int64_t sessions = 0;
@@ -116,31 +159,9 @@ json::object progress_summary(const std::vector<store::ProgressRecord>& entries,
     per_subject.push_back(
         json::object{{"matiere", subject}, {"tempsEtudie", t.minutes}, {"sessionsCompletees", t.sessions}});
 
-  // Streaks: runs of consecutive calendar days. Days are local dates already, so DST cannot
-  // shorten or lengthen them.
-  // The current streak is the run that ends today or yesterday (days after today, which a free
-  // entry may name, do not count for it).
-  int best = 0, run = 0, run_to_today = 0;
-  std::optional<date::year_month_day> previous, last_until_today;
-  auto today_day = datetime::parse_date(today);
-  for (const auto& text : active_days) {
-    auto day = datetime::parse_date(text);
-    if (!day) continue;
-    run = (previous && datetime::add_days(*previous, 1) == *day) ? run + 1 : 1;
-    best = std::max(best, run);
-    previous = day;
-    if (today_day && *day <= *today_day) {
-      run_to_today = run;
-      last_until_today = day;
-    }
-  }
-  int current = 0;
-  if (last_until_today && today_day &&
-      (*last_until_today == *today_day || datetime::add_days(*last_until_today, 1) == *today_day))
-    current = run_to_today;
-
+  Streaks s = streaks(active_days, rest_days, today);
   return json::object{{"tempsEtudie", all.minutes},    {"sessionsCompletees", all.sessions},
-                      {"serieActuelle", current},      {"meilleureSerie", best},
+                      {"serieActuelle", s.current},    {"meilleureSerie", s.best},
                       {"parJour", std::move(per_day)}, {"parMatiere", std::move(per_subject)}};
 }
 

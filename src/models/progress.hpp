@@ -42,9 +42,22 @@ ProgressInput parse_progress_input(const boost::json::value& body);
 void write_json(JsonWriter& w, const store::ProgressRecord& entry);
 boost::json::object to_json(const store::ProgressRecord& entry);
 
+struct Streaks {
+  int current = 0;  // the run that reaches today (or the last day before it that is not a rest day)
+  int best = 0;
+};
+
+// Runs of consecutive days with an entry. Rest days (« jour off », « partiels ») neither break
+// nor extend a run: they are stepped over, whether the student studied on them or not.
+// `active_days` and `rest_days`: YYYY-MM-DD, ascending, distinct; `today` in the user's zone.
+// Days after today (a free entry may name one) count for the best run only.
+Streaks streaks(const std::vector<std::string>& active_days, const std::vector<std::string>& rest_days,
+                const std::string& today);
+
 // `entries` in display order; `active_days` every day (YYYY-MM-DD, ascending, distinct) with an
-// entry, over all time; `today` in the user's time zone.
+// entry, over all time; `rest_days` the user's rest days, ascending; `today` in the user's time zone.
 boost::json::object progress_summary(const std::vector<store::ProgressRecord>& entries,
-                                     const std::vector<std::string>& active_days, const std::string& today);
+                                     const std::vector<std::string>& active_days,
+                                     const std::vector<std::string>& rest_days, const std::string& today);
 
 }  // namespace planetude::models

@@ -55,7 +55,7 @@ asio::awaitable<Response> ProgressRoutes::report(Request& req) {
   for (const auto& e : report.entries) models::write_json(w, e);
   w.end_array();
   w.key("summary");
-  w.raw(json::serialize(models::progress_summary(report.entries, report.active_days, report.today)));
+  w.raw(json::serialize(models::progress_summary(report.entries, report.active_days, report.rest_days, report.today)));
   w.end_object();
   co_return with_validators(Response::json_text(200, std::move(body)), etag);
 }

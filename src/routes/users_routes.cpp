@@ -8,6 +8,7 @@
 #include "models/planning.hpp"
 #include "models/progress.hpp"
 #include "models/proposal.hpp"
+#include "models/timetable.hpp"
 #include "models/user.hpp"
 #include "routes/authentication.hpp"
 #include "routes/conditional_reads.hpp"
@@ -65,12 +66,25 @@ asio::awaitable<Response> UsersRoutes::export_me(Request& req) {
   for (const auto& e : all.progress) progress.push_back(models::to_json(e));
   for (const auto& m : all.messages) messages.push_back(models::to_json(m));
   for (const auto& p : all.proposals) proposals.push_back(models::to_json(p));
+  json::array rest_days;
+  for (const auto& d : all.rest_days) rest_days.push_back(json::object{{"date", d.date}, {"type", d.kind}});
+  json::value timetable = nullptr;
+  if (all.timetable) {
+    json::object t = models::to_json(models::TimetableSummary{*all.timetable, {}});
+    t.erase("examens");
+    json::array events;
+    for (const auto& e : all.timetable_events) events.push_back(models::to_json(e));
+    t["evenements"] = std::move(events);
+    timetable = std::move(t);
+  }
   auto r = Response::json(
       200, json::object{
                {"user", models::to_json(all.user)},
                {"plannings", std::move(plannings)},
                {"progress", std::move(progress)},
                {"chat", json::object{{"messages", std::move(messages)}, {"proposals", std::move(proposals)}}},
+               {"timetable", std::move(timetable)},
+               {"joursRepos", std::move(rest_days)},
                {"exportedAt", clock::format_rfc3339(all.exported_at)},
            });
   r.with_header("Content-Disposition", "attachment; filename=\"planetude-export.json\"");

@@ -107,3 +107,40 @@ struct ProposalRecord {
 };
 
 }  // namespace planetude::store
+
+namespace planetude::store {
+
+// A student's imported school timetable: what was imported, and when.
+struct TimetableImportRecord {
+  std::string user_id;
+  std::optional<std::string> name;  // the file's name, when the student's client gave it
+  std::int64_t imported_at = 0;     // ms
+  std::int64_t event_count = 0;
+  std::optional<std::int64_t> first_start;  // ms: the first event's start; nullopt without events
+  std::optional<std::int64_t> last_end;     // ms: the latest end
+};
+
+// One occurrence of a timetable event: busy time for the scheduler.
+struct TimetableEventRecord {
+  std::string id;
+  std::string title;
+  std::string location;    // "" when the file named none
+  std::int64_t debut = 0;  // ms, inclusive
+  std::int64_t fin = 0;    // ms, exclusive
+  bool all_day = false;
+  bool exam = false;  // its title names an exam (« contrôle », « partiel »…)
+};
+
+}  // namespace planetude::store
+
+namespace planetude::store {
+
+// A day the student rests: « jour off » (a few a month) or a day of an exam week (« partiels »).
+// Neither breaks nor extends the streak; the scheduler places nothing on a day off.
+struct RestDayRecord {
+  std::string date;  // YYYY-MM-DD, the user's local day
+  std::string kind;  // "jour_off" | "partiels"
+  std::int64_t created_at = 0;
+};
+
+}  // namespace planetude::store

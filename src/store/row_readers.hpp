@@ -123,4 +123,37 @@ ProposalRecord read_proposal(const Row& st) {
   return p;
 }
 
+// Columns: user_id, name, imported_at, event_count, first_start, last_end.
+template <class Row>
+TimetableImportRecord read_timetable_import(const Row& st) {
+  TimetableImportRecord t;
+  t.user_id = st.text(0);
+  if (!st.is_null(1)) t.name = st.text(1);
+  t.imported_at = st.integer(2);
+  t.event_count = st.integer(3);
+  if (!st.is_null(4)) t.first_start = st.integer(4);
+  if (!st.is_null(5)) t.last_end = st.integer(5);
+  return t;
+}
+
+// Columns: date (YYYY-MM-DD), kind, created_at.
+template <class Row>
+RestDayRecord read_rest_day(const Row& st) {
+  return RestDayRecord{st.text(0), st.text(1), st.integer(2)};
+}
+
+// Columns: id, title, location, debut, fin, all_day (0/1), exam (0/1).
+template <class Row>
+TimetableEventRecord read_timetable_event(const Row& st) {
+  TimetableEventRecord e;
+  e.id = st.text(0);
+  e.title = st.text(1);
+  e.location = st.text(2);
+  e.debut = st.integer(3);
+  e.fin = st.integer(4);
+  e.all_day = st.integer(5) != 0;
+  e.exam = st.integer(6) != 0;
+  return e;
+}
+
 }  // namespace planetude::store::rows

@@ -143,6 +143,31 @@ class RateLimitStore {
   virtual std::size_t purge_before(std::int64_t before_ms) = 0;
 };
 
+// The student's imported timetable: one import per user, its events expanded to occurrences.
+class TimetableStore {
+ public:
+  virtual ~TimetableStore() = default;
+  // Replaces the user's timetable, events included, with this one.
+  virtual void replace(const TimetableImportRecord& timetable, const std::vector<TimetableEventRecord>& events) = 0;
+  virtual bool remove(const std::string& user_id) = 0;  // false when there was none
+  virtual std::optional<TimetableImportRecord> find(const std::string& user_id) = 0;
+  // The user's events that overlap [from_ms, to_ms), by start then end.
+  virtual std::vector<TimetableEventRecord> events_between(const std::string& user_id, std::int64_t from_ms,
+                                                           std::int64_t to_ms) = 0;
+};
+
+// Rest days, one per date at most. Writes count in UserRecord::data_version (streaks depend on them).
+class RestDayStore {
+ public:
+  virtual ~RestDayStore() = default;
+  // Marks the date, replacing its kind when it was marked already.
+  virtual void put(const std::string& user_id, const RestDayRecord& day) = 0;
+  virtual bool remove(const std::string& user_id, const std::string& date) = 0;  // false when not marked
+  // The user's rest days with from <= date <= to (YYYY-MM-DD), by date.
+  virtual std::vector<RestDayRecord> list(const std::string& user_id, const std::string& from,
+                                          const std::string& to) = 0;
+};
+
 // The stores of one transaction.
 class Repos {
  public:
@@ -155,6 +180,8 @@ class Repos {
   virtual ChatStore& chat() = 0;  // clearing the conversation removes its proposals too
   virtual ProposalStore& proposals() = 0;
   virtual RateLimitStore& rate_limits() = 0;
+  virtual TimetableStore& timetable() = 0;
+  virtual RestDayStore& rest_days() = 0;
 };
 
 class Database {

@@ -23,6 +23,7 @@ enum class Kind {
   date,     // 'YYYY-MM-DD' -> date
   jsonb,    // JSON text -> jsonb
   json,     // JSON text -> json (kept byte for byte)
+  boolean,  // 0/1 -> boolean
 };
 
 struct Column {
@@ -111,11 +112,29 @@ const std::vector<Table>& tables() {
         {"status", Kind::text},
         {"created_at", Kind::instant},
         {"updated_at", Kind::instant}}},
+      {"timetable_imports",
+       {{"user_id", Kind::text},
+        {"name", Kind::text},
+        {"imported_at", Kind::instant},
+        {"event_count", Kind::integer},
+        {"first_start", Kind::instant},
+        {"last_end", Kind::instant}}},
+      {"timetable_events",
+       {{"id", Kind::text},
+        {"user_id", Kind::text},
+        {"title", Kind::text},
+        {"location", Kind::text},
+        {"debut", Kind::instant},
+        {"fin", Kind::instant},
+        {"all_day", Kind::boolean},
+        {"exam", Kind::boolean}}},
+      {"rest_days",
+       {{"user_id", Kind::text}, {"date", Kind::date}, {"kind", Kind::text}, {"created_at", Kind::instant}}},
   };
   return all;
 }
 
-bool is_integer(Kind k) { return k == Kind::integer || k == Kind::bigint || k == Kind::instant; }
+bool is_integer(Kind k) { return k == Kind::integer || k == Kind::bigint || k == Kind::instant || k == Kind::boolean; }
 
 std::string placeholder(Kind kind, int n) {
   std::string p = "$" + std::to_string(n);
@@ -127,6 +146,7 @@ std::string placeholder(Kind kind, int n) {
     case Kind::date: return p + "::date";
     case Kind::jsonb: return p + "::jsonb";
     case Kind::json: return p + "::json";
+    case Kind::boolean: return p + "::integer::boolean";
   }
   return p;
 }

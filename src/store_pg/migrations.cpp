@@ -128,9 +128,45 @@ CREATE INDEX rate_limit_events_by_key ON rate_limit_events(bucket, key, at);
 CREATE INDEX rate_limit_events_by_time ON rate_limit_events(at);
 )sql";
 
+// The imported school timetable: one import per user, its events as occurrences (busy time).
+constexpr std::string_view kTimetable = R"sql(
+CREATE TABLE timetable_imports (
+  user_id     text PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  name        text,
+  imported_at timestamptz NOT NULL,
+  event_count integer NOT NULL CHECK (event_count >= 0),
+  first_start timestamptz,
+  last_end    timestamptz
+);
+CREATE TABLE timetable_events (
+  id       text PRIMARY KEY,
+  user_id  text NOT NULL REFERENCES timetable_imports(user_id) ON DELETE CASCADE,
+  title    text NOT NULL,
+  location text NOT NULL,
+  debut    timestamptz NOT NULL,
+  fin      timestamptz NOT NULL CHECK (fin > debut),
+  all_day  boolean NOT NULL,
+  exam     boolean NOT NULL
+);
+CREATE INDEX timetable_events_by_user ON timetable_events(user_id, debut);
+)sql";
+
+// Rest days: « jour off » and exam weeks, one row per local date.
+constexpr std::string_view kRestDays = R"sql(
+CREATE TABLE rest_days (
+  user_id    text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  date       date NOT NULL,
+  kind       text NOT NULL CHECK (kind IN ('jour_off', 'partiels')),
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (user_id, date)
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "schema", kSchema},
     {2, "rate_limits", kRateLimits},
+    {3, "timetable", kTimetable},
+    {4, "rest_days", kRestDays},
 };
 
 }  // namespace

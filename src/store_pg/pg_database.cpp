@@ -21,7 +21,16 @@ namespace {
 class PgRepos : public Repos {
  public:
   explicit PgRepos(Connection& c)
-      : users_(c), tokens_(c), plannings_(c), progress_(c), feeds_(c), chat_(c), proposals_(c), rate_limits_(c) {}
+      : users_(c),
+        tokens_(c),
+        plannings_(c),
+        progress_(c),
+        feeds_(c),
+        chat_(c),
+        proposals_(c),
+        rate_limits_(c),
+        timetable_(c),
+        rest_days_(c) {}
   UserStore& users() override { return users_; }
   TokenStore& tokens() override { return tokens_; }
   PlanningStore& plannings() override { return plannings_; }
@@ -30,6 +39,8 @@ class PgRepos : public Repos {
   ChatStore& chat() override { return chat_; }
   ProposalStore& proposals() override { return proposals_; }
   RateLimitStore& rate_limits() override { return rate_limits_; }
+  TimetableStore& timetable() override { return timetable_; }
+  RestDayStore& rest_days() override { return rest_days_; }
 
  private:
   PgUserStore users_;
@@ -40,6 +51,8 @@ class PgRepos : public Repos {
   PgChatStore chat_;
   PgProposalStore proposals_;
   PgRateLimitStore rate_limits_;
+  PgTimetableStore timetable_;
+  PgRestDayStore rest_days_;
 };
 
 // The key of the advisory lock that serialises migrations (any constant shared by every instance).

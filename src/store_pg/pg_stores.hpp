@@ -142,4 +142,28 @@ class PgRateLimitStore : public RateLimitStore {
   Connection& c_;
 };
 
+class PgTimetableStore : public TimetableStore {
+ public:
+  explicit PgTimetableStore(Connection& c) : c_(c) {}
+  void replace(const TimetableImportRecord& timetable, const std::vector<TimetableEventRecord>& events) override;
+  bool remove(const std::string& user_id) override;
+  std::optional<TimetableImportRecord> find(const std::string& user_id) override;
+  std::vector<TimetableEventRecord> events_between(const std::string& user_id, std::int64_t from_ms,
+                                                   std::int64_t to_ms) override;
+
+ private:
+  Connection& c_;
+};
+
+class PgRestDayStore : public RestDayStore {
+ public:
+  explicit PgRestDayStore(Connection& c) : c_(c) {}
+  void put(const std::string& user_id, const RestDayRecord& day) override;
+  bool remove(const std::string& user_id, const std::string& date) override;
+  std::vector<RestDayRecord> list(const std::string& user_id, const std::string& from, const std::string& to) override;
+
+ private:
+  Connection& c_;
+};
+
 }  // namespace planetude::store::pg

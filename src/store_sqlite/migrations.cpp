@@ -133,6 +133,40 @@ CREATE INDEX rate_limit_events_by_key ON rate_limit_events(bucket, key, at);
 CREATE INDEX rate_limit_events_by_time ON rate_limit_events(at);
 )sql";
 
+// The imported school timetable: one import per user, its events as occurrences (busy time).
+constexpr std::string_view kTimetable = R"sql(
+CREATE TABLE timetable_imports (
+  user_id     TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  name        TEXT,
+  imported_at INTEGER NOT NULL,
+  event_count INTEGER NOT NULL CHECK (event_count >= 0),
+  first_start INTEGER,
+  last_end    INTEGER
+) STRICT;
+CREATE TABLE timetable_events (
+  id       TEXT PRIMARY KEY,
+  user_id  TEXT NOT NULL REFERENCES timetable_imports(user_id) ON DELETE CASCADE,
+  title    TEXT NOT NULL,
+  location TEXT NOT NULL,
+  debut    INTEGER NOT NULL,
+  fin      INTEGER NOT NULL CHECK (fin > debut),
+  all_day  INTEGER NOT NULL CHECK (all_day IN (0, 1)),
+  exam     INTEGER NOT NULL CHECK (exam IN (0, 1))
+) STRICT;
+CREATE INDEX timetable_events_by_user ON timetable_events(user_id, debut);
+)sql";
+
+// Rest days: « jour off » and exam weeks, one row per local date.
+constexpr std::string_view kRestDays = R"sql(
+CREATE TABLE rest_days (
+  user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  date       TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  kind       TEXT NOT NULL CHECK (kind IN ('jour_off', 'partiels')),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, date)
+) STRICT;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "accounts", kAccounts},
     {2, "plannings_and_progress", kPlanningsAndProgress},
@@ -141,6 +175,8 @@ constexpr Migration kMigrations[] = {
     {5, "weekly_goal", kWeeklyGoal},
     {6, "data_version", kDataVersion},
     {7, "rate_limits", kRateLimits},
+    {8, "timetable", kTimetable},
+    {9, "rest_days", kRestDays},
 };
 
 }  // namespace

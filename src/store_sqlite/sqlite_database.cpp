@@ -17,7 +17,16 @@ namespace {
 class SqliteRepos : public Repos {
  public:
   explicit SqliteRepos(Connection& c)
-      : users_(c), tokens_(c), plannings_(c), progress_(c), feeds_(c), chat_(c), proposals_(c), rate_limits_(c) {}
+      : users_(c),
+        tokens_(c),
+        plannings_(c),
+        progress_(c),
+        feeds_(c),
+        chat_(c),
+        proposals_(c),
+        rate_limits_(c),
+        timetable_(c),
+        rest_days_(c) {}
   UserStore& users() override { return users_; }
   TokenStore& tokens() override { return tokens_; }
   PlanningStore& plannings() override { return plannings_; }
@@ -26,6 +35,8 @@ class SqliteRepos : public Repos {
   ChatStore& chat() override { return chat_; }
   ProposalStore& proposals() override { return proposals_; }
   RateLimitStore& rate_limits() override { return rate_limits_; }
+  TimetableStore& timetable() override { return timetable_; }
+  RestDayStore& rest_days() override { return rest_days_; }
 
  private:
   SqliteUserStore users_;
@@ -36,6 +47,8 @@ class SqliteRepos : public Repos {
   SqliteChatStore chat_;
   SqliteProposalStore proposals_;
   SqliteRateLimitStore rate_limits_;
+  SqliteTimetableStore timetable_;
+  SqliteRestDayStore rest_days_;
 };
 
 // Runs `work` between `begin` and COMMIT; rolls back if it throws.

@@ -120,4 +120,28 @@ class SqliteRateLimitStore : public RateLimitStore {
   Connection& c_;
 };
 
+class SqliteTimetableStore : public TimetableStore {
+ public:
+  explicit SqliteTimetableStore(Connection& c) : c_(c) {}
+  void replace(const TimetableImportRecord& timetable, const std::vector<TimetableEventRecord>& events) override;
+  bool remove(const std::string& user_id) override;
+  std::optional<TimetableImportRecord> find(const std::string& user_id) override;
+  std::vector<TimetableEventRecord> events_between(const std::string& user_id, std::int64_t from_ms,
+                                                   std::int64_t to_ms) override;
+
+ private:
+  Connection& c_;
+};
+
+class SqliteRestDayStore : public RestDayStore {
+ public:
+  explicit SqliteRestDayStore(Connection& c) : c_(c) {}
+  void put(const std::string& user_id, const RestDayRecord& day) override;
+  bool remove(const std::string& user_id, const std::string& date) override;
+  std::vector<RestDayRecord> list(const std::string& user_id, const std::string& from, const std::string& to) override;
+
+ private:
+  Connection& c_;
+};
+
 }  // namespace planetude::store::sqlite

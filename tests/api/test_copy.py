@@ -24,9 +24,10 @@ pytestmark = pytest.mark.skipif(TEST_DATABASE != "postgres", reason="runs in the
 
 PARIS = ZoneInfo("Europe/Paris")
 TABLES = ["users", "auth_tokens", "plannings", "sessions", "progress", "calendar_feeds", "chat_messages",
-          "chat_proposals"]
+          "chat_proposals", "timetable_imports", "timetable_events", "rest_days"]
 VIEWS = ["/api/users/me", "/api/planning", "/api/progress?from=2020-01-01&to=2030-12-31", "/api/chat/history",
-         "/api/users/me/export"]
+         "/api/users/me/export",
+         f"/api/timetable?from={dt.date.today() - dt.timedelta(days=2)}&to={dt.date.today() + dt.timedelta(days=30)}"]
 
 
 def fresh_schema():
@@ -94,6 +95,8 @@ def target_rows(schema, table):
     for column, kind in types.items():
         if kind == "timestamp with time zone":
             exprs.append(f"{schema}.ts_to_ms({column}) AS {column}")
+        elif kind == "boolean":
+            exprs.append(f"{column}::integer AS {column}")
         elif kind in ("date", "json"):
             exprs.append(f"{column}::text AS {column}")
         else:
@@ -152,6 +155,17 @@ def make_laptop(data_dir):
         r = lea.post("/api/progress", json={"date": "2026-01-15", "tempsEtudie": 45, "notes": "révisions",
                                             "matiere": "Chimie", "sessionsCompletees": 2})
         assert r.status_code == 201, r.text
+        classes = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//FR\r\n"
+                   "BEGIN:VEVENT\r\nUID:maths@lycee\r\nDTSTAMP:20260901T080000Z\r\n"
+                   f"DTSTART;TZID=Europe/Paris:{local(1, 8).strftime('%Y%m%dT%H%M%S')}\r\n"
+                   f"DTEND;TZID=Europe/Paris:{local(1, 10).strftime('%Y%m%dT%H%M%S')}\r\n"
+                   "RRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:Mathématiques\r\nLOCATION:Salle B12\r\nEND:VEVENT\r\n"
+                   "BEGIN:VEVENT\r\nUID:ds@lycee\r\nDTSTAMP:20260901T080000Z\r\n"
+                   f"DTSTART;VALUE=DATE:{local(4, 0).strftime('%Y%m%d')}\r\nSUMMARY:Partiel de physique\r\n"
+                   "END:VEVENT\r\nEND:VCALENDAR\r\n")
+        r = lea.put("/api/timetable?nom=edt.ics", data=classes.encode(),
+                    headers={"Content-Type": "text/calendar"})
+        assert r.status_code == 200 and r.json()["nombreEvenements"] == 4, r.text
         r = lea.post("/api/users/me/calendar-feed")
         assert r.status_code == 201, r.text
         feed_path = "/cal/" + r.json()["url"].split("/cal/", 1)[1]
@@ -202,7 +216,7 @@ def test_every_row_and_id_is_copied(laptop, copied):
     counts = {x["table"]: x["rows"] for x in lines if x["msg"] == "copied"}
     assert list(counts) == TABLES
     expected = {"users": 2, "plannings": 2, "sessions": 3, "progress": 3, "calendar_feeds": 1,
-                "chat_messages": 4, "chat_proposals": 1}
+                "chat_messages": 4, "chat_proposals": 1, "timetable_imports": 1, "timetable_events": 4}
     for table, rows in expected.items():
         assert counts[table] == rows, counts
     assert counts["auth_tokens"] >= 3, counts

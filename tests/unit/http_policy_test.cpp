@@ -377,3 +377,14 @@ TEST(HttpPolicyContentType, OtherParametersAreIgnored) {
 }
 
 }  // namespace
+
+TEST(HttpPolicy, RoutesMayTakeAnotherMediaType) {
+  using planetude::http::has_media_type;
+  EXPECT_TRUE(has_media_type("text/calendar", "text/calendar"));
+  EXPECT_TRUE(has_media_type("Text/Calendar; charset=UTF-8", "text/calendar"));
+  EXPECT_TRUE(has_media_type("text/calendar; method=PUBLISH; charset=utf-8", "text/calendar"));
+  EXPECT_FALSE(has_media_type("text/calendar; charset=latin1", "text/calendar"));
+  EXPECT_FALSE(has_media_type("application/json", "text/calendar"));
+  EXPECT_FALSE(has_media_type("text/calendarx", "text/calendar"));
+  EXPECT_FALSE(has_media_type("", "text/calendar"));
+}

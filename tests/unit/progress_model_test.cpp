@@ -273,14 +273,14 @@ struct Streaks {
 };
 
 Streaks streaks(const std::vector<std::string>& days, const std::string& today) {
-  auto s = models::progress_summary({}, days, today);
+  auto s = models::progress_summary({}, days, {}, today);
   return {num(s, "serieActuelle"), num(s, "meilleureSerie")};
 }
 
 }  // namespace
 
 TEST(ProgressSummary, Empty) {
-  auto s = models::progress_summary({}, {}, "2025-12-25");
+  auto s = models::progress_summary({}, {}, {}, "2025-12-25");
   EXPECT_EQ(num(s, "tempsEtudie"), 0);
   EXPECT_EQ(num(s, "sessionsCompletees"), 0);
   EXPECT_EQ(num(s, "serieActuelle"), 0);
@@ -293,7 +293,7 @@ TEST(ProgressSummary, TotalsAndPerDayAscendingWithSums) {
   std::vector<store::ProgressRecord> entries{entry("2025-12-24", 30, 1, "Maths"), entry("2025-12-20", 45, 2),
                                              entry("2025-12-24", 15, 0, "Physique"),
                                              entry("2025-12-22", 60, 3, "Maths"), entry("2025-12-20", 5, 1, "SVT")};
-  auto s = models::progress_summary(entries, {"2025-12-20", "2025-12-22", "2025-12-24"}, "2025-12-25");
+  auto s = models::progress_summary(entries, {"2025-12-20", "2025-12-22", "2025-12-24"}, {}, "2025-12-25");
   EXPECT_EQ(num(s, "tempsEtudie"), 155);
   EXPECT_EQ(num(s, "sessionsCompletees"), 7);
 
@@ -317,7 +317,7 @@ TEST(ProgressSummary, PerSubjectOrderedByMinutesThenName) {
       entry("2025-12-22", 30, 2, "Anglais"),  entry("2025-12-23", 500, 9),
       entry("2025-12-23", 20, 1, "Maths"),    entry("2025-12-24", 10, 0, "Chimie"),
       entry("2025-12-24", 20, 0, "Chimie"),   entry("2025-12-24", 45, 0, "Zoologie")};
-  auto s = models::progress_summary(entries, {}, "2025-12-25");
+  auto s = models::progress_summary(entries, {}, {}, "2025-12-25");
   const auto& per_subject = s.at("parMatiere").as_array();
   ASSERT_EQ(per_subject.size(), 5u);  // the entry without matiere is left out
   struct Row {
@@ -346,7 +346,7 @@ TEST(ProgressSummary, PerSubjectTiesAreOrderedByNameAtScale) {
     std::snprintf(name, sizeof name, "Matiere %02d", i);
     entries.push_back(entry("2025-12-20", (i % 3 == 0) ? 60 : 30, 1, std::string(name)));
   }
-  auto s = models::progress_summary(entries, {}, "2025-12-25");
+  auto s = models::progress_summary(entries, {}, {}, "2025-12-25");
   const auto& per_subject = s.at("parMatiere").as_array();
   ASSERT_EQ(per_subject.size(), 40u);
   std::vector<std::string> expected;
@@ -365,9 +365,9 @@ TEST(ProgressSummary, PerSubjectTiesAreOrderedByNameAtScale) {
 
 TEST(ProgressSummary, BestStreakOverAllActiveDays) {
   // Streaks use `active_days`, not the entries of the requested range.
-  auto s =
-      models::progress_summary({entry("2025-12-25", 10, 1)},
-                               {"2025-11-01", "2025-11-02", "2025-11-03", "2025-11-04", "2025-12-25"}, "2025-12-25");
+  auto s = models::progress_summary({entry("2025-12-25", 10, 1)},
+                                    {"2025-11-01", "2025-11-02", "2025-11-03", "2025-11-04", "2025-12-25"}, {},
+                                    "2025-12-25");
   EXPECT_EQ(num(s, "meilleureSerie"), 4);
   EXPECT_EQ(num(s, "serieActuelle"), 1);
 }
@@ -456,4 +456,56 @@ TEST(ProgressSummary, LongRunCounts) {
   auto r = streaks(days, "2025-01-01");
   EXPECT_EQ(r.current, 366);
   EXPECT_EQ(r.best, 366);
+}
+
+// streaks with rest days
+
+TEST(Streaks, RestDaysBridgeARunWithoutExtendingIt) {
+  // Studied 1, 2, (3 off), 4: one run of 3 days.
+  auto s = models::streaks({"2026-03-01", "2026-03-02", "2026-03-04"}, {"2026-03-03"}, "2026-03-04");
+  EXPECT_EQ(s.best, 3);
+  EXPECT_EQ(s.current, 3);
+}
+
+TEST(Streaks, StudyingOnARestDayDoesNotExtendTheRun) {
+  auto s = models::streaks({"2026-03-01", "2026-03-02", "2026-03-03"}, {"2026-03-02"}, "2026-03-03");
+  EXPECT_EQ(s.best, 2);
+  EXPECT_EQ(s.current, 2);
+}
+
+TEST(Streaks, AMissedDayThatIsNotARestDayStillBreaks) {
+  auto s = models::streaks({"2026-03-01", "2026-03-02", "2026-03-05"}, {"2026-03-03"}, "2026-03-05");
+  EXPECT_EQ(s.best, 2);
+  EXPECT_EQ(s.current, 1);
+}
+
+TEST(Streaks, AnExamWeekKeepsTheCurrentRunAlive) {
+  // Studied up to the 10th, then partiels from the 11th to the 17th; today is the 18th.
+  std::vector<std::string> partiels;
+  for (int d = 11; d <= 17; ++d) partiels.push_back("2026-06-" + std::to_string(d));
+  auto s = models::streaks({"2026-06-08", "2026-06-09", "2026-06-10"}, partiels, "2026-06-18");
+  EXPECT_EQ(s.current, 3);
+  EXPECT_EQ(s.best, 3);
+  // The day after the 18th without study, the run is over.
+  EXPECT_EQ(models::streaks({"2026-06-08", "2026-06-09", "2026-06-10"}, partiels, "2026-06-19").current, 0);
+}
+
+TEST(Streaks, TodayBeingARestDayKeepsYesterdaysRun) {
+  auto s = models::streaks({"2026-03-01", "2026-03-02"}, {"2026-03-03"}, "2026-03-03");
+  EXPECT_EQ(s.current, 2);
+  // Without the rest day, the 3rd is just a day not studied yet: still current.
+  EXPECT_EQ(models::streaks({"2026-03-01", "2026-03-02"}, {}, "2026-03-03").current, 2);
+  EXPECT_EQ(models::streaks({"2026-03-01", "2026-03-02"}, {}, "2026-03-04").current, 0);
+}
+
+TEST(Streaks, RestDaysAcrossMonthAndYearEnds) {
+  auto s = models::streaks({"2026-12-30", "2027-01-02"}, {"2026-12-31", "2027-01-01"}, "2027-01-02");
+  EXPECT_EQ(s.best, 2);
+  EXPECT_EQ(s.current, 2);
+}
+
+TEST(Streaks, RestDaysAloneMakeNoStreak) {
+  auto s = models::streaks({}, {"2026-03-01", "2026-03-02"}, "2026-03-02");
+  EXPECT_EQ(s.best, 0);
+  EXPECT_EQ(s.current, 0);
 }

@@ -110,3 +110,18 @@ TEST(TextIequals, AsciiCaseInsensitive) {
   EXPECT_FALSE(text::iequals("É", "é"));  // only ASCII letters fold
   EXPECT_TRUE(text::iequals("É", "É"));
 }
+
+TEST(Text, ValidUtf8AcceptsWellFormedText) {
+  EXPECT_TRUE(text::is_valid_utf8(""));
+  EXPECT_TRUE(text::is_valid_utf8("emploi du temps.ics"));
+  EXPECT_TRUE(text::is_valid_utf8("Contrôle d'histoire – 1ʳᵉ 👾"));
+}
+
+TEST(Text, ValidUtf8RefusesMalformedText) {
+  EXPECT_FALSE(text::is_valid_utf8("\xff"));
+  EXPECT_FALSE(text::is_valid_utf8("caf\xc3"));           // truncated sequence
+  EXPECT_FALSE(text::is_valid_utf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(text::is_valid_utf8("\xed\xa0\x80"));      // a surrogate
+  EXPECT_FALSE(text::is_valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(text::is_valid_utf8("a\x80z"));            // stray continuation byte
+}

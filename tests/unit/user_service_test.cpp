@@ -115,8 +115,15 @@ class UserServiceTest : public ::testing::Test {
   // What the database holds for the user, read directly from the stores.
   Owned stored(const std::string& user_id) {
     return run_async(t.db().read([&](store::Repos& r) {
-      UserExport e{store::UserRecord{},        r.plannings().list_all(user_id), r.progress().list_all(user_id),
-                   r.chat().list_all(user_id), r.proposals().list_all(user_id), 0};
+      UserExport e{store::UserRecord{},
+                   r.plannings().list_all(user_id),
+                   r.progress().list_all(user_id),
+                   r.chat().list_all(user_id),
+                   r.proposals().list_all(user_id),
+                   std::nullopt,
+                   {},
+                   {},
+                   0};
       return ids_of(e);
     }));
   }

@@ -4,6 +4,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
 import './styles/planning.css';
+import './styles/timetable.css';
 import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { App } from './app';

@@ -1,5 +1,7 @@
 #include "services/accounts/user_service.hpp"
 
+#include <limits>
+
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "models/chat.hpp"
@@ -36,8 +38,20 @@ asio::awaitable<UserExport> UserService::export_all(store::UserRecord user) {
   auto all = co_await db_.read([&](store::Repos& r) -> std::optional<UserExport> {
     auto current = r.users().find_by_id(user.id);
     if (!current) return std::nullopt;
-    return UserExport{std::move(*current),        r.plannings().list_all(user.id), r.progress().list_all(user.id),
-                      r.chat().list_all(user.id), r.proposals().list_all(user.id), clock::now_ms()};
+    UserExport all{std::move(*current),
+                   r.plannings().list_all(user.id),
+                   r.progress().list_all(user.id),
+                   r.chat().list_all(user.id),
+                   r.proposals().list_all(user.id),
+                   r.timetable().find(user.id),
+                   {},
+                   {},
+                   clock::now_ms()};
+    all.rest_days = r.rest_days().list(user.id, "0001-01-01", "9999-12-31");
+    if (all.timetable)
+      all.timetable_events = r.timetable().events_between(user.id, std::numeric_limits<std::int64_t>::min(),
+                                                          std::numeric_limits<std::int64_t>::max());
+    return all;
   });
   if (!all) throw errors::unauthenticated("Ce compte n'existe plus.");
   co_return std::move(*all);

@@ -17,6 +17,9 @@ struct UserExport {
   std::vector<store::ProgressRecord> progress;
   std::vector<store::ChatMessageRecord> messages;
   std::vector<store::ProposalRecord> proposals;
+  std::optional<store::TimetableImportRecord> timetable;
+  std::vector<store::TimetableEventRecord> timetable_events;
+  std::vector<store::RestDayRecord> rest_days;
   std::int64_t exported_at = 0;
 };
 

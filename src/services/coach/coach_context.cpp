@@ -4,6 +4,7 @@
 
 #include "core/datetime.hpp"
 #include "models/progress.hpp"
+#include "services/progress/rest_day_service.hpp"
 
 namespace planetude {
 
@@ -43,7 +44,10 @@ CoachContext build_coach_context(store::Repos& repos, const store::UserRecord& u
     c.sessions_last_7_days += e.sessions_completees;
     if (e.matiere) c.minutes_by_subject[*e.matiere] += e.temps_etudie;
   }
-  auto summary = models::progress_summary(entries, repos.progress().active_days(user.id), to);
+  auto summary =
+      models::progress_summary(entries, repos.progress().active_days(user.id), rest_dates(repos, user.id), to);
+  for (auto& day : repos.rest_days().list(user.id, to, datetime::format_date(datetime::add_days(today, 14))))
+    c.rest_days.push_back(std::move(day));
   c.current_streak = static_cast<int>(summary.at("serieActuelle").as_int64());
   c.best_streak = static_cast<int>(summary.at("meilleureSerie").as_int64());
 

@@ -35,6 +35,7 @@ struct CoachContext {
   std::map<std::string, int> minutes_by_subject;  // last 7 days
   int current_streak = 0;
   int best_streak = 0;
+  std::vector<store::RestDayRecord> rest_days;            // from today to 14 days ahead
   std::vector<store::ChatMessageRecord> recent_messages;  // the last 10, oldest first
 };
 

@@ -53,6 +53,12 @@ std::string student_data(const CoachContext& c) {
     d += "  dont " + subject + " : " + std::to_string(minutes) + " min\n";
   d += "Série actuelle : " + std::to_string(c.current_streak) + " jour(s) ; record : " + std::to_string(c.best_streak) +
        " jour(s)\n";
+  if (!c.rest_days.empty()) {
+    // Rest days protect the streak; the coach must not plan on a day off nor nag during exams.
+    d += "Jours de repos choisis par l'élève (ne compte pas contre sa série ; aucune session un jour off) :";
+    for (const auto& r : c.rest_days) d += " " + r.date + (r.kind == "jour_off" ? " (jour off)" : " (partiels)");
+    d += "\n";
+  }
   return d;
 }
 

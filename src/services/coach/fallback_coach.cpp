@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/datetime.hpp"
+
 namespace planetude {
 
 // Lower-case ASCII, with the accented letters of French folded to their base letter.
@@ -97,7 +99,19 @@ std::string progress_text(const CoachContext& c) {
   return text;
 }
 
+// The rest day of today, when the student chose one.
+const store::RestDayRecord* rest_today(const CoachContext& c) {
+  if (c.rest_days.empty()) return nullptr;
+  std::string today = datetime::format_date(datetime::local_day(c.now_ms, datetime::zone(c.timezone)));
+  return c.rest_days.front().date == today ? &c.rest_days.front() : nullptr;
+}
+
 std::string streak_text(const CoachContext& c) {
+  if (const auto* rest = rest_today(c))
+    return rest->kind == "jour_off" ? "🛡️ Aujourd'hui c'est ton jour off : repose-toi, ta série de " +
+                                          std::to_string(c.current_streak) + " jour(s) est protégée."
+                                    : "🛡️ Semaine de partiels : ta série de " + std::to_string(c.current_streak) +
+                                          " jour(s) est en pause, concentre-toi sur tes examens. Courage !";
   if (c.current_streak == 0)
     return "🔥 Pas de série en cours… pour l'instant ! Une session aujourd'hui et le compteur repart." +
            (c.best_streak > 1 ? " Ton record : " + std::to_string(c.best_streak) + " jours, tu peux le battre !"

@@ -94,7 +94,7 @@ Draft draft_create(store::Repos& repos, const store::UserRecord& user, const jso
   body["mode"] = "ai";
   auto input = models::parse_ai_planning_input(body, tz, user.matieres);
   std::int64_t end = datetime::add_period(input.date_debut, input.periode, tz);
-  auto request = scheduler_request(input, user, busy_intervals(repos, user.id, input.date_debut, end), now);
+  auto request = scheduler_request(input, user, busy_intervals(repos, user.id, input.date_debut, end, tz), now);
   auto sessions = scheduler::schedule(request);
   if (sessions.empty()) throw std::invalid_argument("no session fits the period");
   // Checked as it would be stored; the payload is exactly a manual POST /api/planning body.

@@ -5,17 +5,27 @@
 #include "observability/log.hpp"
 #include "services/planning/plan_from_ai.hpp"
 #include "services/planning/planning_ops.hpp"
+#include "services/progress/rest_day_service.hpp"
 
 namespace planetude {
 
 namespace asio = boost::asio;
 
 std::vector<scheduler::Interval> busy_intervals(store::Repos& repos, const std::string& user_id, std::int64_t start,
-                                                std::int64_t end) {
+                                                std::int64_t end, const date::time_zone* tz) {
   std::vector<scheduler::Interval> busy;
   for (const auto& p : repos.plannings().sessions_ending_after(user_id, start + 1)) {
     const auto& s = p.sessions.front();
     if (s.debut < end) busy.push_back({s.debut, s.fin});
+  }
+  // Classes and other events of the imported timetable are busy time too.
+  for (const auto& e : repos.timetable().events_between(user_id, start, end)) busy.push_back({e.debut, e.fin});
+  // A day off is busy from its local midnight to the next (23 or 25 hours across a DST change).
+  auto first = datetime::local_day(start, tz);
+  auto last = datetime::local_day(end, tz);
+  for (const auto& text : days_off(repos, user_id, datetime::format_date(first), datetime::format_date(last))) {
+    auto day = *datetime::parse_date(text);
+    busy.push_back({datetime::start_of_day(day, tz), datetime::start_of_day(datetime::add_days(day, 1), tz)});
   }
   return busy;
 }
@@ -61,7 +71,7 @@ asio::awaitable<store::PlanningRecord> AiPlanningService::create(store::UserReco
   const std::int64_t now = clock::now_ms();
   const date::time_zone* tz = datetime::zone(user.timezone);
   const std::int64_t end = datetime::add_period(input.date_debut, input.periode, tz);
-  auto busy = co_await db_.read([&](store::Repos& r) { return busy_intervals(r, user.id, input.date_debut, end); });
+  auto busy = co_await db_.read([&](store::Repos& r) { return busy_intervals(r, user.id, input.date_debut, end, tz); });
   scheduler::Request request = scheduler_request(input, user, std::move(busy), now);
 
   std::optional<store::PlanningRecord> planning;

@@ -18,9 +18,10 @@
 
 namespace planetude {
 
-// The user's sessions that meet [start, end): what a new plan must keep clear of.
+// What a new plan over [start, end) must keep clear of: the user's sessions and timetable events
+// that meet it, and their days off (whole local days in `tz`).
 std::vector<scheduler::Interval> busy_intervals(store::Repos& repos, const std::string& user_id, std::int64_t start,
-                                                std::int64_t end);
+                                                std::int64_t end, const date::time_zone* tz);
 
 // The scheduler's request for an AI-mode input: the period in the user's zone, their subjects,
 // windows and exams. Nothing is placed before `now` unless the whole period is already past.

@@ -168,7 +168,7 @@ llm::Prompt build_plan_prompt(const scheduler::Request& r, const models::AiPlann
   for (const auto& e : r.exams)
     s += "Examen : " + json::serialize(json::value(e.matiere)) + " le " + datetime::format_local(e.at, r.tz) + "\n";
   if (!r.busy.empty()) {
-    s += "Sessions déjà prévues (à ne pas chevaucher) :\n";
+    s += "Créneaux déjà occupés (sessions prévues, cours de l'emploi du temps) : à ne pas chevaucher\n";
     for (std::size_t i = 0; i < r.busy.size() && i < kMaxBusyInPrompt; ++i)
       s += "  " + datetime::format_local(r.busy[i].debut, r.tz) + " → " + datetime::format_local(r.busy[i].fin, r.tz) +
            "\n";

@@ -8,6 +8,7 @@
 #include "core/datetime.hpp"
 #include "core/errors.hpp"
 #include "core/ids.hpp"
+#include "services/progress/rest_day_service.hpp"
 
 namespace planetude {
 
@@ -82,7 +83,8 @@ asio::awaitable<ProgressReport> ProgressService::report(store::UserRecord user, 
   if (from_day > to_day) throw errors::validation({{"from", "doit être antérieure ou égale à « to »"}});
 
   ProgressReport out = co_await db_.read([&](store::Repos& r) {
-    return ProgressReport{r.progress().list(user.id, from_day, to_day), r.progress().active_days(user.id), today};
+    return ProgressReport{r.progress().list(user.id, from_day, to_day), r.progress().active_days(user.id),
+                          rest_dates(r, user.id), today};
   });
   co_return out;
 }

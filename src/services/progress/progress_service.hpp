@@ -17,6 +17,7 @@ namespace planetude {
 struct ProgressReport {
   std::vector<store::ProgressRecord> entries;
   std::vector<std::string> active_days;  // YYYY-MM-DD, ascending, over all time
+  std::vector<std::string> rest_days;    // YYYY-MM-DD, ascending, over all time
   std::string today;                     // in the user's time zone
 };
 

@@ -47,17 +47,19 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** Sends a request; returns the parsed JSON (undefined for 204), throws ApiError. */
+/** Sends a request; returns the parsed JSON (undefined for 204), throws ApiError. A Blob (a File)
+ * body is sent as is, with the Content-Type given in `opts.headers`; anything else as JSON. */
 export async function api<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  const raw = typeof Blob !== 'undefined' && body instanceof Blob;
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined && !raw) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && !online.value) throw new ApiError(0, 'offline', OFFLINE_ACTION);
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? (body as Blob) : JSON.stringify(body),
       credentials: 'same-origin',
       signal: opts.signal,
     });

@@ -190,6 +190,32 @@ export interface ApplyAnswer {
   planning: Planning;
 }
 
+/** One occurrence of an event of the imported school timetable (GET/PUT /api/timetable). */
+export interface TimetableEvent {
+  _id: string;
+  titre: string;
+  lieu?: string;
+  debut: string;
+  fin: string;
+  journeeEntiere: boolean;
+  examen: boolean;
+}
+
+export interface TimetableSummary {
+  nom?: string;
+  importeLe: string;
+  nombreEvenements: number;
+  premier?: string;
+  dernier?: string;
+  /** Exams not over yet (at most 50). */
+  examens: TimetableEvent[];
+}
+
+export interface Timetable {
+  import: TimetableSummary | null;
+  evenements: TimetableEvent[];
+}
+
 export interface ErrorDetail {
   path: string;
   message: string;

@@ -9,8 +9,8 @@ declare const __SHELL__: string[];
 const SHELL_CACHE = `planetude-shell-${__BUILD_HASH__}`;
 const API_CACHE = `planetude-api-${__BUILD_HASH__}`;
 const API_MAX_ENTRIES = 30;
-/** API reads kept for offline use: the user, the plannings, the progress. */
-const CACHED_API = /^\/api\/(users\/me|planning|progress)(\/[0-9a-f]{24})?$/;
+/** API reads kept for offline use: the user, the plannings, the progress, the school timetable. */
+const CACHED_API = /^\/api\/(users\/me|planning|progress|timetable)(\/[0-9a-f]{24})?$/;
 
 sw.addEventListener('install', (event) => {
   event.waitUntil(

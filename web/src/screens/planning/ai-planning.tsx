@@ -1,5 +1,6 @@
 // « Planifier ma semaine / mon mois / mon semestre avec PixelCoach »: subjects,
-// exams, weekly availability, minutes per day and a goal → POST /api/planning (mode ai).
+// exams (those of the imported timetable offered), weekly availability, minutes per day and a
+// goal → POST /api/planning (mode ai).
 import { useState } from 'preact/hooks';
 import { post } from '../../api/client';
 import type { AiPlanningBody, Disponibilite, Periode, Planning } from '../../api/types';
@@ -11,6 +12,7 @@ import { timezone, user } from '../../state/auth';
 import { online } from '../../state/network';
 import { upsertPlanning } from '../../state/plan';
 import { defaultStart } from './new-planning';
+import { TimetableExams } from './timetable-exams';
 
 const WEEKDAYS = ['Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi', 'Samedi', 'Dimanche'];
 const PERIOD_PHRASE: Record<Periode, string> = {
@@ -182,6 +184,8 @@ export default function AiPlanning() {
 
         <fieldset class="card" data-testid="ai-exams">
           <legend>Examens</legend>
+          <TimetableExams tz={tz} subjects={subjects} added={v.examens}
+            onAdd={(x) => f.setValues((o) => ({ ...o, examens: [...o.examens, x] }))} />
           {v.examens.length === 0 && <p class="hint">Aucun examen pour l’instant.</p>}
           {v.examens.map((x, i) => (
             <div class="form-grid exam-row">

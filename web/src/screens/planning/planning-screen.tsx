@@ -1,9 +1,13 @@
 // The plan: week view by default, day and month too; previous/next navigation;
-// sessions coloured by subject; the current time marked; add/edit sessions.
+// sessions coloured by subject; the current time marked; add/edit sessions; the school
+// timetable's classes shown as busy time in the week and day views.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
+import { readTimetable } from '../../api/timetable';
+import type { TimetableEvent } from '../../api/types';
 import { useMedia } from '../../lib/hooks';
 import { addDays, addMonths, dayLabel, dayOf, daysBetween, hhmm, isDay, startOfMonth, startOfWeek, today as todayIn, type Day } from '../../lib/time';
+import { busyByDay as splitBusy } from '../../lib/timetable';
 import { route, setQuery } from '../../router';
 import { timezone } from '../../state/auth';
 import { online, swControlling } from '../../state/network';
@@ -75,6 +79,7 @@ export default function PlanningScreen() {
   const [loading, setLoading] = useState(true);
   const [open, setOpen] = useState<PlacedSession | null>(null);
   const [adding, setAdding] = useState(false);
+  const [classes, setClasses] = useState<TimetableEvent[]>([]);
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -91,6 +96,20 @@ export default function PlanningScreen() {
       });
     return () => ctl.abort();
   }, [from, to, tz, swControlling.value]);
+
+  // The school timetable of the days shown (week and day views): busy time, drawn behind the plan.
+  useEffect(() => {
+    if (view === 'mois') return;
+    const ctl = new AbortController();
+    readTimetable(from, to, ctl.signal).then(
+      (t) => setClasses(t.evenements),
+      () => {
+        /* none shown: the plan itself says what went wrong */
+      },
+    );
+    return () => ctl.abort();
+  }, [view, from, to, tz, swControlling.value]);
+  const busyByDay = useMemo(() => splitBusy(classes, days, tz), [classes, days, tz]);
 
   const sessionsByDay = useMemo(() => {
     const map = new Map<Day, PlacedSession[]>();
@@ -170,9 +189,10 @@ export default function PlanningScreen() {
       {view === 'mois' ? (
         <MonthGrid monthStart={startOfMonth(anchor)} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} wide={wide} />
       ) : grid ? (
-        <WeekGrid days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} />
+        <WeekGrid days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} busyByDay={busyByDay} />
       ) : (
-        <Agenda days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} pending={loading && allSessions.value.length === 0} />
+        <Agenda days={viewDays} sessionsByDay={sessionsByDay} tz={tz} today={today} onOpen={setOpen} pending={loading && allSessions.value.length === 0}
+          busyByDay={busyByDay} />
       )}
 
       {/* Below the grid: appearing once the sessions load, it no longer pushes the grid down. */}

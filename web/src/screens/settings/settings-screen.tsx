@@ -1,5 +1,5 @@
 // Settings: profile (name, time zone, subjects, themes), theme, password,
-// calendar feed, export, account deletion.
+// school timetable, calendar feed, export, account deletion.
 import { useState } from 'preact/hooks';
 import { ApiError, del, patch, post, put } from '../../api/client';
 import type { User } from '../../api/types';
@@ -11,6 +11,7 @@ import { forget, user } from '../../state/auth';
 import { online } from '../../state/network';
 import { setTheme, themeChoice, type ThemeChoice } from '../../state/theme';
 import { ListEditor } from './list-editor';
+import { TimetableCard } from './timetable-card';
 
 function profileField(path: string): string | undefined {
   if (path.startsWith('preferences.matieres')) return 'matieres';
@@ -245,6 +246,10 @@ export default function SettingsScreen() {
       <section class="card" aria-labelledby="set-password">
         <h2 id="set-password">Mot de passe</h2>
         <Password />
+      </section>
+      <section class="card" aria-labelledby="set-timetable">
+        <h2 id="set-timetable">Emploi du temps</h2>
+        <TimetableCard />
       </section>
       <section class="card" aria-labelledby="set-feed">
         <h2 id="set-feed">Agenda</h2>
