@@ -33,6 +33,7 @@ constexpr Seconds kDay = 86400;
 constexpr std::size_t kMaxTextChars = 200;
 // Guards against pathological files: recurrence steps over the whole file, and time spent.
 constexpr std::size_t kMaxRecurrenceSteps = 250'000;
+constexpr Seconds kMaxSubDailySteps = 500'000;
 constexpr auto kMaxReadTime = std::chrono::seconds(5);
 
 // --- Errors -------------------------------------------------------------------------------------
@@ -326,7 +327,7 @@ class Reader {
 void Reader::step() {
   ++steps_;
   if (steps_ > kMaxRecurrenceSteps) throw_too_complex();
-  if (steps_ % 1024 == 0 && std::chrono::steady_clock::now() > deadline_) throw_too_complex();
+  if (std::chrono::steady_clock::now() > deadline_) throw_too_complex();
 }
 
 Zone Reader::zone_for(icalproperty* p, const icaltimetype& value) {
@@ -509,35 +510,46 @@ void Reader::expand_rule(const Series& s, icalrecurrencetype rule, const Exclusi
   }
   if (is_date) until = day_of(until) * kDay;
   if (until < s.start.wall) return;
-  rule.until = ical_of(until, is_date);
 
   // Occurrences long before the window are skipped (not possible with COUNT, which counts them).
   const Seconds length = is_date ? s.all_day_days * kDay : s.span.nominal + std::max<Seconds>(0, s.span.exact);
   const Seconds from = to_wall(floor_div(window_.from_ms, 1000), zone) - length - 2 * kDay;
-  Seconds first = s.start.wall;
-  bool set_start = false;
-  if (rule.count == 0 && from > first) {
-    Seconds unit = 0;
-    switch (rule.freq) {
-      case ICAL_SECONDLY_RECURRENCE: unit = 1; break;
-      case ICAL_MINUTELY_RECURRENCE: unit = 60; break;
-      case ICAL_HOURLY_RECURRENCE: unit = 3600; break;
-      default: set_start = true;
-    }
-    // libical's icalrecur_iterator_set_start gets intervals under a day wrong (3.0.16): the rule
-    // starts instead at a later DTSTART, a whole number of intervals on.
-    if (unit != 0) first += (from - first) / (unit * rule.interval) * (unit * rule.interval);
+  Seconds unit = 0;  // a rule's interval under a day, in seconds
+  switch (rule.freq) {
+    case ICAL_SECONDLY_RECURRENCE: unit = rule.interval; break;
+    case ICAL_MINUTELY_RECURRENCE: unit = Seconds{60} * rule.interval; break;
+    case ICAL_HOURLY_RECURRENCE: unit = Seconds{3600} * rule.interval; break;
+    default: break;
   }
+  Seconds first = s.start.wall;
+  const bool set_start = rule.count == 0 && from > first && unit == 0;
+  // libical's icalrecur_iterator_set_start gets intervals under a day wrong (3.0.16): such a rule
+  // starts instead at a later DTSTART, a whole number of intervals on.
+  if (rule.count == 0 && from > first && unit != 0) first += (from - first) / unit * unit;
+  // Under a day, libical steps through the times a BY… part filters out one interval at a time,
+  // inside one call (FREQ=SECONDLY;BYMONTH=2 in March: a year of seconds): such a rule may cover
+  // at most kMaxSubDailySteps intervals, and one that needs more is refused.
+  bool capped = false;
+  if (unit != 0 && first + kMaxSubDailySteps * unit < until) {
+    until = first + kMaxSubDailySteps * unit;
+    capped = true;
+  }
+  rule.until = ical_of(until, is_date);
+
   IteratorPtr it{icalrecur_iterator_new(rule, ical_of(first, is_date))};
   if (!it) return;  // a rule libical refuses
   if (set_start && icalrecur_iterator_set_start(it.get(), ical_of(from, is_date)) == 0) return;
 
+  int produced = 0;
   for (;;) {
     step();
     const icaltimetype t = icalrecur_iterator_next(it.get());
-    if (icaltime_is_null_time(t)) break;
-    const Seconds wall = wall_of(t);
-    if (wall > until || !occurrence(s, wall, ex)) break;
+    if (icaltime_is_null_time(t) || wall_of(t) > until) {
+      if (capped && (rule.count == 0 || produced < rule.count)) throw_too_complex();
+      break;
+    }
+    ++produced;
+    if (!occurrence(s, wall_of(t), ex)) break;
   }
 }
 

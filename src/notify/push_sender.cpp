@@ -15,7 +15,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t kMaxAnswerBody = 64 * 1024;
+constexpr std::size_t kMaxAnswerBody = std::size_t{64} * 1024;
 constexpr std::size_t kMaxTopic = 32;
 
 bool base64url_char(char c) {

@@ -321,12 +321,12 @@ std::string encrypt_push_payload(std::string_view plaintext, const SubscriptionK
   Pkey peer = make_key(ua_public);
   std::string ecdh_secret = ecdh(own.get(), peer.get());
   Wipe wipe_ecdh{ecdh_secret};
-  std::string key_info = std::string("WebPush: info", 14) + ua_public + *as_public;  // the NUL included
+  std::string key_info = std::string("WebPush: info\0", 14) + ua_public + *as_public;  // the NUL included
   std::string ikm = hkdf(auth_secret, ecdh_secret, std::move(key_info), 32);
   Wipe wipe_ikm{ikm};
-  std::string cek = hkdf(salt, ikm, std::string("Content-Encoding: aes128gcm", 28), 16);
+  std::string cek = hkdf(salt, ikm, std::string("Content-Encoding: aes128gcm\0", 28), 16);
   Wipe wipe_cek{cek};
-  std::string nonce = hkdf(salt, ikm, std::string("Content-Encoding: nonce", 24), 12);
+  std::string nonce = hkdf(salt, ikm, std::string("Content-Encoding: nonce\0", 24), 12);
 
   // One record, the last: the plaintext and the delimiter 0x02, no further padding (RFC 8188 §2).
   std::string record(plaintext);

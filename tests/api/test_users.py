@@ -358,7 +358,8 @@ def test_export_shape(server):
     assert r.status_code == 200, r.text
     assert r.headers.get("Content-Type", "").startswith("application/json")
     data = r.json()
-    assert set(data) == {"user", "plannings", "progress", "chat", "exportedAt"}, data.keys()
+    assert set(data) == {"user", "plannings", "progress", "chat", "timetable", "joursRepos", "exportedAt"}, data.keys()
+    assert data["timetable"] is None and data["joursRepos"] == []
     assert set(data["chat"]) == {"messages", "proposals"}, data["chat"]
     assert data["user"] == u.profile
     assert data["plannings"] == [] and data["progress"] == []

@@ -437,7 +437,18 @@ TEST(TimetableImport, PathologicalRulesEndQuickly) {
   const std::string counted = calendar(
       vevent("s", "DTSTART:20000101T000000Z\nDURATION:PT1S\nRRULE:FREQ=SECONDLY;COUNT=2000000000\nSUMMARY:S\n"));
   EXPECT_EQ(error_code(counted, kMarch2025), "ics_too_many_events");
+  // Every second of February, from March: libical would search a year of seconds in one call.
+  const std::string february =
+      calendar(vevent("f", "DTSTART:20250314T090000Z\nDURATION:PT1S\nRRULE:FREQ=SECONDLY;BYMONTH=2\nSUMMARY:F\n"));
+  EXPECT_EQ(error_code(february, {utc(2025, 1, 1), utc(2026, 6, 1)}), "ics_too_many_events");
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+  // A filtered rule under a day that stays reasonable is read: every day at 08:00, by the minute.
+  const std::string by_minute = calendar(
+      vevent("m", "DTSTART:20250101T080000Z\nDURATION:PT1H\nRRULE:FREQ=MINUTELY;BYHOUR=8;BYMINUTE=0\nSUMMARY:M\n"));
+  const auto mornings = read(by_minute, kMarch2025);
+  ASSERT_EQ(mornings.size(), 31u);
+  EXPECT_EQ(mornings.front().debut, utc(2025, 3, 1, 8));
+  EXPECT_EQ(mornings.back().debut, utc(2025, 3, 31, 8));
 }
 
 // --- Lengths, status, window ----------------------------------------------------------------------
