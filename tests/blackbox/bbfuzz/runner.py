@@ -73,7 +73,7 @@ class Budget:
 
 def choose_op(rng):
     ops = catalogue.OPERATIONS
-    return rng.choices(ops, [WEIGHTS.get(o.op_id, 1.0) for o in ops])[0]
+    return rng.choices(ops, [0.0 if o.other_body else WEIGHTS.get(o.op_id, 1.0) for o in ops])[0]
 
 
 _local = threading.local()

@@ -150,6 +150,8 @@ def path_params_for(op_id, world):
         "applyProposal": {"id": world.proposal_id or "0" * 24},
         "dismissProposal": {"id": world.proposal_id or "0" * 24},
         "getCalendarFeed": {"file": f"{world.feed_secret}.ics"},
+        # A day in the span that markRestDays' seeds mark (404 when none was marked yet).
+        "unmarkRestDay": {"date": (datetime.date.today() + datetime.timedelta(days=10)).isoformat()},
     }.get(op_id, {})
 
 
@@ -197,4 +199,9 @@ def body_for(rng, op_id, world):
         if rng.random() < 0.4:
             body["context"] = {"page": "planning", "planningId": (world.planning or {}).get("_id", "")}
         return body
+    if op_id == "markRestDays":
+        # Exam days (no monthly limit) around 10 days ahead, so that seeds sent unchanged succeed.
+        start = datetime.date.today() + datetime.timedelta(days=rng.randrange(8, 11))
+        return {"type": "partiels", "du": start.isoformat(),
+                "au": (start + datetime.timedelta(days=rng.randrange(0, 4))).isoformat()}
     return None
