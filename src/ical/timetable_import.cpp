@@ -33,7 +33,7 @@ constexpr Seconds kDay = 86400;
 constexpr std::size_t kMaxTextChars = 200;
 // Guards against pathological files: recurrence steps over the whole file, and time spent.
 constexpr std::size_t kMaxRecurrenceSteps = 250'000;
-constexpr Seconds kMaxSubDailySteps = 500'000;
+constexpr Seconds kMaxSubDailySteps = 200'000;
 constexpr auto kMaxReadTime = std::chrono::seconds(5);
 
 // --- Errors -------------------------------------------------------------------------------------
@@ -131,13 +131,17 @@ struct Zone {
   friend bool operator==(const Zone&, const Zone&) = default;
 };
 
+// libical looks a VTIMEZONE's offset up in its changes, expanded up to the year asked for (again on
+// every call past 2582): far times, outside any window, are taken as they are.
+constexpr Seconds kLastZonedWall = Seconds{47'482} * kDay;  // 2100-01-01
+
 Seconds to_instant(Seconds wall, const Zone& z) {
-  if (z.vtimezone != nullptr) {
+  if (z.vtimezone != nullptr && wall < kLastZonedWall) {
     icaltimetype t = ical_of(wall, false);
     icaltimezone_convert_time(&t, z.vtimezone, icaltimezone_get_utc_timezone());
     return wall_of(t);
   }
-  if (z.tz != nullptr) {
+  if (z.tz != nullptr && z.vtimezone == nullptr) {
     // A time in a DST gap is read as the end of the gap; a repeated time as its first instance.
     const auto local = date::local_seconds{std::chrono::seconds{wall}};
     return z.tz->to_sys(local, date::choose::earliest).time_since_epoch().count();
@@ -146,12 +150,12 @@ Seconds to_instant(Seconds wall, const Zone& z) {
 }
 
 Seconds to_wall(Seconds instant, const Zone& z) {
-  if (z.vtimezone != nullptr) {
+  if (z.vtimezone != nullptr && instant < kLastZonedWall) {
     icaltimetype t = ical_of(instant, false);
     icaltimezone_convert_time(&t, icaltimezone_get_utc_timezone(), z.vtimezone);
     return wall_of(t);
   }
-  if (z.tz != nullptr) {
+  if (z.tz != nullptr && z.vtimezone == nullptr) {
     return z.tz->to_local(date::sys_seconds{std::chrono::seconds{instant}}).time_since_epoch().count();
   }
   return instant;
@@ -493,6 +497,81 @@ bool impossible_rule(const icalrecurrencetype& r) {
   return false;
 }
 
+// libical expands a VTIMEZONE into all its changes from its DTSTART on, at once: a rule under a
+// year, or by hour, would make millions. Such a VTIMEZONE is dropped (its TZID is then read as an
+// IANA name, or floating), and the zones of a file may not make more than kMaxZoneChanges changes
+// (counted from their rules, an upper bound).
+constexpr std::size_t kMaxZoneChanges = 100'000;
+constexpr int kLastZoneYear = 2105;  // kLastZonedWall and libical's extra coverage
+
+std::size_t zone_changes(icalcomponent* vtimezone) {
+  constexpr std::size_t kTooMany = kMaxZoneChanges + 1;
+  const auto count = [](const short* list, int size) {
+    int n = 0;
+    while (n < size && list[n] != ICAL_RECURRENCE_ARRAY_MAX) ++n;
+    return n;
+  };
+  std::size_t total = 0;
+  for (icalcomponent* part = icalcomponent_get_first_component(vtimezone, ICAL_ANY_COMPONENT); part != nullptr;
+       part = icalcomponent_get_next_component(vtimezone, ICAL_ANY_COMPONENT)) {
+    int year = 1;
+    if (icalproperty* p = icalcomponent_get_first_property(part, ICAL_DTSTART_PROPERTY)) {
+      year = std::max(1, icalproperty_get_dtstart(p).year);
+    }
+    for (icalproperty* p = icalcomponent_get_first_property(part, ICAL_RRULE_PROPERTY); p != nullptr;
+         p = icalcomponent_get_next_property(part, ICAL_RRULE_PROPERTY)) {
+      const icalrecurrencetype r = icalproperty_get_rrule(p);
+      if (r.freq != ICAL_YEARLY_RECURRENCE || r.interval < 1 || impossible_rule(r)) return kTooMany;
+      if (r.by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX || r.by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+          r.by_second[0] != ICAL_RECURRENCE_ARRAY_MAX) {
+        return kTooMany;
+      }
+      // Changes a year: each month named (all twelve by default) times each day named in it (a
+      // weekday without position: up to 5); by year day or week number, up to every day.
+      std::size_t per_year = 1;
+      const int months = count(r.by_month, ICAL_BY_MONTH_SIZE);
+      const int month_days = count(r.by_month_day, ICAL_BY_MONTHDAY_SIZE);
+      int week_days = 0;
+      for (int i = 0; i < ICAL_BY_DAY_SIZE && r.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; ++i) {
+        week_days += icalrecurrencetype_day_position(r.by_day[i]) == 0 ? 5 : 1;
+      }
+      if (r.by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX || r.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX) {
+        per_year = 366;
+      } else if (month_days > 0 || week_days > 0) {
+        per_year = std::min<std::size_t>(366, static_cast<std::size_t>(months > 0 ? months : 12) *
+                                                  static_cast<std::size_t>(std::max(month_days, week_days)));
+      }
+      std::size_t changes = per_year * (static_cast<std::size_t>(std::max(0, kLastZoneYear - year) / r.interval) + 1);
+      if (r.count > 0) changes = std::min(changes, static_cast<std::size_t>(r.count));
+      total += changes;
+    }
+    for (icalproperty* p = icalcomponent_get_first_property(part, ICAL_RDATE_PROPERTY); p != nullptr;
+         p = icalcomponent_get_next_property(part, ICAL_RDATE_PROPERTY)) {
+      ++total;
+    }
+    if (total > kMaxZoneChanges) return kTooMany;
+  }
+  return total;
+}
+
+// Drops the VTIMEZONEs of a calendar that would cost too much (see zone_changes).
+void drop_costly_zones(icalcomponent* calendar, std::size_t& budget) {
+  std::vector<icalcomponent*> costly;
+  for (icalcomponent* z = icalcomponent_get_first_component(calendar, ICAL_VTIMEZONE_COMPONENT); z != nullptr;
+       z = icalcomponent_get_next_component(calendar, ICAL_VTIMEZONE_COMPONENT)) {
+    const std::size_t changes = zone_changes(z);
+    if (changes > budget) {
+      costly.push_back(z);
+    } else {
+      budget -= changes;
+    }
+  }
+  for (icalcomponent* z : costly) {
+    icalcomponent_remove_component(calendar, z);
+    icalcomponent_free(z);
+  }
+}
+
 void Reader::expand_rule(const Series& s, icalrecurrencetype rule, const Exclusions& ex) {
   if (rule.freq == ICAL_NO_RECURRENCE || rule.interval < 1 || impossible_rule(rule)) return;
   const bool is_date = s.start.is_date;
@@ -521,6 +600,7 @@ void Reader::expand_rule(const Series& s, icalrecurrencetype rule, const Exclusi
     case ICAL_HOURLY_RECURRENCE: unit = Seconds{3600} * rule.interval; break;
     default: break;
   }
+  if (unit != 0 && is_date) return;  // hours of a date: meaningless
   Seconds first = s.start.wall;
   const bool set_start = rule.count == 0 && from > first && unit == 0;
   // libical's icalrecur_iterator_set_start gets intervals under a day wrong (3.0.16): such a rule
@@ -716,6 +796,9 @@ std::vector<BusyEvent> read_timetable(std::string_view ics, const ImportWindow& 
   }
   if (calendars.empty()) throw_invalid();
   if (window.to_ms <= window.from_ms) return {};
+
+  std::size_t zone_budget = kMaxZoneChanges;
+  for (icalcomponent* calendar : calendars) drop_costly_zones(calendar, zone_budget);
 
   Reader reader{window, student_tz, limits};
   reader.read(calendars);

@@ -451,6 +451,40 @@ TEST(TimetableImport, PathologicalRulesEndQuickly) {
   EXPECT_EQ(mornings.back().debut, utc(2025, 3, 31, 8));
 }
 
+TEST(TimetableImport, CostlyTimeZonesAreNotExpanded) {
+  // libical expands a VTIMEZONE's rules into every change since their DTSTART: a zone changing
+  // every minute (or hour) is dropped, its TZID read as an IANA name, or else as floating time.
+  const auto zone = [](const std::string& tzid, const std::string& freq) {
+    return "BEGIN:VTIMEZONE\nTZID:" + tzid + "\nBEGIN:STANDARD\nDTSTART:19700101T000000\nRRULE:FREQ=" + freq +
+           "\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0300\nEND:STANDARD\nEND:VTIMEZONE\n";
+  };
+  const auto started = std::chrono::steady_clock::now();
+  const std::string ics =
+      calendar(zone("Europe/Paris", "MINUTELY") + zone("Fuseau du lycée", "HOURLY") +
+               vevent("paris", "DTSTART;TZID=Europe/Paris:20250303T100000\nDTEND;TZID=Europe/Paris:20250303T110000\n") +
+               vevent("custom", "DTSTART;TZID=Fuseau du lycée:20250304T100000\nDURATION:PT1H\n"));
+  const auto events = read(ics, kMarch2025);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].debut, utc(2025, 3, 3, 9));  // the real Europe/Paris
+  EXPECT_EQ(events[1].debut, utc(2025, 3, 4, 9));  // floating, in the student's zone
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+
+  // A sound zone is used as the file defines it (here a fixed UTC+3)…
+  const std::string fixed = calendar(zone("Fuseau du lycée", "YEARLY") +
+                                     vevent("custom", "DTSTART;TZID=Fuseau du lycée:20250304T100000\nDURATION:PT1H\n"));
+  EXPECT_EQ(read(fixed, kMarch2025).at(0).debut, utc(2025, 3, 4, 7));
+  // …but not looked up for times far in the future (libical would expand it again for each).
+  std::string far_body;
+  for (int i = 0; i < 300; ++i) {
+    far_body += vevent("far-" + std::to_string(i),
+                       "DTSTART;TZID=Fuseau du lycée:" + std::to_string(2600 + i) +
+                           "0304T100000\nDURATION:PT1H\nRRULE:FREQ=YEARLY;UNTIL=99991231T235959Z\n");
+  }
+  const auto far_started = std::chrono::steady_clock::now();
+  EXPECT_EQ(read(calendar(zone("Fuseau du lycée", "YEARLY") + far_body), kMarch2025).size(), 0u);
+  EXPECT_LT(std::chrono::steady_clock::now() - far_started, std::chrono::seconds(2));
+}
+
 // --- Lengths, status, window ----------------------------------------------------------------------
 
 TEST(TimetableImport, ZeroLengthEventsAreDropped) {
