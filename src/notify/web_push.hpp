@@ -27,7 +27,7 @@ std::optional<VapidKeys> vapid_keys_from_private(std::string_view private_b64url
 std::optional<std::string> url_origin(std::string_view url);
 
 // How long a VAPID token is valid (RFC 8292 §2: at most 24 hours).
-inline constexpr std::int64_t kVapidTokenLifetimeSeconds = 12 * 60 * 60;
+inline constexpr std::int64_t kVapidTokenLifetimeSeconds = std::int64_t{12} * 60 * 60;
 
 // The `Authorization` header value for a push to `endpoint_url` (RFC 8292 §3):
 // "vapid t=<JWT>, k=<public key>". The JWT is ES256 (the signature is JOSE's raw r || s), with the

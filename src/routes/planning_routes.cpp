@@ -42,19 +42,9 @@ store::PlanningQuery parse_planning_query(const Request& req, const date::time_z
     if (datetime::parse_period(*periode)) q.periode = *periode;
     else problems.push_back({"periode", "doit valoir jour, semaine, mois ou semestre"});
   }
-  if (auto from = req.query_param("from")) {
-    if (auto day = datetime::parse_date(*from)) q.from_ms = datetime::start_of_day(*day, tz);
-    else if (auto ms = datetime::parse_datetime(*from)) q.from_ms = *ms;
-    else problems.push_back({"from", "doit être une date (AAAA-MM-JJ) ou une date-heure avec fuseau"});
-  }
-  if (auto to = req.query_param("to")) {
-    // A date `to` is the end of that day: the next day's start, exclusive.
-    if (auto day = datetime::parse_date(*to)) q.to_excl_ms = datetime::start_of_day(datetime::add_days(*day, 1), tz);
-    else if (auto ms = datetime::parse_datetime(*to)) q.to_excl_ms = *ms + 1;
-    else problems.push_back({"to", "doit être une date (AAAA-MM-JJ) ou une date-heure avec fuseau"});
-  }
-  if (q.from_ms && q.to_excl_ms && *q.from_ms >= *q.to_excl_ms)
-    problems.push_back({"from", "doit être antérieure à « to »"});
+  auto bounds = parse_instant_bounds(req, tz, problems);
+  q.from_ms = bounds.from_ms;
+  q.to_excl_ms = bounds.to_excl_ms;
   if (auto limit = req.query_param("limit")) {
     if (auto n = parse_limit(*limit)) q.limit = *n;
     else problems.push_back({"limit", kLimitProblem});

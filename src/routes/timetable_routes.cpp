@@ -6,6 +6,7 @@
 #include "core/json_writer.hpp"
 #include "core/text.hpp"
 #include "routes/authentication.hpp"
+#include "routes/query_params.hpp"
 
 namespace planetude::routes {
 
@@ -39,19 +40,9 @@ struct Range {
 
 Range parse_range(const Request& req, const date::time_zone* tz) {
   const std::int64_t now = clock::now_ms();
-  Range r{now - kDefaultBeforeMs, now + kDefaultAfterMs};
   std::vector<FieldError> problems;
-  if (auto from = req.query_param("from")) {
-    if (auto day = datetime::parse_date(*from)) r.from = datetime::start_of_day(*day, tz);
-    else if (auto ms = datetime::parse_datetime(*from)) r.from = *ms;
-    else problems.push_back({"from", "doit être une date (AAAA-MM-JJ) ou une date-heure avec fuseau"});
-  }
-  if (auto to = req.query_param("to")) {
-    // A date `to` is the end of that day: the next day's start, exclusive.
-    if (auto day = datetime::parse_date(*to)) r.to = datetime::start_of_day(datetime::add_days(*day, 1), tz);
-    else if (auto ms = datetime::parse_datetime(*to)) r.to = *ms + 1;
-    else problems.push_back({"to", "doit être une date (AAAA-MM-JJ) ou une date-heure avec fuseau"});
-  }
+  auto bounds = parse_instant_bounds(req, tz, problems);
+  Range r{bounds.from_ms.value_or(now - kDefaultBeforeMs), bounds.to_excl_ms.value_or(now + kDefaultAfterMs)};
   if (problems.empty() && r.from >= r.to) problems.push_back({"from", "doit être antérieure à « to »"});
   if (problems.empty() && r.to - r.from > kTimetableMaxRangeMs)
     problems.push_back({"to", "la période demandée ne peut pas dépasser 366 jours"});
